@@ -1,0 +1,104 @@
+import Foundation
+import Yams
+
+/// Turns the YAML tree into a ``DayshiftConfiguration``, key by key, so every error names its key.
+enum ConfigurationReader {
+    static func read(_ root: Node?) throws -> DayshiftConfiguration {
+        var config = DayshiftConfiguration()
+        let top = try ConfigNode(path: "", node: root, allowedKeys: [
+            "server", "data_dir", "webhook", "triggers", "github", "sandbox", "agent", "steps", "git", "repositories", "failpoints",
+        ])
+        config.dataDirectory = try top.string("data_dir", default: config.dataDirectory)
+        config.failPoints = try top.stringList("failpoints", default: [])
+
+        let server = try top.child("server", allowedKeys: ["host", "port", "max_body_bytes"])
+        config.server.host = try server.string("host", default: config.server.host)
+        config.server.port = try server.int("port", default: config.server.port, range: 0...65535)
+        config.server.maxBodyBytes = try server.int("max_body_bytes", default: config.server.maxBodyBytes, range: 1024...(1 << 30))
+
+        let webhook = try top.child("webhook", allowedKeys: ["secret", "secret_file"])
+        try webhook.refuseSecret("secret", use: "DAYSHIFT_WEBHOOK_SECRET or webhook.secret_file")
+        if let file = try webhook.optionalString("secret_file") {
+            config.webhook.secret = try readSecret(file, key: webhook.keyPath("secret_file"))
+        }
+
+        let triggers = try top.child("triggers", allowedKeys: ["label", "command", "allowed_associations"])
+        config.triggers.label = try triggers.string("label", default: config.triggers.label)
+        config.triggers.command = try triggers.string("command", default: config.triggers.command)
+        config.triggers.allowedAssociations = try triggers.stringList("allowed_associations", default: config.triggers.allowedAssociations)
+            .map { $0.uppercased() }
+        if config.triggers.command.isEmpty || config.triggers.command.contains(" ") {
+            throw ConfigurationError(key: "triggers.command", problem: "expected one word such as /dayshift")
+        }
+
+        let github = try top.child("github", allowedKeys: ["api_url", "token", "token_file", "request_timeout_seconds"])
+        try github.refuseSecret("token", use: "DAYSHIFT_GITHUB_TOKEN or github.token_file")
+        config.github.apiURL = try github.string("api_url", default: config.github.apiURL)
+        config.github.requestTimeoutSeconds = try github.double("request_timeout_seconds", default: config.github.requestTimeoutSeconds, range: 1...600)
+        if let file = try github.optionalString("token_file") {
+            config.github.token = try readSecret(file, key: github.keyPath("token_file"))
+        }
+
+        let sandbox = try top.child("sandbox", allowedKeys: ["provider", "local"])
+        config.sandbox.provider = try sandbox.string("provider", default: config.sandbox.provider)
+        guard config.sandbox.provider == "local" else {
+            throw ConfigurationError(key: "sandbox.provider", problem: "expected local, got \"\(config.sandbox.provider)\"")
+        }
+        let local = try sandbox.child("local", allowedKeys: ["root"])
+        config.sandbox.localRoot = try local.optionalString("root")
+
+        let agent = try top.child("agent", allowedKeys: ["command", "timeout_seconds", "pass_environment"])
+        config.agent.command = try agent.string("command", default: config.agent.command)
+        config.agent.timeoutSeconds = try agent.double("timeout_seconds", default: config.agent.timeoutSeconds, range: 1...86_400)
+        config.agent.passEnvironment = try agent.stringList("pass_environment", default: config.agent.passEnvironment)
+
+        let steps = try top.child("steps", allowedKeys: ["setup_timeout_seconds", "test_timeout_seconds", "output_tail_lines"])
+        config.steps.setupTimeoutSeconds = try steps.double("setup_timeout_seconds", default: config.steps.setupTimeoutSeconds, range: 1...86_400)
+        config.steps.testTimeoutSeconds = try steps.double("test_timeout_seconds", default: config.steps.testTimeoutSeconds, range: 1...86_400)
+        config.steps.outputTailLines = try steps.int("output_tail_lines", default: config.steps.outputTailLines, range: 1...1000)
+
+        let git = try top.child("git", allowedKeys: ["author_name", "author_email", "branch_prefix"])
+        config.git.authorName = try git.string("author_name", default: config.git.authorName)
+        config.git.authorEmail = try git.string("author_email", default: config.git.authorEmail)
+        config.git.branchPrefix = try git.string("branch_prefix", default: config.git.branchPrefix)
+
+        let repositories = try ConfigNode(path: "repositories", node: top.node("repositories"), allowedKeys: nil)
+            .anyKeys()
+        for (name, node) in repositories {
+            guard name.split(separator: "/").count == 2 else {
+                throw ConfigurationError(key: ConfigNode.join("repositories", name), problem: "expected a repository name like owner/name")
+            }
+            config.repositories[name] = try readRepository(node)
+        }
+        return config
+    }
+
+    static func readRepository(_ node: ConfigNode) throws -> RepositorySettings {
+        var settings = RepositorySettings()
+        settings.cloneURL = try node.optionalString("clone_url")
+        settings.baseBranch = try node.optionalString("base_branch")
+        settings.setupCommand = try node.optionalString("setup_command")
+        settings.testCommand = try node.optionalString("test_command")
+        settings.onOpen = try node.bool("on_open", default: false)
+        return settings
+    }
+
+    static func readSecret(_ path: String, key: String) throws -> String {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ConfigurationError(key: key, problem: "cannot read the file named there")
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+extension ConfigNode {
+    /// For mappings whose keys are data (repository names): each value as a node with the repository keys.
+    func anyKeys() throws -> [(String, ConfigNode)] {
+        guard let mapping else { return [] }
+        return try mapping.map { key, value in
+            let name = key.string ?? "?"
+            return (name, try ConfigNode(path: ConfigNode.join(path, name), node: value,
+                                         allowedKeys: ["clone_url", "base_branch", "setup_command", "test_command", "on_open"]))
+        }
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import Yams
+
+/// Everything Dayshift reads at start, after the YAML file and the environment are merged.
+///
+/// Sources, later ones winning: built-in defaults, the YAML file (`--config`, else
+/// `DAYSHIFT_CONFIG`, else none), then these environment variables:
+///
+/// | variable | key |
+/// |---|---|
+/// | `DAYSHIFT_DATA_DIR` | `data_dir` |
+/// | `DAYSHIFT_WEBHOOK_SECRET` | the webhook secret (never in YAML; or `webhook.secret_file`) |
+/// | `DAYSHIFT_GITHUB_TOKEN` | the GitHub token (never in YAML; or `github.token_file`) |
+/// | `DAYSHIFT_GITHUB_API_URL` | `github.api_url` |
+/// | `DAYSHIFT_FAILPOINTS` | `failpoints` |
+///
+/// `Config/dayshift.yaml` documents every key with its default.
+public struct DayshiftConfiguration: Sendable {
+    public var server = ServerSettings()
+    /// Directory for the SQLite database and local sandboxes. Default `./dayshift-data`.
+    public var dataDirectory = "./dayshift-data"
+    public var webhook = WebhookSettings()
+    public var triggers = TriggerSettings()
+    public var github = GitHubSettings()
+    public var sandbox = SandboxSettings()
+    public var agent = AgentSettings()
+    public var steps = StepSettings()
+    public var git = GitSettings()
+    /// Per-repository settings, keyed by `owner/name`.
+    public var repositories: [String: RepositorySettings] = [:]
+    /// Crash-injection points such as `publish:after` (see ``FailPoint``). Default: none.
+    public var failPoints: [String] = []
+
+    public init() {}
+
+    /// The settings for `owner/name`, or the defaults when the repository is not listed.
+    public func repository(_ fullName: String) -> RepositorySettings {
+        repositories[fullName] ?? repositories.first { $0.key.lowercased() == fullName.lowercased() }?.value ?? RepositorySettings()
+    }
+}
+
+/// `server.*`
+public struct ServerSettings: Sendable, Equatable {
+    /// `server.host`, default `127.0.0.1`.
+    public var host = "127.0.0.1"
+    /// `server.port`, default `8080`.
+    public var port = 8080
+    /// `server.max_body_bytes`: largest webhook body accepted, in bytes; default 25 MiB (GitHub's cap).
+    public var maxBodyBytes = 25 * 1024 * 1024
+    public init() {}
+}
+
+/// `webhook.*`
+public struct WebhookSettings: Sendable, Equatable {
+    /// The shared secret for `X-Hub-Signature-256`, from `DAYSHIFT_WEBHOOK_SECRET` or `webhook.secret_file`.
+    /// Empty means "not configured": every delivery is then refused with 401.
+    public var secret = ""
+    public init() {}
+}
+
+/// `triggers.*`
+public struct TriggerSettings: Sendable, Equatable {
+    /// `triggers.label`: the label that starts a run, default `dayshift`.
+    public var label = "dayshift"
+    /// `triggers.command`: the comment command word, default `/dayshift`.
+    public var command = "/dayshift"
+    /// `triggers.allowed_associations`: comment authors allowed to command; default OWNER, MEMBER, COLLABORATOR.
+    public var allowedAssociations = ["OWNER", "MEMBER", "COLLABORATOR"]
+    public init() {}
+}
+
+/// `github.*`
+public struct GitHubSettings: Sendable, Equatable {
+    /// `github.api_url`, default `https://api.github.com` (override with `DAYSHIFT_GITHUB_API_URL`).
+    public var apiURL = "https://api.github.com"
+    /// The token for REST calls and pushes, from `DAYSHIFT_GITHUB_TOKEN` or `github.token_file`.
+    public var token = ""
+    /// `github.request_timeout_seconds`, default 30.
+    public var requestTimeoutSeconds = 30.0
+    public init() {}
+}
+
+/// `sandbox.*`
+public struct SandboxSettings: Sendable, Equatable {
+    /// `sandbox.provider`: `local` (the embedded runner; the only one so far).
+    public var provider = "local"
+    /// `sandbox.local.root`: where local sandboxes live; default `<data_dir>/sandboxes`.
+    public var localRoot: String?
+    public init() {}
+}
+
+/// `agent.*`
+public struct AgentSettings: Sendable, Equatable {
+    /// `agent.command`: a shell command run in the clone; the prompt's path is in `DAYSHIFT_PROMPT_FILE`.
+    /// Default: Claude Code reading the prompt on standard input.
+    public var command = #"claude --print --permission-mode acceptEdits < "$DAYSHIFT_PROMPT_FILE""#
+    /// `agent.timeout_seconds`, default 1800.
+    public var timeoutSeconds = 1800.0
+    /// `agent.pass_environment`: names of server environment variables handed to the agent (e.g. `ANTHROPIC_API_KEY`).
+    public var passEnvironment = ["ANTHROPIC_API_KEY"]
+    public init() {}
+}
+
+/// `steps.*`
+public struct StepSettings: Sendable, Equatable {
+    /// `steps.setup_timeout_seconds`, default 900.
+    public var setupTimeoutSeconds = 900.0
+    /// `steps.test_timeout_seconds`, default 900.
+    public var testTimeoutSeconds = 900.0
+    /// `steps.output_tail_lines`: lines of test output kept for the PR body, default 30.
+    public var outputTailLines = 30
+    public init() {}
+}
+
+/// `git.*`
+public struct GitSettings: Sendable, Equatable {
+    /// `git.author_name`, default `Dayshift`.
+    public var authorName = "Dayshift"
+    /// `git.author_email`, default `dayshift@users.noreply.github.com`.
+    public var authorEmail = "dayshift@users.noreply.github.com"
+    /// `git.branch_prefix`, default `dayshift/issue-`.
+    public var branchPrefix = "dayshift/issue-"
+    public init() {}
+}
+
+/// `repositories."owner/name".*`
+public struct RepositorySettings: Sendable, Equatable {
+    /// `clone_url`: overrides the payload's clone URL (e.g. a `file://` URL).
+    public var cloneURL: String?
+    /// `base_branch`: the PR base; default the repository's default branch from the payload.
+    public var baseBranch: String?
+    /// `setup_command`: run once after cloning; default none.
+    public var setupCommand: String?
+    /// `test_command`: default detected from the files in the clone.
+    public var testCommand: String?
+    /// `on_open`: start a run when an issue is opened; default false.
+    public var onOpen = false
+    public init() {}
+}
+
+extension DayshiftConfiguration {
+    /// Reads the configuration.
+    /// - Parameters:
+    ///   - file: path of the YAML file; `nil` uses `DAYSHIFT_CONFIG`, else defaults only.
+    ///   - environment: the process environment (tests pass their own).
+    /// - Throws: ``ConfigurationError`` naming the key, for any bad value, unknown key or unreadable file.
+    public static func load(file: String?, environment: [String: String]) throws -> DayshiftConfiguration {
+        let path = file ?? environment["DAYSHIFT_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        var text = ""
+        if let path {
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw ConfigurationError(key: "(file)", problem: "cannot read \(path)")
+            }
+        }
+        return try parse(yaml: text, environment: environment)
+    }
+
+    /// Parses YAML text and applies the environment overrides.
+    /// - Throws: ``ConfigurationError`` naming the key.
+    public static func parse(yaml: String, environment: [String: String]) throws -> DayshiftConfiguration {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw ConfigurationError(key: "(file)", problem: "not valid YAML: \(String(describing: error).split(separator: "\n").first ?? "")")
+        }
+        var config = try ConfigurationReader.read(root)
+        try config.applyEnvironment(environment)
+        return config
+    }
+
+    mutating func applyEnvironment(_ environment: [String: String]) throws {
+        func value(_ name: String) -> String? {
+            guard let text = environment[name], !text.isEmpty else { return nil }
+            return text
+        }
+        if let dir = value("DAYSHIFT_DATA_DIR") { dataDirectory = dir }
+        if let secret = value("DAYSHIFT_WEBHOOK_SECRET") { webhook.secret = secret }
+        if let token = value("DAYSHIFT_GITHUB_TOKEN") { github.token = token }
+        if let url = value("DAYSHIFT_GITHUB_API_URL") { github.apiURL = url }
+        if let points = value("DAYSHIFT_FAILPOINTS") {
+            failPoints = points.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        }
+        try validate(environmentKeys: true)
+    }
+
+    func validate(environmentKeys: Bool) throws {
+        guard let url = URL(string: github.apiURL), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw ConfigurationError(key: "github.api_url", problem: "expected an http(s) URL, got \"\(github.apiURL)\"")
+        }
+        for point in failPoints where FailPoint(point) == nil {
+            throw ConfigurationError(key: "failpoints", problem: "expected entries like publish:after or agent:before, got \"\(point)\"")
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Agents
+import DayshiftConfig
+import Foundation
+import GitHub
+import Hummingbird
+import IssueObjects
+import Logging
+import Sandboxes
+import ServiceLifecycle
+import Store
+
+/// One Dayshift server built from configuration: the store, the issue-object runtime and the
+/// HTTP application. `dayshift serve`, the demo and the tests all build it the same way.
+public struct DayshiftInstance: Sendable {
+    public let configuration: DayshiftConfiguration
+    public let store: Store
+    public let runtime: IssueObjectRuntime
+    public let sandboxes: any SandboxProvider
+    let logger: Logger
+
+    /// Builds every part; nothing starts yet.
+    /// - Parameters:
+    ///   - environment: the process environment, for `agent.pass_environment`.
+    ///   - failPointAction: what an armed fail point does (tests use `.throwCrash`).
+    /// - Throws: storage errors when the data directory or database cannot be opened.
+    public init(configuration: DayshiftConfiguration, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment,
+                failPointAction: FailPoints.Action = .exitProcess) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
+        store = try Store(directory: dataDirectory, logger: logger)
+        let sandboxRoot = configuration.sandbox.localRoot.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? dataDirectory.appendingPathComponent("sandboxes", isDirectory: true)
+        sandboxes = LocalSandboxProvider(rootDirectory: sandboxRoot, logger: logger)
+        guard let apiURL = URL(string: configuration.github.apiURL) else {
+            throw ConfigurationError(key: "github.api_url", problem: "not a URL")
+        }
+        let token = configuration.github.token
+        let github = GitHubClient(baseURL: apiURL, timeoutSeconds: configuration.github.requestTimeoutSeconds) { token }
+        var agentEnvironment: [String: String] = [:]
+        for name in configuration.agent.passEnvironment {
+            if let value = environment[name] { agentEnvironment[name] = value }
+        }
+        let agent = CommandAgent(command: configuration.agent.command, timeoutSeconds: configuration.agent.timeoutSeconds, environment: agentEnvironment)
+        let dependencies = RunDependencies(store: store, sandboxes: sandboxes, github: github, agent: agent, configuration: configuration,
+                                           failPoints: FailPoints(configuration.failPoints, action: failPointAction), logger: logger)
+        runtime = IssueObjectRuntime(dependencies: dependencies)
+    }
+
+    /// The HTTP application: webhooks and health.
+    /// - Parameter onServerRunning: called with the bound port once listening.
+    public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = Router()
+        router.add(middleware: LogRequestsMiddleware(.debug))
+        HealthController().addRoutes(to: router)
+        WebhookController(intake: DeliveryIntake(store: store, configuration: configuration, logger: logger), runtime: runtime,
+                          maxBodyBytes: configuration.server.maxBodyBytes)
+            .addRoutes(to: router.group("webhooks"))
+        return Application(router: router, configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port),
+                                                                 serverName: "dayshift"),
+                           onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) }, logger: logger)
+    }
+
+    /// Logs what an operator should know at start (SQLite version, missing secrets).
+    public func logStartup() {
+        let version = (try? store.sqliteVersion()) ?? "?"
+        logger.info("dayshift starting", metadata: ["sqlite": "\(version)", "data_dir": "\(configuration.dataDirectory)",
+                                                    "sandbox": "\(sandboxes.kind)", "github_api": "\(configuration.github.apiURL)"])
+        if configuration.webhook.secret.isEmpty {
+            logger.warning("no webhook secret (DAYSHIFT_WEBHOOK_SECRET or webhook.secret_file): every delivery will be refused with 401")
+        }
+        if configuration.github.token.isEmpty {
+            logger.warning("no GitHub token (DAYSHIFT_GITHUB_TOKEN or github.token_file): pull requests and comments will fail")
+        }
+        if !configuration.failPoints.isEmpty {
+            logger.warning("fail points armed", metadata: ["failpoints": "\(configuration.failPoints.joined(separator: ","))"])
+        }
+    }
+
+    /// Runs until SIGTERM or SIGINT, then stops taking webhooks and lets running steps stop at
+    /// their journal point; unfinished runs resume at the next start.
+    public func run() async throws {
+        logStartup()
+        let group = ServiceGroup(services: [runtime, application()], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
+    }
+
+    /// Starts the server in this process and returns once it listens (for the demo and tests).
+    public func start() async throws -> RunningDayshift {
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let group = ServiceGroup(services: [runtime, application { continuation.yield($0) }], gracefulShutdownSignals: [], logger: logger)
+        let task = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw CancellationError() }
+        return RunningDayshift(baseURL: URL(string: "http://\(configuration.server.host):\(port)")!, group: group, task: task)
+    }
+}
+
+/// A Dayshift server running inside this process.
+public struct RunningDayshift: Sendable {
+    /// e.g. `http://127.0.0.1:43121`.
+    public let baseURL: URL
+    let group: ServiceGroup
+    let task: Task<Void, any Error>
+
+    /// Stops taking requests, interrupts running steps at their journal point, and waits.
+    public func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
+}

@@ -1,0 +1,82 @@
+import DayshiftConfig
+import Foundation
+import GitHub
+import IssueObjects
+import Logging
+import Store
+
+/// Turns one verified-or-not webhook request into a stored delivery, without doing any work:
+/// verify the signature over the raw bytes, check the headers and JSON, decide the trigger, then
+/// store the delivery and the issue object's message in one transaction.
+public struct DeliveryIntake: Sendable {
+    /// How a request was answered.
+    public enum Outcome: Equatable, Sendable {
+        /// Stored; `acted` says whether an issue object got a message.
+        case accepted(acted: Bool, reason: String)
+        /// `ping`: stored, nothing to do.
+        case pong
+        /// The GUID was seen before; nothing changed.
+        case duplicate
+        /// 401: missing or wrong `X-Hub-Signature-256`; nothing stored.
+        case unauthorized
+        /// 400: a header is missing or the body is not a JSON object; nothing stored.
+        case badRequest(String)
+    }
+
+    let store: Store
+    let configuration: DayshiftConfiguration
+    let rules: TriggerRules
+    let logger: Logger
+
+    public init(store: Store, configuration: DayshiftConfiguration, logger: Logger) {
+        self.store = store
+        self.configuration = configuration
+        self.rules = TriggerRules(label: configuration.triggers.label, command: configuration.triggers.command,
+                                  allowedAssociations: configuration.triggers.allowedAssociations)
+        self.logger = logger
+    }
+
+    /// Handles one delivery.
+    /// - Parameters:
+    ///   - body: the raw request body, exactly as received.
+    ///   - signature: `X-Hub-Signature-256`; `event`: `X-GitHub-Event`; `guid`: `X-GitHub-Delivery`.
+    /// - Throws: only storage errors (the caller answers 500 and GitHub may redeliver).
+    public func receive(body: Data, signature: String?, event: String?, guid: String?, receivedAt: Date = Date()) throws -> Outcome {
+        guard WebhookSignature.isValid(header: signature, body: body, secret: configuration.webhook.secret) else {
+            logger.warning("webhook refused: bad or missing signature", metadata: ["delivery": "\(guid ?? "-")"])
+            return .unauthorized
+        }
+        guard let event, !event.isEmpty else { return .badRequest("missing X-GitHub-Event header") }
+        guard let guid, !guid.isEmpty, guid.count <= 200 else { return .badRequest("missing X-GitHub-Delivery header") }
+        guard (try? JSONSerialization.jsonObject(with: body)) is [String: Any] else {
+            return .badRequest("body is not a JSON object")
+        }
+        let payload = try? JSONDecoder().decode(WebhookPayload.self, from: body)
+        let decision: TriggerDecision
+        if event == "ping" {
+            decision = .ignore("ping")
+        } else if let payload {
+            let settings = payload.repository.map { configuration.repository($0.fullName) } ?? RepositorySettings()
+            decision = rules.decide(event: event, payload: payload, openedIssuesEnabled: settings.onOpen)
+        } else {
+            decision = .ignore("\(event) payload has no fields Dayshift reads")
+        }
+        var message: InboxMessageRecord?
+        if case .act(let command, _) = decision, let payload, let snapshot = IssueSnapshot(payload: payload) {
+            let key = "\(snapshot.repository)#\(snapshot.number)"
+            message = InboxMessageRecord(issueKey: key, kind: command.rawValue, deliveryGuid: guid, body: try JSONEncoder().encode(snapshot), createdAt: receivedAt)
+        }
+        let record = DeliveryRecord(guid: guid, event: event, action: payload?.action, repository: payload?.repository?.fullName,
+                                    issueNumber: payload?.issue?.number, receivedAt: receivedAt, payload: body,
+                                    disposition: message == nil ? "ignored" : "acted", reason: decision.reason)
+        switch try store.recordDelivery(record, message: message) {
+        case .duplicate:
+            logger.info("duplicate delivery ignored", metadata: ["delivery": "\(guid)"])
+            return .duplicate
+        case .recorded:
+            logger.info("delivery stored", metadata: ["delivery": "\(guid)", "event": "\(event).\(payload?.action ?? "")",
+                                                      "disposition": "\(record.disposition)", "reason": "\(decision.reason)"])
+            return event == "ping" ? .pong : .accepted(acted: message != nil, reason: decision.reason)
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import IssueObjects
+import NIOCore
+
+/// `POST /webhooks/github`: GitHub's webhook deliveries.
+///
+/// | answer | when |
+/// |---|---|
+/// | 202 | stored (acted on or ignored, with the reason) |
+/// | 200 | `ping`, or a GUID seen before |
+/// | 400 | missing `X-GitHub-Event` / `X-GitHub-Delivery`, or the body is not a JSON object |
+/// | 401 | missing or wrong `X-Hub-Signature-256` |
+/// | 413 | body over `server.max_body_bytes` (25 MiB by default) |
+///
+/// Nothing is stored on a 4xx, and no work is done inside the request.
+struct WebhookController<Context: RequestContext>: Sendable {
+    let intake: DeliveryIntake
+    let runtime: IssueObjectRuntime
+    let maxBodyBytes: Int
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.post("github", use: receive)
+    }
+
+    @Sendable func receive(_ request: Request, context: Context) async throws -> Response {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
+            throw HTTPError(.contentTooLarge)
+        }
+        let buffer = try await request.body.collect(upTo: maxBodyBytes)
+        let body = Data(buffer.readableBytesView)
+        let outcome = try intake.receive(body: body, signature: request.headers[HTTPField.Name("X-Hub-Signature-256")!],
+                                         event: request.headers[HTTPField.Name("X-GitHub-Event")!],
+                                         guid: request.headers[HTTPField.Name("X-GitHub-Delivery")!])
+        switch outcome {
+        case .accepted(let acted, let reason):
+            if acted { runtime.notifyNewMessages() }
+            return Self.json(.accepted, ["status": "accepted", "acted": acted ? "true" : "false", "reason": reason])
+        case .pong:
+            return Self.json(.ok, ["status": "pong"])
+        case .duplicate:
+            return Self.json(.ok, ["status": "duplicate"])
+        case .unauthorized:
+            return Self.json(.unauthorized, ["error": "missing or invalid X-Hub-Signature-256"])
+        case .badRequest(let reason):
+            return Self.json(.badRequest, ["error": reason])
+        }
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ fields: [String: String]) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

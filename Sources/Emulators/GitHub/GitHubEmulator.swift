@@ -1,0 +1,101 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// An in-process emulator of the GitHub REST API endpoints Dayshift calls, for tests, demos
+/// and benchmarks. Serves on loopback at the root path (no `/api/v3` prefix):
+///
+/// | endpoint | answer |
+/// | --- | --- |
+/// | `GET /repos/{owner}/{repo}/issues/{issue_number}` | 200 `issue` (seeded issue or pull request), else 404 |
+/// | `POST /repos/{owner}/{repo}/issues/{issue_number}/comments` `{"body"}` | 201 `issue-comment` |
+/// | `GET /repos/{owner}/{repo}/issues/{issue_number}/comments?per_page&page` | 200 `[issue-comment]` + `Link` |
+/// | `PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}` `{"body"}` | 200 `issue-comment` |
+/// | `POST /repos/{owner}/{repo}/issues/{issue_number}/reactions` `{"content"}` | 201 new / 200 existing `reaction`, 422 bad content |
+/// | `POST /repos/{owner}/{repo}/pulls` `{title, head, base, body?, draft?, maintainer_can_modify?}` | 201 `pull-request`; 422 missing field / duplicate head |
+/// | `GET /repos/{owner}/{repo}/pulls?state&head&base&direction&per_page&page` | 200 `[pull-request]` |
+/// | `GET /repos/{owner}/{repo}/pulls/{pull_number}` | 200 `pull-request` / 404 |
+/// | `PATCH /repos/{owner}/{repo}/pulls/{pull_number}` `{title?, body?, state?, base?, maintainer_can_modify?}` | 200 `pull-request` |
+///
+/// Every request needs `Authorization: Bearer …` or `Authorization: token …` (else 401
+/// `Requires authentication`); unknown routes answer 404 `Not Found`; all errors use
+/// GitHub's `{"message", "documentation_url"}` body (``GitHubErrorBody``). State, recorded
+/// requests and fault injection live in ``GitHubEmulatorState``.
+public enum GitHubEmulator {
+    /// Largest accepted request body (bytes).
+    static let maxBodySize = 10 * 1024 * 1024
+
+    /// Logger used when none is given: label `dayshift.emulator.github`, level `warning`.
+    public static var defaultLogger: Logger {
+        var logger = Logger(label: "dayshift.emulator.github")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    /// Builds the router with every emulated endpoint, behind the recording/fault/auth middleware.
+    public static func makeRouter(state: GitHubEmulatorState) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        // Middleware must be added before the routes so that it wraps them.
+        router.add(middleware: GitHubEmulatorMiddleware<BasicRequestContext>(state: state))
+        GitHubEmulatorIssueRoutes.add(to: router, state: state)
+        GitHubEmulatorPullRoutes.add(to: router, state: state)
+        return router
+    }
+
+    /// Builds (but does not run) the emulator application bound to `host:port` (`port` 0 picks a
+    /// free port). `onServerRunning` receives the actually bound port once the server listens.
+    /// Run it with `runService(gracefulShutdownSignals: [])` or in a `ServiceGroup`, or test it
+    /// in-process with HummingbirdTesting.
+    public static func makeApplication(
+        state: GitHubEmulatorState,
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        logger: Logger = GitHubEmulator.defaultLogger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: makeRouter(state: state),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "GitHubEmulator"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+    }
+
+    /// Starts the emulator on `host:port` (`port` 0 = any free port) in a background task and
+    /// returns once it is listening. Call ``RunningGitHubEmulator/stop()`` when done.
+    /// - Throws: the bind error if the server could not start.
+    public static func start(
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        state: GitHubEmulatorState = GitHubEmulatorState(),
+        logger: Logger = GitHubEmulator.defaultLogger
+    ) async throws -> RunningGitHubEmulator {
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let app = makeApplication(state: state, host: host, port: port, logger: logger) { boundPort in
+            continuation.yield(boundPort)
+            continuation.finish()
+        }
+        let task = Task {
+            defer { continuation.finish() }
+            try await app.runService(gracefulShutdownSignals: [])
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let boundPort = await iterator.next() else {
+            // The server stopped before listening: surface its error.
+            try await task.value
+            throw GitHubEmulatorStartError.didNotStart
+        }
+        let urlHost = host.contains(":") ? "[\(host)]" : host
+        guard let baseURL = URL(string: "http://\(urlHost):\(boundPort)") else {
+            task.cancel()
+            throw GitHubEmulatorStartError.didNotStart
+        }
+        return RunningGitHubEmulator(baseURL: baseURL, state: state, task: task)
+    }
+}
+
+/// Thrown by ``GitHubEmulator/start(host:port:state:logger:)`` when the server stopped before listening.
+public enum GitHubEmulatorStartError: Error, Sendable {
+    /// The server task ended without reporting a bound port.
+    case didNotStart
+}

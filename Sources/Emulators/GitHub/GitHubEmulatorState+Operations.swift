@@ -1,0 +1,162 @@
+import Foundation
+
+/// The state changes behind each emulated endpoint. Inputs are already type-checked by the
+/// route handlers; GitHub-level failures are thrown as ``GitHubAPIError``.
+extension GitHubEmulatorState {
+    /// Whether `number` is a seeded issue or a pull request (both accept comments and reactions).
+    func issueOrPullExists(owner: String, repo: String, number: Int) -> Bool {
+        let data = repos[RepoKey(owner, repo)]
+        return data?.issues[number] != nil || data?.pulls[number] != nil
+    }
+
+    func commentCount(owner: String, repo: String, issue: Int) -> Int {
+        comments(owner: owner, repo: repo, issue: issue).count
+    }
+
+    /// `POST /repos/{owner}/{repo}/pulls`. `head` is `branch` or `owner:branch`.
+    func createPullRequest(
+        owner: String, repo: String, title: String, head: String, base: String,
+        body: String?, draft: Bool, maintainerCanModify: Bool
+    ) throws -> EmulatedPullRequest {
+        let (headOwner, headRef) = Self.splitHead(head, defaultOwner: owner)
+        let label = "\(headOwner):\(headRef)"
+        let key = RepoKey(owner, repo)
+        var data = repos[key] ?? RepoData()
+        try ensureNoOpenDuplicate(in: data, label: label, base: base, except: nil)
+        let timestamp = now()
+        let id = makeID()
+        let pull = EmulatedPullRequest(
+            owner: owner, repo: repo, number: data.nextNumber, id: id, nodeID: "PR_emu\(id)",
+            title: title, body: body, state: "open", draft: draft, maintainerCanModify: maintainerCanModify,
+            headRef: headRef, headLabel: label, headSHA: Self.fakeSHA("\(label)@\(id)"), baseRef: base,
+            userLogin: userLogin, createdAt: timestamp, updatedAt: timestamp
+        )
+        data.pulls[pull.number] = pull
+        data.nextNumber += 1
+        repos[key] = data
+        return pull
+    }
+
+    /// `PATCH /repos/{owner}/{repo}/pulls/{pull_number}`; nil arguments leave a field unchanged,
+    /// `body: .some(nil)` clears the body.
+    func updatePullRequest(
+        owner: String, repo: String, number: Int,
+        title: String?, body: String??, state: String?, base: String?, maintainerCanModify: Bool?
+    ) throws -> EmulatedPullRequest {
+        let key = RepoKey(owner, repo)
+        guard var data = repos[key], var pull = data.pulls[number] else { throw GitHubAPIError.notFound }
+        if let title { pull.title = title }
+        if let body { pull.body = body }
+        if let base { pull.baseRef = base }
+        if let maintainerCanModify { pull.maintainerCanModify = maintainerCanModify }
+        if let state, state != pull.state {
+            if state == "open" {
+                try ensureNoOpenDuplicate(in: data, label: pull.headLabel, base: pull.baseRef, except: number)
+            }
+            pull.state = state
+            pull.closedAt = state == "closed" ? now() : nil
+        }
+        pull.updatedAt = now()
+        data.pulls[number] = pull
+        repos[key] = data
+        return pull
+    }
+
+    /// `GET /repos/{owner}/{repo}/pulls`: filters by `state` (`open`, `closed`, `all`), `head`
+    /// (`owner:branch`, or a bare branch name) and `base`; sorted by creation, newest first unless `ascending`.
+    func listPullRequests(
+        owner: String, repo: String, state: String, head: String?, base: String?, ascending: Bool
+    ) -> [EmulatedPullRequest] {
+        pullRequests(owner: owner, repo: repo)
+            .filter { state == "all" || $0.state == state }
+            .filter { pull in
+                guard let head, !head.isEmpty else { return true }
+                return head.contains(":") ? pull.headLabel.lowercased() == head.lowercased() : pull.headRef == head
+            }
+            .filter { base == nil || base == "" || $0.baseRef == base }
+            .sorted { ascending ? $0.number < $1.number : $0.number > $1.number }
+    }
+
+    /// `POST /repos/{owner}/{repo}/issues/{issue_number}/comments`.
+    func createComment(owner: String, repo: String, issue: Int, body: String) throws -> EmulatedComment {
+        guard issueOrPullExists(owner: owner, repo: repo, number: issue) else { throw GitHubAPIError.notFound }
+        let timestamp = now()
+        let id = makeID()
+        let comment = EmulatedComment(
+            owner: owner, repo: repo, issueNumber: issue, id: id, nodeID: "IC_emu\(id)",
+            body: body, userLogin: userLogin, createdAt: timestamp, updatedAt: timestamp
+        )
+        allComments.append(comment)
+        return comment
+    }
+
+    /// `PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}`.
+    func updateComment(owner: String, repo: String, id: Int, body: String) throws -> EmulatedComment {
+        let key = RepoKey(owner, repo)
+        guard let index = allComments.firstIndex(where: { $0.id == id && RepoKey($0.owner, $0.repo) == key }) else {
+            throw GitHubAPIError.notFound
+        }
+        allComments[index].body = body
+        allComments[index].updatedAt = now()
+        return allComments[index]
+    }
+
+    /// `POST /repos/{owner}/{repo}/issues/{issue_number}/reactions`; `created` is false when the
+    /// user had already left that reaction (GitHub then answers 200 with the existing one).
+    func addReaction(owner: String, repo: String, issue: Int, content: String) throws -> (reaction: EmulatedReaction, created: Bool) {
+        guard issueOrPullExists(owner: owner, repo: repo, number: issue) else { throw GitHubAPIError.notFound }
+        if let existing = reactions(owner: owner, repo: repo, issue: issue)
+            .first(where: { $0.content == content && $0.userLogin == userLogin })
+        {
+            return (existing, false)
+        }
+        let id = makeID()
+        let reaction = EmulatedReaction(
+            owner: owner, repo: repo, issueNumber: issue, id: id, nodeID: "REA_emu\(id)",
+            content: content, userLogin: userLogin, createdAt: now()
+        )
+        allReactions.append(reaction)
+        return (reaction, true)
+    }
+
+    // MARK: Helpers
+
+    private func ensureNoOpenDuplicate(in data: RepoData, label: String, base: String, except: Int?) throws {
+        // GitHub refuses a second open pull request for the same head into the same base.
+        let duplicate = data.pulls.values.contains {
+            $0.state == "open" && $0.number != except && $0.headLabel.lowercased() == label.lowercased() && $0.baseRef == base
+        }
+        if duplicate {
+            throw GitHubAPIError.validationFailed([
+                GitHubValidationError(resource: "PullRequest", code: "custom", message: "A pull request already exists for \(label).")
+            ])
+        }
+    }
+
+    /// Splits `owner:branch` (or a bare `branch`) into owner and branch.
+    static func splitHead(_ head: String, defaultOwner: String) -> (owner: String, ref: String) {
+        guard let colon = head.firstIndex(of: ":") else { return (defaultOwner, head) }
+        return (String(head[..<colon]), String(head[head.index(after: colon)...]))
+    }
+
+    /// A stable, fake 40-hex-digit commit id derived from `seed` (FNV-1a based).
+    static func fakeSHA(_ seed: String) -> String {
+        var result = ""
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var round: UInt8 = 0
+        while result.count < 40 {
+            for byte in Array(seed.utf8) + [round] {
+                hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+            }
+            result += String(hash, radix: 16).leftPadded(to: 16)
+            round &+= 1
+        }
+        return String(result.prefix(40))
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to length: Int) -> String {
+        count >= length ? self : String(repeating: "0", count: length - count) + self
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+
+/// The in-memory world of the GitHub emulator: seeded issues, pull requests, comments,
+/// reactions, queued faults and the log of every request received.
+///
+/// One instance backs one emulator; tests seed and inspect it directly. Repository
+/// owner/name lookups are case-insensitive, as on GitHub. All writes made over HTTP are
+/// attributed to one authenticated user (``userLogin``/``userID``, type `Bot` when the login
+/// ends in `[bot]`).
+public actor GitHubEmulatorState {
+    /// Login the emulator reports as the author of everything created over HTTP.
+    public nonisolated let userLogin: String
+    /// Numeric id of ``userLogin``.
+    public nonisolated let userID: Int
+    nonisolated let now: @Sendable () -> Date
+
+    struct RepoKey: Hashable {
+        var owner: String
+        var repo: String
+        init(_ owner: String, _ repo: String) {
+            self.owner = owner.lowercased()
+            self.repo = repo.lowercased()
+        }
+    }
+
+    struct RepoData {
+        /// Next number handed to a pull request (issues and pull requests share the sequence).
+        var nextNumber = 1
+        var issues: [Int: EmulatedIssue] = [:]
+        var pulls: [Int: EmulatedPullRequest] = [:]
+    }
+
+    var repos: [RepoKey: RepoData] = [:]
+    var allComments: [EmulatedComment] = []
+    var allReactions: [EmulatedReaction] = []
+    var faults: [InjectedFault] = []
+    var requests: [RecordedRequest] = []
+    var lastID = 0
+
+    /// Creates an empty state.
+    /// - Parameters:
+    ///   - userLogin: author login for objects created over HTTP (a GitHub App shows as `<slug>[bot]`).
+    ///   - userID: numeric id of that user.
+    ///   - now: clock used for `created_at`/`updated_at`; inject a fixed clock for deterministic output.
+    public init(
+        userLogin: String = "dayshift-emulator[bot]",
+        userID: Int = 9_000_001,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.userLogin = userLogin
+        self.userID = userID
+        self.now = now
+    }
+
+    // MARK: Seeding and inspection
+
+    /// Seeds (or replaces) issue `number` so `GET /repos/{owner}/{repo}/issues/{number}` answers 200,
+    /// and comments/reactions on it are accepted. Pull requests created later get numbers above it.
+    @discardableResult
+    public func seedIssue(
+        owner: String, repo: String, number: Int, title: String, body: String? = nil, userLogin: String = "octocat"
+    ) -> EmulatedIssue {
+        let issue = EmulatedIssue(
+            owner: owner, repo: repo, number: number, id: makeID(), nodeID: "I_emu\(lastID)",
+            title: title, body: body, userLogin: userLogin, createdAt: now()
+        )
+        let key = RepoKey(owner, repo)
+        var data = repos[key] ?? RepoData()
+        data.issues[number] = issue
+        data.nextNumber = max(data.nextNumber, number + 1)
+        repos[key] = data
+        return issue
+    }
+
+    /// The seeded issue `number`, if any.
+    public func issue(owner: String, repo: String, number: Int) -> EmulatedIssue? {
+        repos[RepoKey(owner, repo)]?.issues[number]
+    }
+
+    /// All pull requests of a repository (any state), ordered by number.
+    public func pullRequests(owner: String, repo: String) -> [EmulatedPullRequest] {
+        (repos[RepoKey(owner, repo)]?.pulls.values).map { $0.sorted { $0.number < $1.number } } ?? []
+    }
+
+    /// Pull request `number`, if it exists.
+    public func pullRequest(owner: String, repo: String, number: Int) -> EmulatedPullRequest? {
+        repos[RepoKey(owner, repo)]?.pulls[number]
+    }
+
+    /// Comments on issue or pull request `issue`, oldest first.
+    public func comments(owner: String, repo: String, issue: Int) -> [EmulatedComment] {
+        let key = RepoKey(owner, repo)
+        return allComments.filter { RepoKey($0.owner, $0.repo) == key && $0.issueNumber == issue }
+    }
+
+    /// Reactions on issue or pull request `issue`, oldest first.
+    public func reactions(owner: String, repo: String, issue: Int) -> [EmulatedReaction] {
+        let key = RepoKey(owner, repo)
+        return allReactions.filter { RepoKey($0.owner, $0.repo) == key && $0.issueNumber == issue }
+    }
+
+    /// Every request received so far, in arrival order (see ``RecordedRequest``).
+    public var recordedRequests: [RecordedRequest] { requests }
+
+    /// Forgets the recorded requests only (state and faults are kept).
+    public func clearRecordedRequests() { requests.removeAll() }
+
+    // MARK: Faults
+
+    /// Makes the next `count` requests matching `method` (nil = any) and `pathPrefix` fail with
+    /// `status`, the given extra `headers` (e.g. `["retry-after": "1"]`) and a GitHub error body
+    /// `{"message": message, "documentation_url": ...}`. Faults are served before authentication
+    /// and routing; several faults queue in insertion order. A `count` below 1 does nothing.
+    public func injectFault(
+        method: String? = nil,
+        pathPrefix: String = "/",
+        status: Int,
+        count: Int = 1,
+        headers: [String: String] = [:],
+        message: String? = nil
+    ) {
+        guard count > 0 else { return }
+        faults.append(InjectedFault(
+            method: method, pathPrefix: pathPrefix, status: status, remaining: count, headers: headers,
+            message: message ?? InjectedFault.defaultMessage(forStatus: status)
+        ))
+    }
+
+    /// Faults still waiting to be served.
+    public var pendingFaults: [InjectedFault] { faults }
+
+    /// Drops every pending fault.
+    public func clearFaults() { faults.removeAll() }
+
+    /// Forgets everything: issues, pull requests, comments, reactions, faults, recorded requests, id counters.
+    public func reset() {
+        repos.removeAll()
+        allComments.removeAll()
+        allReactions.removeAll()
+        faults.removeAll()
+        requests.removeAll()
+        lastID = 0
+    }
+
+    // MARK: Internal helpers
+
+    func makeID() -> Int {
+        lastID += 1
+        return lastID
+    }
+
+    func record(_ request: RecordedRequest) {
+        requests.append(request)
+    }
+
+    /// Consumes one use of the first fault matching the request.
+    func takeFault(method: String, path: String) -> InjectedFault? {
+        guard let index = faults.firstIndex(where: { $0.matches(method: method, path: path) }) else { return nil }
+        let fault = faults[index]
+        faults[index].remaining -= 1
+        if faults[index].remaining <= 0 { faults.remove(at: index) }
+        return fault
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import GitHub
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A webhook delivery in GitHub's format: the headers GitHub sends and a JSON body shaped like
+/// GitHub's `issues` / `issue_comment` payloads (`../shared/fixtures/github/webhooks`), signed
+/// with `X-Hub-Signature-256`.
+public struct WebhookDelivery: Sendable {
+    /// `X-GitHub-Event`.
+    public var event: String
+    /// `X-GitHub-Delivery`.
+    public var guid: String
+    /// The exact body bytes that are signed and sent.
+    public var body: Data
+
+    public init(event: String, guid: String = UUID().uuidString.lowercased(), body: Data) {
+        self.event = event
+        self.guid = guid
+        self.body = body
+    }
+
+    /// The headers GitHub would send for this delivery, signed with `secret`.
+    public func headers(secret: String) -> [String: String] {
+        [
+            "Content-Type": "application/json",
+            "User-Agent": "GitHub-Hookshot/dayshift-demo",
+            "X-GitHub-Event": event,
+            "X-GitHub-Delivery": guid,
+            "X-GitHub-Hook-ID": "1",
+            "X-Hub-Signature-256": WebhookSignature.header(for: body, secret: secret),
+        ]
+    }
+
+    /// POSTs the delivery to `url` (e.g. `http://127.0.0.1:8080/webhooks/github`).
+    /// - Returns: the HTTP status and the response body.
+    /// - Throws: `URLError` when nothing answers.
+    public func send(to url: URL, secret: String) async throws -> (status: Int, body: String) {
+        var request = URLRequest(url: url)
+        request.httpMethod = "POST"
+        for (name, value) in headers(secret: secret) { request.setValue(value, forHTTPHeaderField: name) }
+        request.httpBody = body
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// Builds payloads in GitHub's format for one repository.
+public struct WebhookPayloadBuilder: Sendable {
+    public var owner: String
+    public var repo: String
+    public var cloneURL: String
+    public var defaultBranch = "main"
+    public var installationID: Int64 = 1
+
+    public init(owner: String, repo: String, cloneURL: String) {
+        self.owner = owner
+        self.repo = repo
+        self.cloneURL = cloneURL
+    }
+
+    /// `issues.labeled` for issue `number` with label `label`, added by `sender`.
+    public func issueLabeled(number: Int, title: String, body: String, label: String = "dayshift", sender: String = "octocat", senderType: String = "User") -> WebhookDelivery {
+        var payload = base(action: "labeled", sender: sender, senderType: senderType)
+        payload["issue"] = issue(number: number, title: title, body: body, author: sender, association: "OWNER")
+        payload["label"] = ["id": 1, "node_id": "LA_1", "name": label, "color": "0e8a16", "default": false, "description": "Dayshift works on it"]
+        return delivery("issues", payload)
+    }
+
+    /// `issues.opened` for issue `number`, by an author with `association`.
+    public func issueOpened(number: Int, title: String, body: String, author: String = "octocat", association: String = "OWNER") -> WebhookDelivery {
+        var payload = base(action: "opened", sender: author, senderType: "User")
+        payload["issue"] = issue(number: number, title: title, body: body, author: author, association: association)
+        return delivery("issues", payload)
+    }
+
+    /// `issues.closed` for issue `number`.
+    public func issueClosed(number: Int, title: String, sender: String = "octocat") -> WebhookDelivery {
+        var payload = base(action: "closed", sender: sender, senderType: "User")
+        payload["issue"] = issue(number: number, title: title, body: "", author: sender, association: "OWNER", state: "closed")
+        return delivery("issues", payload)
+    }
+
+    /// `issue_comment.created` on issue `number` with `comment` by `author`.
+    public func commentCreated(number: Int, title: String, body: String = "", comment: String, author: String = "octocat",
+                               association: String = "OWNER", authorType: String = "User") -> WebhookDelivery {
+        var payload = base(action: "created", sender: author, senderType: authorType)
+        payload["issue"] = issue(number: number, title: title, body: body, author: "octocat", association: "OWNER")
+        payload["comment"] = [
+            "id": Int.random(in: 1...1_000_000_000), "node_id": "IC_1", "body": comment, "author_association": association,
+            "user": account(author, type: authorType), "created_at": Self.now, "updated_at": Self.now,
+            "html_url": "https://github.com/\(owner)/\(repo)/issues/\(number)#issuecomment-1", "performed_via_github_app": NSNull(),
+        ] as [String: Any]
+        return delivery("issue_comment", payload)
+    }
+
+    private static var now: String { ISO8601DateFormatter().string(from: Date()) }
+
+    private func delivery(_ event: String, _ payload: [String: Any]) -> WebhookDelivery {
+        let body = (try? JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])) ?? Data()
+        return WebhookDelivery(event: event, body: body)
+    }
+
+    private func account(_ login: String, type: String) -> [String: Any] {
+        ["login": login, "id": abs(login.hashValue % 1_000_000), "node_id": "U_\(login)", "type": type, "site_admin": false,
+         "html_url": "https://github.com/\(login)"]
+    }
+
+    private func base(action: String, sender: String, senderType: String) -> [String: Any] {
+        [
+            "action": action,
+            "repository": [
+                "id": 1, "node_id": "R_1", "name": repo, "full_name": "\(owner)/\(repo)", "private": false,
+                "owner": account(owner, type: "User"), "html_url": "https://github.com/\(owner)/\(repo)",
+                "clone_url": cloneURL, "default_branch": defaultBranch,
+            ] as [String: Any],
+            "sender": account(sender, type: senderType),
+            "installation": ["id": installationID, "node_id": "I_1"] as [String: Any],
+        ]
+    }
+
+    private func issue(number: Int, title: String, body: String, author: String, association: String, state: String = "open") -> [String: Any] {
+        [
+            "id": number * 1000, "node_id": "I_\(number)", "number": number, "title": title, "body": body, "state": state,
+            "user": account(author, type: "User"), "author_association": association, "labels": [] as [Any],
+            "html_url": "https://github.com/\(owner)/\(repo)/issues/\(number)", "comments": 0,
+            "created_at": Self.now, "updated_at": Self.now,
+        ]
+    }
+}

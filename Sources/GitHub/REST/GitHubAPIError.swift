@@ -1,0 +1,39 @@
+import Foundation
+
+/// A failed GitHub REST call. The description names the call and GitHub's message, never a token.
+public enum GitHubAPIError: Error, CustomStringConvertible, Sendable {
+    /// GitHub answered with a non-success status. `errors` is GitHub's `errors` array, when present
+    /// (422 Validation Failed carries `resource`, `field`, `code`, `message`).
+    case response(call: String, status: Int, message: String, errors: [FieldError], retryAfterSeconds: Double?)
+    /// No usable answer (connection refused, timeout, undecodable body).
+    case transport(call: String, reason: String)
+
+    public struct FieldError: Decodable, Sendable, Equatable {
+        public var resource: String?
+        public var field: String?
+        public var code: String?
+        public var message: String?
+    }
+
+    public var description: String {
+        switch self {
+        case let .response(call, status, message, errors, _):
+            let details = errors.compactMap { $0.message ?? [$0.field, $0.code].compactMap { $0 }.joined(separator: " ") }
+            return "GitHub \(call): \(status) \(message)" + (details.isEmpty ? "" : " (\(details.joined(separator: "; ")))")
+        case let .transport(call, reason):
+            return "GitHub \(call): \(reason)"
+        }
+    }
+
+    /// The HTTP status, when GitHub answered.
+    public var status: Int? {
+        if case let .response(_, status, _, _, _) = self { return status }
+        return nil
+    }
+
+    /// True for 422 "A pull request already exists for …" (see `../shared/reference/github.md` §5).
+    public var isPullRequestAlreadyExists: Bool {
+        guard case let .response(_, 422, _, errors, _) = self else { return false }
+        return errors.contains { $0.message?.localizedCaseInsensitiveContains("already exists") == true }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// The fields of GitHub's `pull-request` object that Dayshift reads.
+/// Source: `POST/GET/PATCH /repos/{owner}/{repo}/pulls…` in GitHub's REST description.
+public struct PullRequest: Codable, Sendable, Equatable {
+    public var number: Int
+    public var htmlUrl: String
+    public var state: String
+    public var title: String
+    public var body: String?
+    public var draft: Bool?
+    public var head: Ref
+
+    public struct Ref: Codable, Sendable, Equatable {
+        /// Branch name, e.g. `dayshift/issue-42`.
+        public var ref: String
+        /// `owner:branch`.
+        public var label: String?
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case number, htmlUrl = "html_url", state, title, body, draft, head
+    }
+}
+
+/// The fields of GitHub's `issue-comment` object that Dayshift reads.
+/// Source: `/repos/{owner}/{repo}/issues/{issue_number}/comments` in GitHub's REST description.
+public struct IssueComment: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var body: String?
+    public var htmlUrl: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, body, htmlUrl = "html_url"
+    }
+}
+
+/// A repository named by owner and name, e.g. `octo/hello`.
+public struct RepositoryName: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var owner: String
+    public var name: String
+
+    public init(owner: String, name: String) {
+        self.owner = owner
+        self.name = name
+    }
+
+    /// Parses `owner/name`; `nil` otherwise.
+    public init?(fullName: String) {
+        let parts = fullName.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+        self.init(owner: String(parts[0]), name: String(parts[1]))
+    }
+
+    public var description: String { "\(owner)/\(name)" }
+}

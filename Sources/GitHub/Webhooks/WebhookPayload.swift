@@ -1,0 +1,77 @@
+import Foundation
+
+/// The fields of a webhook body that Dayshift reads, for the events it handles (`issues`,
+/// `issue_comment`). Every other field is ignored, and most are optional, because GitHub adds
+/// fields over time and examples differ (`../shared/reference/github.md` §1.2).
+public struct WebhookPayload: Decodable, Sendable {
+    public var action: String?
+    public var issue: Issue?
+    public var comment: Comment?
+    public var label: Label?
+    public var repository: Repository?
+    public var sender: Account?
+    public var installation: Installation?
+
+    public struct Issue: Decodable, Sendable {
+        public var number: Int
+        public var title: String
+        public var body: String?
+        public var user: Account?
+        /// `OWNER`, `MEMBER`, `COLLABORATOR`, `CONTRIBUTOR`, `NONE`, …
+        public var authorAssociation: String?
+        /// Present only when the issue is a pull request.
+        public var pullRequest: PullRequestLink?
+        public var htmlUrl: String?
+
+        enum CodingKeys: String, CodingKey {
+            case number, title, body, user, authorAssociation = "author_association", pullRequest = "pull_request", htmlUrl = "html_url"
+        }
+    }
+
+    public struct PullRequestLink: Decodable, Sendable {
+        public var url: String?
+    }
+
+    public struct Comment: Decodable, Sendable {
+        public var id: Int64
+        public var body: String?
+        public var user: Account?
+        public var authorAssociation: String?
+        public var performedViaGithubApp: App?
+
+        enum CodingKeys: String, CodingKey {
+            case id, body, user, authorAssociation = "author_association", performedViaGithubApp = "performed_via_github_app"
+        }
+    }
+
+    public struct App: Decodable, Sendable {
+        public var id: Int64?
+        public var slug: String?
+    }
+
+    public struct Label: Decodable, Sendable {
+        public var name: String
+    }
+
+    public struct Repository: Decodable, Sendable {
+        public var name: String
+        public var fullName: String
+        public var owner: Account
+        public var cloneUrl: String?
+        public var defaultBranch: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, fullName = "full_name", owner, cloneUrl = "clone_url", defaultBranch = "default_branch"
+        }
+    }
+
+    public struct Account: Decodable, Sendable {
+        public var login: String
+        /// `User`, `Bot` or `Organization`.
+        public var type: String?
+    }
+
+    public struct Installation: Decodable, Sendable {
+        public var id: Int64
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import GitHub
+
+/// What a trigger knew about the issue when it arrived; carried by the inbox message and frozen
+/// into the run's context. `title` and `body` are untrusted text written by strangers.
+public struct IssueSnapshot: Codable, Sendable, Equatable {
+    public var repository: String
+    public var number: Int
+    public var title: String
+    public var body: String
+    /// The payload's `repository.clone_url`.
+    public var cloneURL: String?
+    /// The payload's `repository.default_branch`.
+    public var defaultBranch: String?
+    /// Who asked, e.g. a label's sender or a comment's author.
+    public var requestedBy: String?
+    /// The GitHub App installation the delivery came through, if any.
+    public var installationID: Int64?
+
+    public init(repository: String, number: Int, title: String, body: String, cloneURL: String?, defaultBranch: String?,
+                requestedBy: String?, installationID: Int64?) {
+        self.repository = repository
+        self.number = number
+        self.title = title
+        self.body = body
+        self.cloneURL = cloneURL
+        self.defaultBranch = defaultBranch
+        self.requestedBy = requestedBy
+        self.installationID = installationID
+    }
+
+    /// The snapshot a webhook payload describes; `nil` without an issue or repository.
+    public init?(payload: WebhookPayload) {
+        guard let issue = payload.issue, let repository = payload.repository else { return nil }
+        self.init(repository: repository.fullName, number: issue.number, title: issue.title, body: issue.body ?? "",
+                  cloneURL: repository.cloneUrl, defaultBranch: repository.defaultBranch,
+                  requestedBy: payload.comment?.user?.login ?? payload.sender?.login, installationID: payload.installation?.id)
+    }
+}

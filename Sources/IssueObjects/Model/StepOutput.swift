@@ -1,0 +1,66 @@
+import Foundation
+import Sandboxes
+
+/// What a step produced, stored as JSON in `run_steps.result` and read back by later steps (also
+/// after a restart). Each step fills the fields it owns.
+public struct StepOutput: Codable, Sendable, Equatable {
+    /// provision: the sandbox's id.
+    public var sandboxID: String?
+    /// clone: the base commit; publish: the pushed commit.
+    public var commit: String?
+    /// clone: the checked-out base branch; publish: the pushed branch.
+    public var branch: String?
+    /// setup, baseline, verify, agent: how the command ended.
+    public var command: CommandOutcome?
+    /// agent: files the agent changed (`git status --porcelain` paths). Empty means no change.
+    public var changedFiles: [String]?
+    /// pull_request: the pull request opened or updated.
+    public var pullRequest: PullRequestOutcome?
+    /// report: the issue comment written or updated.
+    public var commentID: Int64?
+    /// Anything worth a line in the journal (e.g. `adopted existing sandbox`).
+    public var note: String?
+
+    public init(sandboxID: String? = nil, commit: String? = nil, branch: String? = nil, command: CommandOutcome? = nil,
+                changedFiles: [String]? = nil, pullRequest: PullRequestOutcome? = nil, commentID: Int64? = nil, note: String? = nil) {
+        self.sandboxID = sandboxID
+        self.commit = commit
+        self.branch = branch
+        self.command = command
+        self.changedFiles = changedFiles
+        self.pullRequest = pullRequest
+        self.commentID = commentID
+        self.note = note
+    }
+}
+
+/// A command's end, as kept in the journal.
+public struct CommandOutcome: Codable, Sendable, Equatable {
+    /// The command line (operator's config or detected), never issue text.
+    public var command: String
+    public var exitCode: Int32
+    /// The last lines of combined output (`steps.output_tail_lines`).
+    public var tail: String
+    public var timedOut: Bool
+    /// Wall-clock seconds.
+    public var seconds: Double
+
+    public init(command: String, result: CommandResult, tailLines: Int) {
+        self.command = command
+        self.exitCode = result.exitCode
+        self.tail = result.lastLines(tailLines)
+        self.timedOut = result.timedOut
+        self.seconds = result.durationSeconds
+    }
+}
+
+/// The pull request a run opened or updated.
+public struct PullRequestOutcome: Codable, Sendable, Equatable {
+    public var number: Int
+    public var url: String
+    /// The head branch.
+    public var head: String
+    public var draft: Bool
+    /// True when an existing pull request was found and updated instead of opening another.
+    public var updated: Bool
+}

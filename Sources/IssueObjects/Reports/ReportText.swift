@@ -1,0 +1,71 @@
+import DayshiftConfig
+import Foundation
+
+/// The words Dayshift writes to GitHub: the commit message, the pull request body and the issue
+/// comment. Issue text appears in them only as Markdown data, never as a command.
+enum ReportText {
+    /// Hidden marker that finds a run's report comment again: `<!-- dayshift:report run=<id> -->`.
+    static func reportMarker(_ journal: RunJournal) -> String {
+        "<!-- dayshift:report issue=\(journal.run.issueKey) run=\(journal.run.id ?? 0) -->"
+    }
+
+    static func commitMessage(_ journal: RunJournal) -> String {
+        let issue = journal.context.issue
+        return "Fix #\(issue.number): \(issue.title.prefix(60))\n\nChange made by Dayshift for issue #\(issue.number).\n"
+    }
+
+    static func pullRequestBody(_ journal: RunJournal) -> String {
+        let issue = journal.context.issue
+        var lines = ["Fixes #\(issue.number)", ""]
+        lines.append("Dayshift ran a coding agent on this issue and opened this pull request (run \(journal.run.sequence) of \(journal.run.issueKey)).")
+        if let files = journal.output(.agent)?.changedFiles, !files.isEmpty {
+            lines.append("")
+            lines.append("**Changed files:** " + files.map { "`\($0)`" }.joined(separator: ", "))
+        }
+        if let verify = journal.verify, verify.exitCode != 0 {
+            lines += ["", "> [!WARNING]", "> The tests still fail after the change, so this pull request is a draft."]
+        }
+        lines += ["", "### Tests", ""]
+        lines += testSection("Before (baseline)", journal.baseline)
+        lines += testSection("After (verify)", journal.verify)
+        return lines.joined(separator: "\n")
+    }
+
+    static func testSection(_ title: String, _ outcome: CommandOutcome?) -> [String] {
+        guard let outcome else { return ["**\(title):** not run (no test command configured or detected)", ""] }
+        let verdict = outcome.exitCode == 0 ? "passed" : (outcome.timedOut ? "timed out" : "failed")
+        return ["**\(title):** `\(outcome.command)` \(verdict) (exit code \(outcome.exitCode), \(String(format: "%.1f", outcome.seconds)) s)", ""]
+            + codeBlock(outcome.tail) + [""]
+    }
+
+    /// A fenced block whose fence is longer than any backtick run in `text`, so output cannot end it.
+    static func codeBlock(_ text: String) -> [String] {
+        var longest = 0, current = 0
+        for character in text {
+            current = character == "`" ? current + 1 : 0
+            longest = max(longest, current)
+        }
+        let fence = String(repeating: "`", count: max(3, longest + 1))
+        return ["<details><summary>last lines</summary>", "", fence, text, fence, "", "</details>"]
+    }
+
+    static func issueComment(_ journal: RunJournal) -> String {
+        switch journal.finalStatus {
+        case .succeeded:
+            let pr = journal.output(.pull_request)?.pullRequest
+            return "Dayshift opened \(pr.map { "#\($0.number) (\($0.url))" } ?? "a pull request") for this issue; the tests pass."
+        case .tests_failed:
+            let pr = journal.output(.pull_request)?.pullRequest
+            return "Dayshift opened a **draft** pull request \(pr.map { "#\($0.number) (\($0.url))" } ?? ""): the tests still fail after the change (exit code \(journal.verify?.exitCode ?? -1))."
+        case .no_changes:
+            return "Dayshift ran the agent on this issue, but it made no change, so there is no pull request."
+        case .cancelled:
+            return "Dayshift cancelled its run on this issue."
+        case .failed:
+            let step = journal.failedStep
+            return "Dayshift could not finish this issue: the `\(step?.name.rawValue ?? "?")` step failed: \(step?.error ?? "unknown error")"
+        case .running:
+            return "Dayshift is working on this issue."
+        }
+    }
+}

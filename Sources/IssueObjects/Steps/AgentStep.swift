@@ -1,0 +1,29 @@
+import Agents
+import DayshiftConfig
+import Foundation
+
+/// agent: hands the issue to the coding agent through a prompt file, then records which files it
+/// changed. An agent that exits non-zero fails the run; one that changes nothing ends it as
+/// `no_changes`. A second attempt (after a crash) starts from a clean work tree.
+struct AgentStep: RunStep {
+    let name = StepName.agent
+
+    func perform(_ context: StepContext) async throws -> StepOutput {
+        if context.attempt > 1, let base = context.journal.output(.clone)?.commit {
+            try await context.runChecked("git reset -q --hard \(base) && git clean -q -fd", what: "resetting the work tree")
+        }
+        let sandbox = try await context.sandbox()
+        let issue = context.journal.context.issue
+        let prompt = AgentPrompt(repository: issue.repository, issueNumber: issue.number, title: issue.title, body: issue.body,
+                                 testCommand: context.journal.testCommand)
+        let result = try await context.dependencies.agent.run(prompt, provider: context.dependencies.sandboxes, sandbox: sandbox,
+                                                              workingDirectory: StepContext.repositoryPath, promptPath: StepContext.promptPath)
+        let outcome = context.outcome(context.dependencies.agent.command, result)
+        guard result.exitCode == 0 else {
+            throw StepFailure("the agent exited \(result.exitCode)\(result.timedOut ? " (timed out)" : ""): \(result.lastLines(5))")
+        }
+        let status = try await context.runChecked("git status --porcelain --untracked-files=all", what: "listing changed files")
+        let changed = status.split(separator: "\n").map { String($0.dropFirst(3)) }
+        return StepOutput(command: outcome, changedFiles: changed)
+    }
+}

@@ -1,0 +1,21 @@
+import DayshiftConfig
+
+/// cleanup: deletes every sandbox labelled with this run (normally one). Deleting one that is
+/// already gone succeeds, so the step can repeat.
+struct CleanupStep: RunStep {
+    let name = StepName.cleanup
+
+    func perform(_ context: StepContext) async throws -> StepOutput {
+        let provider = context.dependencies.sandboxes
+        let runLabel = String(context.journal.run.id ?? 0)
+        var deleted: [String] = []
+        for sandbox in try await provider.find(labels: [SandboxLabels.run: runLabel]) {
+            try await provider.delete(id: sandbox.id)
+            deleted.append(sandbox.name)
+        }
+        if let id = context.journal.sandboxID {
+            try await provider.delete(id: id)  // gone already → success
+        }
+        return StepOutput(note: deleted.isEmpty ? "no sandbox left to delete" : "deleted \(deleted.joined(separator: ", "))")
+    }
+}

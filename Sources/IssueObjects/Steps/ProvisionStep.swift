@@ -1,0 +1,20 @@
+import DayshiftConfig
+import Sandboxes
+
+/// provision: creates the run's sandbox, or adopts the one an earlier attempt created (found by
+/// its `dayshift.run` label), so a crash never leaves two.
+struct ProvisionStep: RunStep {
+    let name = StepName.provision
+
+    func perform(_ context: StepContext) async throws -> StepOutput {
+        let run = context.journal.run
+        let labels = SandboxLabels.forRun(run)
+        let provider = context.dependencies.sandboxes
+        if let existing = try await provider.find(labels: [SandboxLabels.run: labels[SandboxLabels.run]!]).first {
+            return StepOutput(sandboxID: existing.id, note: "adopted sandbox \(existing.name)")
+        }
+        let request = SandboxCreateRequest(name: SandboxLabels.name(for: run), labels: labels)
+        let sandbox = try await provider.create(request)
+        return StepOutput(sandboxID: sandbox.id, note: "created sandbox \(sandbox.name) (\(provider.kind))")
+    }
+}

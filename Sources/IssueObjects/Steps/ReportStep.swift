@@ -1,0 +1,25 @@
+import DayshiftConfig
+import GitHub
+
+/// report: tells the issue how the run ended, in one comment per run found again by a hidden
+/// marker, so a repeated report edits the comment instead of posting another.
+struct ReportStep: RunStep {
+    let name = StepName.report
+
+    func perform(_ context: StepContext) async throws -> StepOutput {
+        let journal = context.journal
+        guard let repo = RepositoryName(fullName: journal.context.issue.repository) else {
+            throw StepFailure("bad repository name \(journal.context.issue.repository)")
+        }
+        let github = context.dependencies.github
+        let marker = ReportText.reportMarker(journal)
+        let body = ReportText.issueComment(journal) + "\n\n" + marker
+        let issue = journal.context.issue.number
+        if let existing = try await github.issueComments(repo, issue: issue).first(where: { $0.body?.contains(marker) == true }) {
+            let updated = try await github.updateIssueComment(repo, commentID: existing.id, body: body)
+            return StepOutput(commentID: updated.id, note: "updated the report comment")
+        }
+        let created = try await github.createIssueComment(repo, issue: issue, body: body)
+        return StepOutput(commentID: created.id)
+    }
+}

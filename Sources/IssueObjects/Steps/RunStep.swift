@@ -1,0 +1,73 @@
+import DayshiftConfig
+import Foundation
+import Sandboxes
+
+/// One step of a run. A step must be safe to run again after a crash: it finds what an earlier
+/// attempt did (a sandbox by its labels, a pull request by its head, a comment by its marker)
+/// and adopts it instead of doing it twice.
+protocol RunStep: Sendable {
+    var name: StepName { get }
+    /// Does the step's work and returns what later steps need.
+    /// - Throws: ``StepFailure`` to fail the run with a message; any other error fails it too.
+    func perform(_ context: StepContext) async throws -> StepOutput
+}
+
+/// What a step sees: the dependencies, the journal so far, and the attempt number.
+struct StepContext: Sendable {
+    var dependencies: RunDependencies
+    var journal: RunJournal
+    var attempt: Int
+
+    /// The clone, relative to the sandbox home.
+    static let repositoryPath = "repo"
+    /// Dayshift's own files in the sandbox, outside the clone so they are never committed.
+    static let promptPath = ".dayshift/prompt.md"
+    static let commitMessagePath = ".dayshift/commit-message.txt"
+
+    var settings: DayshiftConfiguration { dependencies.configuration }
+
+    /// The run's sandbox, as provisioned.
+    /// - Throws: ``StepFailure`` when the provision step left none, ``SandboxError/notFound(_:)`` when it is gone.
+    func sandbox() async throws -> Sandbox {
+        guard let id = journal.sandboxID else { throw StepFailure("no sandbox was provisioned") }
+        guard let sandbox = try await dependencies.sandboxes.get(id: id) else { throw SandboxError.notFound(id) }
+        return sandbox
+    }
+
+    /// Runs a command in the clone.
+    func run(_ command: String, timeoutSeconds: Double = 120, environment: [String: String] = [:]) async throws -> CommandResult {
+        guard let id = journal.sandboxID else { throw StepFailure("no sandbox was provisioned") }
+        return try await dependencies.sandboxes.execute(in: id, SandboxCommand(command, workingDirectory: Self.repositoryPath,
+                                                                               environment: environment, timeoutSeconds: timeoutSeconds))
+    }
+
+    /// Runs a command in the clone and fails the step unless it exits 0.
+    @discardableResult
+    func runChecked(_ command: String, what: String, environment: [String: String] = [:]) async throws -> String {
+        let result = try await run(command, environment: environment)
+        guard result.exitCode == 0 else {
+            throw StepFailure("\(what) failed (exit \(result.exitCode)): \(result.lastLines(5))")
+        }
+        return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Keeps a command's end for the journal.
+    func outcome(_ command: String, _ result: CommandResult) -> CommandOutcome {
+        CommandOutcome(command: command, result: result, tailLines: settings.steps.outputTailLines)
+    }
+
+    /// Environment that lets git authenticate to GitHub over HTTPS for one command, through
+    /// `GIT_CONFIG_*` variables (never the command line, never `.git/config`). Empty for other URLs.
+    var gitCredentialEnvironment: [String: String] {
+        let token = settings.github.token
+        guard !token.isEmpty, journal.context.cloneURL.lowercased().hasPrefix("https://") else { return [:] }
+        let basic = Data("x-access-token:\(token)".utf8).base64EncodedString()
+        return ["GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "http.extraHeader", "GIT_CONFIG_VALUE_0": "Authorization: Basic \(basic)"]
+    }
+
+    var gitIdentityEnvironment: [String: String] {
+        let git = settings.git
+        return ["GIT_AUTHOR_NAME": git.authorName, "GIT_AUTHOR_EMAIL": git.authorEmail,
+                "GIT_COMMITTER_NAME": git.authorName, "GIT_COMMITTER_EMAIL": git.authorEmail]
+    }
+}

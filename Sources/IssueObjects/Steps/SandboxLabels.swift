@@ -1,0 +1,21 @@
+import Store
+
+/// The labels and names that let Dayshift find its sandboxes again (after a crash, or to reap leaks).
+public enum SandboxLabels {
+    /// `true` on every sandbox Dayshift creates.
+    public static let managed = "dayshift.managed"
+    /// The issue object's id, `owner/repo#n`.
+    public static let issue = "dayshift.issue"
+    /// The run's database id.
+    public static let run = "dayshift.run"
+
+    static func forRun(_ run: RunRecord) -> [String: String] {
+        [managed: "true", issue: run.issueKey, SandboxLabels.run: String(run.id ?? 0)]
+    }
+
+    /// A deterministic, DNS-safe name, e.g. `dayshift-octo-hello-42-r3` (run id 3).
+    static func name(for run: RunRecord) -> String {
+        let base = run.issueKey.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
+        return "dayshift-\(String(base).split(separator: "-").joined(separator: "-"))-r\(run.id ?? 0)"
+    }
+}

@@ -1,0 +1,62 @@
+import GRDB
+
+/// The schema, as named migrations in order. A migration that has shipped is never edited:
+/// add a new one instead.
+enum StoreMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: deliveries, inbox, runs, steps") { db in
+            try db.create(table: "deliveries") { t in
+                t.primaryKey("guid", .text)
+                t.column("event", .text).notNull()
+                t.column("action", .text)
+                t.column("repository", .text)
+                t.column("issueNumber", .integer)
+                t.column("receivedAt", .datetime).notNull()
+                t.column("payload", .blob).notNull()
+                t.column("disposition", .text).notNull()
+                t.column("reason", .text).notNull()
+            }
+            try db.create(table: "inbox_messages") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("issueKey", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("deliveryGuid", .text).notNull().references("deliveries")
+                t.column("body", .blob).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("handledAt", .datetime)
+                t.column("outcome", .text)
+            }
+            try db.create(index: "inbox_pending", on: "inbox_messages", columns: ["issueKey", "id"], condition: Column("handledAt") == nil)
+            try db.create(table: "runs") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("issueKey", .text).notNull()
+                t.column("sequence", .integer).notNull()
+                t.column("status", .text).notNull()
+                t.column("triggerMessageId", .integer).notNull().references("inbox_messages")
+                t.column("context", .blob).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("finishedAt", .datetime)
+                t.column("summary", .text)
+                t.column("cancelRequestedAt", .datetime)
+                t.uniqueKey(["issueKey", "sequence"])
+            }
+            // One running run per issue object, whatever the in-memory registry believes.
+            try db.create(index: "runs_one_running_per_issue", on: "runs", columns: ["issueKey"], unique: true,
+                          condition: Column("status") == "running")
+            try db.create(table: "run_steps") { t in
+                t.column("runId", .integer).notNull().references("runs", onDelete: .cascade)
+                t.column("name", .text).notNull()
+                t.column("position", .integer).notNull()
+                t.column("status", .text).notNull()
+                t.column("attempt", .integer).notNull()
+                t.column("startedAt", .datetime)
+                t.column("endedAt", .datetime)
+                t.column("result", .blob)
+                t.column("error", .text)
+                t.primaryKey(["runId", "name"])
+            }
+        }
+        return migrator
+    }
+}

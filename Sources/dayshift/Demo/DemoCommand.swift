@@ -1,0 +1,108 @@
+import ArgumentParser
+import DayshiftConfig
+import DayshiftServer
+import Emulators
+import Foundation
+import IssueObjects
+import Logging
+import Store
+
+/// `dayshift demo`: the main job end to end on embedded defaults, with no account and no network.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run the main job once, locally: a signed webhook becomes a tested pull request.",
+        discussion: """
+        Builds a sample repository with a failing test, starts Dayshift, the GitHub emulator and the local
+        sandbox runner on loopback, sends a signed issues.labeled delivery, and waits for the pull request.
+        The agent is a small script that stands in for a coding agent: it applies the one known fix.
+        """
+    )
+
+    @Flag(help: "Print only one JSON object on standard output.")
+    var json = false
+
+    @Flag(help: "Keep the temporary directory (repository, database, sandboxes) and print its path.")
+    var keep = false
+
+    @Option(help: "Seconds to wait for the run to finish.")
+    var timeout: Double = 300
+
+    @Option(help: "Log level for the server's own logs (they go to standard error).")
+    var logLevel: Logger.Level = .warning
+
+    func run() async throws {
+        let logger = LoggingSetup.bootstrap(level: logLevel)
+        let workspace = try await DemoWorkspace.create()
+        defer { if !keep { workspace.remove() } }
+        say("Dayshift demo in \(workspace.directory.path)")
+        say("The agent is a stand-in script that applies the sample's known fix; configure agent.command for a real coding agent.")
+
+        let emulator = try await GitHubEmulator.start()
+        await emulator.state.seedIssue(owner: DemoWorkspace.owner, repo: DemoWorkspace.repo, number: DemoWorkspace.issueNumber,
+                                       title: DemoWorkspace.issueTitle, body: DemoWorkspace.issueBody)
+        let instance = try DayshiftInstance(configuration: workspace.configuration(githubURL: emulator.baseURL), logger: logger)
+        let server = try await instance.start()
+        say("server on \(server.baseURL), GitHub emulator on \(emulator.baseURL), sandboxes: \(instance.sandboxes.kind) runner")
+
+        let builder = WebhookPayloadBuilder(owner: DemoWorkspace.owner, repo: DemoWorkspace.repo, cloneURL: workspace.repository.cloneURL)
+        let delivery = builder.issueLabeled(number: DemoWorkspace.issueNumber, title: DemoWorkspace.issueTitle, body: DemoWorkspace.issueBody)
+        let answer = try await delivery.send(to: server.baseURL.appendingPathComponent("webhooks/github"), secret: workspace.webhookSecret)
+        say("sent issues.labeled delivery \(delivery.guid): HTTP \(answer.status)")
+
+        let issueKey = "\(DemoWorkspace.owner)/\(DemoWorkspace.repo)#\(DemoWorkspace.issueNumber)"
+        let journal = try await waitForRun(store: instance.store, issueKey: issueKey)
+        await server.stop()
+        let comments = await emulator.state.comments(owner: DemoWorkspace.owner, repo: DemoWorkspace.repo, issue: DemoWorkspace.issueNumber)
+        await emulator.stop()
+        let report = DemoReport(journal: journal, comments: comments.count, branches: try await workspace.repository.branches(),
+                                workspace: keep ? workspace.directory.path : nil)
+        if json {
+            print(try report.json())
+        } else {
+            printSummary(report, comment: comments.last?.body)
+        }
+        if journal.run.status != .succeeded { throw ExitCode(1) }
+    }
+
+    /// Polls the journal, printing one line per finished step, until the run ends.
+    private func waitForRun(store: Store, issueKey: String) async throws -> RunJournal {
+        let deadline = Date().addingTimeInterval(timeout)
+        var printed = Set<String>()
+        while Date() < deadline {
+            if let run = try store.latestRun(issueKey: issueKey), let id = run.id {
+                let journal = try RunJournal(run: run, steps: store.steps(runID: id))
+                for step in journal.steps.values.sorted(by: { $0.position < $1.position }) where step.status.isDone && !printed.contains(step.name.rawValue) {
+                    printed.insert(step.name.rawValue)
+                    let seconds = String(format: "%6.2f s", step.durationSeconds ?? 0)
+                    say("  \(step.name.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(step.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(seconds)  \(stepDetail(journal, step.name))")
+                }
+                if run.status.isFinal { return journal }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ValidationError("the run did not finish within \(Int(timeout)) s")
+    }
+
+    private func stepDetail(_ journal: RunJournal, _ step: StepName) -> String {
+        if let error = journal.steps[step]?.error { return error }
+        guard let output = journal.output(step) else { return "" }
+        if let command = output.command { return "\(command.command) → exit \(command.exitCode)" }
+        if let pr = output.pullRequest { return "#\(pr.number) \(pr.url)\(pr.draft ? " (draft)" : "")" }
+        if let commit = output.commit { return "\(output.branch ?? "") @ \(commit.prefix(10))" }
+        return output.note ?? ""
+    }
+
+    private func printSummary(_ report: DemoReport, comment: String?) {
+        say("")
+        say("run \(report.run.status): \(report.run.summary ?? "")")
+        if let pr = report.pullRequest { say("pull request #\(pr.number) \(pr.url) from \(pr.head)") }
+        say("tests before: exit \(report.tests.before?.exitCode.description ?? "-"), after: exit \(report.tests.after?.exitCode.description ?? "-")")
+        if let workspace = report.workspace { say("kept \(workspace)") }
+    }
+
+    private func say(_ line: String) {
+        guard !json else { return }
+        print(line)
+    }
+}

@@ -1,0 +1,62 @@
+import DayshiftConfig
+import Emulators
+import Foundation
+
+/// The demo's world, built in a temporary directory: a bare git repository with a buggy sample
+/// project, a stand-in agent script, and a configuration that points Dayshift at the GitHub
+/// emulator and the local runner.
+struct DemoWorkspace {
+    static let owner = "demo"
+    static let repo = "calculator"
+    static let issueNumber = 1
+    static let issueTitle = "add() returns the wrong result"
+    static let issueBody = "`add(2, 3)` returns -1 instead of 5. The test in test_calc.py fails."
+
+    let directory: URL
+    let repository: SampleRepository
+    let webhookSecret: String
+    let agentScript: URL
+
+    static func create() async throws -> DemoWorkspace {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dayshift-demo-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let repository = try await SampleRepository.create(in: directory)
+        let agentScript = directory.appendingPathComponent("demo-agent.sh")
+        try Data(agentScriptText.utf8).write(to: agentScript)
+        let secret = (0..<4).map { _ in String(UInt64.random(in: .min ... .max), radix: 16) }.joined()
+        return DemoWorkspace(directory: directory, repository: repository, webhookSecret: secret, agentScript: agentScript)
+    }
+
+    /// The stand-in for a coding agent: it reads the prompt file like a real agent would, then
+    /// applies the one fix the sample project needs. It does not think.
+    static let agentScriptText = """
+    #!/bin/sh
+    # Dayshift demo agent: stands in for a coding agent such as Claude Code.
+    # It reads the task from $DAYSHIFT_PROMPT_FILE, then fixes the sample's known bug.
+    set -eu
+    echo "demo agent: read $(wc -c < "$DAYSHIFT_PROMPT_FILE") bytes of prompt for $DAYSHIFT_REPOSITORY#$DAYSHIFT_ISSUE_NUMBER"
+    python3 -c 'import pathlib; p = pathlib.Path("calc.py"); p.write_text(p.read_text().replace("\(SampleRepository.buggyLine)", "\(SampleRepository.fixedLine)"))'
+    echo "demo agent: fixed calc.py"
+
+    """
+
+    func configuration(githubURL: URL) -> DayshiftConfiguration {
+        var configuration = DayshiftConfiguration()
+        configuration.dataDirectory = directory.appendingPathComponent("data").path
+        configuration.server.port = 0
+        configuration.webhook.secret = webhookSecret
+        configuration.github.apiURL = githubURL.absoluteString
+        configuration.github.token = "demo-token"
+        configuration.agent.command = "sh \(agentScript.path)"
+        configuration.agent.timeoutSeconds = 120
+        configuration.agent.passEnvironment = []
+        var settings = RepositorySettings()
+        settings.cloneURL = repository.cloneURL
+        configuration.repositories["\(Self.owner)/\(Self.repo)"] = settings
+        return configuration
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: directory)
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import DayshiftConfig
+import DayshiftServer
+import Foundation
+import Logging
+
+/// `dayshift serve`: the long-running server.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the server: webhooks in, pull requests out.",
+        discussion: "Reads --config (or DAYSHIFT_CONFIG), then DAYSHIFT_* environment variables. Stops gracefully on SIGTERM or SIGINT."
+    )
+
+    @Option(help: "YAML configuration file (default: DAYSHIFT_CONFIG, else built-in defaults).")
+    var config: String?
+
+    @Option(help: "Address to listen on (overrides server.host).")
+    var host: String?
+
+    @Option(help: "Port to listen on (overrides server.port).")
+    var port: Int?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical (default: DAYSHIFT_LOG_LEVEL, else info).")
+    var logLevel: Logger.Level?
+
+    func run() async throws {
+        var configuration = try loadConfiguration(file: config)
+        if let host { configuration.server.host = host }
+        if let port { configuration.server.port = port }
+        let logger = LoggingSetup.bootstrap(level: logLevel)
+        let instance = try DayshiftInstance(configuration: configuration, logger: logger)
+        try await instance.run()
+    }
+}
+
+/// Loads the configuration, or prints its one-line error and exits 2.
+func loadConfiguration(file: String?) throws -> DayshiftConfiguration {
+    do {
+        return try DayshiftConfiguration.load(file: file, environment: ProcessInfo.processInfo.environment)
+    } catch let error as ConfigurationError {
+        FileHandle.standardError.write(Data("dayshift: \(error)\n".utf8))
+        throw ExitCode(2)
+    }
+}

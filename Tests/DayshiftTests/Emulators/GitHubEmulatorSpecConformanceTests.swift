@@ -1,0 +1,132 @@
+import Emulators
+import Foundation
+import Testing
+
+/// Drives every emulated endpoint, then checks the recorded requests and the response bodies
+/// against GitHub's (2020) OpenAPI description in `shared/specs/github/`.
+@Suite("GitHubEmulatorSpecConformanceTests")
+struct GitHubEmulatorSpecConformanceTests {
+    /// `<repo>/../shared/specs/github/api.github.com.trimmed.json`, located from this file.
+    static let specURL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent()  // Emulators
+        .deletingLastPathComponent()  // DayshiftTests
+        .deletingLastPathComponent()  // Tests
+        .deletingLastPathComponent()  // <repo>
+        .appendingPathComponent("../shared/specs/github/api.github.com.trimmed.json")
+        .standardizedFileURL
+
+    static var specAvailable: Bool { FileManager.default.fileExists(atPath: specURL.path) }
+
+    /// Response properties the 2020 schemas require but the emulator deliberately does not
+    /// produce in full. Each entry skips that property and everything under it.
+    static let responseFieldsNotEmulated: Set<String> = [
+        // `pull-request.head.repo` / `.base.repo` are full `repository` objects: ~80 required
+        // fields (dozens of URL templates, permissions, counts, licence, timestamps) that
+        // describe GitHub's repository model, not pull-request behaviour. The emulator sends an
+        // abbreviated repository (id, node_id, name, full_name, owner, private, fork, url,
+        // html_url); Dayshift only reads `head.ref`/`head.label`/`head.sha` and `base.ref`.
+        "head.repo", "base.repo",
+    ]
+
+    struct Exchange {
+        var method: String
+        var path: String
+        var status: Int
+        var body: Data
+    }
+
+    @Test(.enabled(if: specAvailable, "shared/specs/github/api.github.com.trimmed.json not found next to the repository; spec conformance skipped"))
+    func recordedRequestsAndResponsesConformToSpec() async throws {
+        let validator = try OpenAPIRequestValidator.load(jsonAt: Self.specURL)
+        var exchanges: [Exchange] = []
+        var recorded: [RecordedRequest] = []
+
+        try await withGitHubEmulator { emulator, client in
+            await emulator.state.seedIssue(owner: "acme", repo: "widgets", number: 7, title: "Bug", body: "Broken")
+            func call(_ method: String, _ path: String, _ json: [String: any Sendable]? = nil) async throws -> GitHubEmulatorTestClient.Reply {
+                let reply = try await client.send(method, path, json: json)
+                exchanges.append(Exchange(method: method, path: path.components(separatedBy: "?")[0], status: reply.status, body: reply.data))
+                return reply
+            }
+            #expect(try await call("GET", "/repos/acme/widgets/issues/7").status == 200)
+            let comment = try await call("POST", "/repos/acme/widgets/issues/7/comments", ["body": "Working on it"])
+            let commentID = try #require(comment.object?["id"] as? Int)
+            #expect(try await call("GET", "/repos/acme/widgets/issues/7/comments?per_page=10").status == 200)
+            #expect(try await call("PATCH", "/repos/acme/widgets/issues/comments/\(commentID)", ["body": "Done"]).status == 200)
+            #expect(try await call("POST", "/repos/acme/widgets/issues/7/reactions", ["content": "eyes"]).status == 201)
+            let pull = try await call("POST", "/repos/acme/widgets/pulls", [
+                "title": "Fix #7", "head": "acme:dayshift/issue-7", "base": "main", "body": "Closes #7",
+                "draft": false, "maintainer_can_modify": true,
+            ])
+            let number = try #require(pull.object?["number"] as? Int)
+            #expect(try await call("GET", "/repos/acme/widgets/pulls?head=acme:dayshift/issue-7&state=open").array?.count == 1)
+            #expect(try await call("GET", "/repos/acme/widgets/pulls/\(number)").status == 200)
+            #expect(try await call("PATCH", "/repos/acme/widgets/pulls/\(number)", ["body": "Closes #7 (updated)"]).status == 200)
+            recorded = await emulator.state.recordedRequests
+        }
+
+        // Every endpoint was driven and every request was recorded.
+        #expect(recorded.count == exchanges.count)
+        #expect(exchanges.allSatisfy { (200..<300).contains($0.status) })
+        let operationIDs = recorded.compactMap { validator.operation(method: $0.method, path: $0.path)?.operationID }
+        #expect(operationIDs == [
+            "issues/get", "issues/create-comment", "issues/list-comments", "issues/update-comment",
+            "reactions/create-for-issue", "pulls/create", "pulls/list", "pulls/get", "pulls/update",
+        ])
+
+        // Requests: matching operation and required body fields.
+        let samples = recorded.map { OpenAPIRequestValidator.Sample(method: $0.method, path: $0.path, jsonData: $0.body) }
+        let requestProblems = validator.problems(for: samples)
+        #expect(requestProblems.isEmpty, "\(requestProblems.joined(separator: "\n"))")
+
+        // Responses: required properties of the documented success schema.
+        var checkedSchemas: Set<String> = []
+        for exchange in exchanges {
+            let operation = try #require(validator.operation(method: exchange.method, path: exchange.path))
+            // reactions/create-for-issue documents only 201 in 2020; an existing reaction is 200 today.
+            let schema = try #require(
+                validator.responseSchema(of: operation, status: exchange.status),
+                "no \(exchange.status) response schema for \(operation.operationID)"
+            )
+            let body = try JSONSerialization.jsonObject(with: exchange.body)
+            let missing = validator.missingRequired(in: body, schema: schema, at: "", ignoring: Self.responseFieldsNotEmulated)
+            #expect(missing.isEmpty, "\(operation.operationID) response lacks required: \(missing.joined(separator: ", "))")
+            checkedSchemas.insert(operation.operationID)
+        }
+        #expect(checkedSchemas.count == 9)
+
+        // The named component schemas too (list answers use pull-request-simple).
+        let pullBody = try #require(exchanges.first { $0.method == "POST" && $0.path.hasSuffix("/pulls") }?.body)
+        let commentBody = try #require(exchanges.first { $0.method == "POST" && $0.path.hasSuffix("/comments") }?.body)
+        for (name, data) in [("pull-request", pullBody), ("pull-request-simple", pullBody), ("issue-comment", commentBody)] {
+            let schema = try #require(validator.schema(named: name))
+            let missing = validator.missingRequired(
+                in: try JSONSerialization.jsonObject(with: data), schema: schema, at: "", ignoring: Self.responseFieldsNotEmulated
+            )
+            #expect(missing.isEmpty, "\(name): \(missing.joined(separator: ", "))")
+        }
+    }
+
+    @Test(.enabled(if: specAvailable, "shared/specs/github/api.github.com.trimmed.json not found; skipped"))
+    func validatorFlagsNonConformingRequestsAgainstTheRealSpec() throws {
+        let validator = try OpenAPIRequestValidator.load(jsonAt: Self.specURL)
+        let problems = validator.problems(for: [
+            .init(method: "POST", path: "/repos/a/b/pulls", body: ["title": "no head or base"]),
+            .init(method: "PATCH", path: "/repos/a/b/issues/comments/5", body: [String: Any]()),
+            .init(method: "POST", path: "/repos/a/b/issues/7/reactions", body: nil),
+            .init(method: "GET", path: "/repos/a/b/teleport", body: nil),
+        ])
+        #expect(problems.contains { $0.contains("pulls/create") && $0.contains("`head`") })
+        #expect(problems.contains { $0.contains("pulls/create") && $0.contains("`base`") })
+        #expect(problems.contains { $0.contains("issues/update-comment") && $0.contains("`body`") })
+        #expect(problems.contains { $0.contains("reactions/create-for-issue") && $0.contains("required but none") })
+        #expect(problems.contains { $0.contains("/repos/a/b/teleport") && $0.contains("no operation") })
+        #expect(problems.count == 5, "\(problems)")
+
+        // A bare pull request without its required fields is caught by the response check too.
+        let schema = try #require(validator.schema(named: "pull-request"))
+        let missing = validator.missingRequired(in: ["number": 1, "head": ["ref": "x"]], schema: schema, at: "")
+        #expect(missing.contains("title"))
+        #expect(missing.contains("head.sha"))
+    }
+}
