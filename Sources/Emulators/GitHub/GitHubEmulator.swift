@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// An in-process emulator of the GitHub REST API endpoints Dayshift calls, for tests, demos
 /// and benchmarks. Serves on loopback at the root path (no `/api/v3` prefix):
@@ -75,9 +76,12 @@ public enum GitHubEmulator {
             continuation.yield(boundPort)
             continuation.finish()
         }
+        let serviceGroup = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger)
+        )
         let task = Task {
             defer { continuation.finish() }
-            try await app.runService(gracefulShutdownSignals: [])
+            try await serviceGroup.run()
         }
         var iterator = ports.makeAsyncIterator()
         guard let boundPort = await iterator.next() else {
@@ -87,10 +91,10 @@ public enum GitHubEmulator {
         }
         let urlHost = host.contains(":") ? "[\(host)]" : host
         guard let baseURL = URL(string: "http://\(urlHost):\(boundPort)") else {
-            task.cancel()
+            await serviceGroup.triggerGracefulShutdown()
             throw GitHubEmulatorStartError.didNotStart
         }
-        return RunningGitHubEmulator(baseURL: baseURL, state: state, task: task)
+        return RunningGitHubEmulator(baseURL: baseURL, state: state, serviceGroup: serviceGroup, task: task)
     }
 }
 

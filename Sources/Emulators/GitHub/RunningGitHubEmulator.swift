@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 
 /// A GitHub emulator serving in the background, as returned by ``GitHubEmulator/start(host:port:state:logger:)``.
 public final class RunningGitHubEmulator: Sendable {
@@ -7,20 +8,23 @@ public final class RunningGitHubEmulator: Sendable {
     public let baseURL: URL
     /// The state behind the emulator: seed it, inspect it, inject faults.
     public let state: GitHubEmulatorState
+    private let serviceGroup: ServiceGroup
     private let task: Task<Void, any Error>
 
-    init(baseURL: URL, state: GitHubEmulatorState, task: Task<Void, any Error>) {
+    init(baseURL: URL, state: GitHubEmulatorState, serviceGroup: ServiceGroup, task: Task<Void, any Error>) {
         self.baseURL = baseURL
         self.state = state
+        self.serviceGroup = serviceGroup
         self.task = task
     }
 
     /// The bound port.
     public var port: Int { baseURL.port ?? 0 }
 
-    /// Shuts the server down (graceful shutdown via task cancellation) and waits until it has stopped.
+    /// Shuts the server down gracefully (in-flight requests finish, idle keep-alive connections
+    /// close) and waits until it has stopped. Safe to call more than once.
     public func stop() async {
-        task.cancel()
+        await serviceGroup.triggerGracefulShutdown()
         _ = await task.result
     }
 }

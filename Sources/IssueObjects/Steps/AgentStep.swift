@@ -3,7 +3,8 @@ import DayshiftConfig
 import Foundation
 
 /// agent: hands the issue to the coding agent through a prompt file, then records which files it
-/// changed. An agent that exits non-zero fails the run; one that changes nothing ends it as
+/// changed (compared with the work tree just before it ran, so files the baseline tests left
+/// behind are not counted or committed). An agent that exits non-zero fails the run; one that changes nothing ends it as
 /// `no_changes`. A second attempt (after a crash) starts from a clean work tree.
 struct AgentStep: RunStep {
     let name = StepName.agent
@@ -12,6 +13,7 @@ struct AgentStep: RunStep {
         if context.attempt > 1, let base = context.journal.output(.clone)?.commit {
             try await context.runChecked("git reset -q --hard \(base) && git clean -q -fd", what: "resetting the work tree")
         }
+        let before = WorkTreeStatus(porcelain: try await context.runChecked(WorkTreeStatus.command, what: "listing files before the agent", trimmed: false))
         let sandbox = try await context.sandbox()
         let issue = context.journal.context.issue
         let prompt = AgentPrompt(repository: issue.repository, issueNumber: issue.number, title: issue.title, body: issue.body,
@@ -22,8 +24,7 @@ struct AgentStep: RunStep {
         guard result.exitCode == 0 else {
             throw StepFailure("the agent exited \(result.exitCode)\(result.timedOut ? " (timed out)" : ""): \(result.lastLines(5))")
         }
-        let status = try await context.runChecked("git status --porcelain --untracked-files=all", what: "listing changed files")
-        let changed = status.split(separator: "\n").map { String($0.dropFirst(3)) }
-        return StepOutput(command: outcome, changedFiles: changed)
+        let after = WorkTreeStatus(porcelain: try await context.runChecked(WorkTreeStatus.command, what: "listing changed files", trimmed: false))
+        return StepOutput(command: outcome, changedFiles: after.changed(since: before))
     }
 }

@@ -1,7 +1,7 @@
 import DayshiftConfig
 import Foundation
 
-/// publish: commits the agent's change on the run's branch and force-pushes it to the clone's
+/// publish: commits the files the agent changed (and only those) on the run's branch and force-pushes it to the clone's
 /// remote. Safe to repeat: an existing commit is kept, and the push is a forced update of a
 /// branch only Dayshift writes.
 struct PublishStep: RunStep {
@@ -9,13 +9,20 @@ struct PublishStep: RunStep {
 
     func perform(_ context: StepContext) async throws -> StepOutput {
         let branch = context.journal.context.branch
-        let status = try await context.runChecked("git status --porcelain", what: "checking for changes")
-        if !status.isEmpty {
+        let base = context.journal.output(.clone)?.commit
+        let head = try await context.runChecked("git rev-parse HEAD", what: "reading the commit")
+        if head == base {
+            // Not committed yet (a repeat after a crash finds the commit already made).
+            let paths = context.journal.output(.agent)?.changedFiles ?? []
             let sandbox = try await context.sandbox()
-            let message = ReportText.commitMessage(context.journal)
-            try await context.dependencies.sandboxes.uploadFile(in: sandbox.id, path: StepContext.commitMessagePath, contents: Data(message.utf8))
-            try await context.runChecked("git checkout -q -B '\(branch)' && git add -A && git commit -q -F \"$HOME/\(StepContext.commitMessagePath)\"",
-                                         what: "committing", environment: context.gitIdentityEnvironment)
+            let provider = context.dependencies.sandboxes
+            try await provider.uploadFile(in: sandbox.id, path: StepContext.commitMessagePath, contents: Data(ReportText.commitMessage(context.journal).utf8))
+            try await provider.uploadFile(in: sandbox.id, path: StepContext.changedPathsPath, contents: Data(paths.joined(separator: "\0").utf8))
+            try await context.runChecked("""
+                git checkout -q -B '\(branch)' && \
+                git add -A --pathspec-from-file="$HOME/\(StepContext.changedPathsPath)" --pathspec-file-nul && \
+                git commit -q -F "$HOME/\(StepContext.commitMessagePath)"
+                """, what: "committing", environment: context.gitIdentityEnvironment)
         }
         let commit = try await context.runChecked("git rev-parse HEAD", what: "reading the commit")
         guard commit != context.journal.output(.clone)?.commit else { throw StepFailure("nothing to publish: no commit beyond the base") }

@@ -23,6 +23,7 @@ struct StepContext: Sendable {
     /// Dayshift's own files in the sandbox, outside the clone so they are never committed.
     static let promptPath = ".dayshift/prompt.md"
     static let commitMessagePath = ".dayshift/commit-message.txt"
+    static let changedPathsPath = ".dayshift/changed-paths"
 
     var settings: DayshiftConfiguration { dependencies.configuration }
 
@@ -42,13 +43,14 @@ struct StepContext: Sendable {
     }
 
     /// Runs a command in the clone and fails the step unless it exits 0.
+    /// - Returns: the output, trimmed of surrounding white space unless `trimmed` is false.
     @discardableResult
-    func runChecked(_ command: String, what: String, environment: [String: String] = [:]) async throws -> String {
+    func runChecked(_ command: String, what: String, environment: [String: String] = [:], trimmed: Bool = true) async throws -> String {
         let result = try await run(command, environment: environment)
         guard result.exitCode == 0 else {
             throw StepFailure("\(what) failed (exit \(result.exitCode)): \(result.lastLines(5))")
         }
-        return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed ? result.output.trimmingCharacters(in: .whitespacesAndNewlines) : result.output
     }
 
     /// Keeps a command's end for the journal.

@@ -15,7 +15,10 @@ struct TestStep: RunStep {
         } else {
             return StepOutput(note: "no test command configured or detected")
         }
-        let result = try await context.run(command, timeoutSeconds: context.settings.steps.testTimeoutSeconds)
+        // Python caches bytecode keyed on the source's mtime in whole seconds and its size, so an
+        // agent's same-size edit within a second of the baseline would run stale code.
+        let result = try await context.run(command, timeoutSeconds: context.settings.steps.testTimeoutSeconds,
+                                           environment: ["PYTHONDONTWRITEBYTECODE": "1"])
         return StepOutput(command: context.outcome(command, result))
     }
 }

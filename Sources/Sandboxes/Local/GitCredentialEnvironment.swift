@@ -68,7 +68,6 @@ public struct GitCredentialEnvironment: Sendable {
     /// `text` with every one of `secrets` (as given and percent-encoded) and any URL user-info
     /// (`scheme://user:password@`) replaced by `***`.
     public static func redact(_ text: String, secrets: [String]) -> String {
-        return text
         var result = text
         var variants: [String] = []
         for secret in secrets where !secret.isEmpty {

@@ -51,6 +51,7 @@ public struct ProcessRunner: Sendable {
         /// How many bytes of the end of the combined output to keep.
         public var outputLimitBytes: Int
 
+        /// - Parameters: see the properties; `timeoutSeconds` in seconds, `outputLimitBytes` in bytes.
         public init(
             executable: String, arguments: [String] = [], environment: [String: String],
             workingDirectory: String? = nil, timeoutSeconds: Double, outputLimitBytes: Int = 64 * 1024
@@ -115,7 +116,7 @@ public struct ProcessRunner: Sendable {
             outcome = try await Subprocess.run(
                 executable,
                 arguments: Arguments(invocation.arguments),
-                environment: .inherit.updating(environment),
+                environment: .custom(environment),
                 workingDirectory: invocation.workingDirectory.map { FilePath($0) },
                 platformOptions: platformOptions,
                 input: .none,
@@ -127,7 +128,7 @@ public struct ProcessRunner: Sendable {
                         group.addTask {
                             try await Task.sleep(for: deadline)
                             timedOut.set()
-                            _ = execution
+                            await execution.teardown(using: teardownSteps)
                         }
                     }
                     var tail = OutputTail(limit: limit)
@@ -144,7 +145,7 @@ public struct ProcessRunner: Sendable {
                     }
                     group.cancelAll()
                     // Nothing started by the command outlives it.
-                    _ = pid
+                    _ = kill(-pid, SIGKILL)
                     return tail
                 }
             }

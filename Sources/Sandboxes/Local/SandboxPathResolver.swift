@@ -31,7 +31,6 @@ struct SandboxPathResolver: Sendable {
         guard Self.isInside(lexical, sandboxDirectory),
             lexical != sandboxDirectory + "/" + LocalSandboxStore.metadataFileName
         else { throw SandboxError.invalidPath(path) }
-        return lexical
         guard let realBase = Self.realpath(sandboxDirectory) else { throw SandboxError.invalidPath(path) }
         // Resolve the longest prefix that exists; what follows cannot contain symlinks yet.
         var existing = lexical

@@ -1,5 +1,7 @@
 import Emulators
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 import Testing
 
 /// Drives the GitHub emulator over real loopback HTTP (URLSession).
@@ -262,6 +264,23 @@ struct GitHubEmulatorTests {
             #expect(list.queryParameters["head"] == "acme:h")
             #expect(list.body.isEmpty)
         }
+    }
+
+    @Test func makeApplicationWorksWithHummingbirdTesting() async throws {
+        let state = GitHubEmulatorState()
+        await state.seedIssue(owner: "acme", repo: "widgets", number: 3, title: "In-process")
+        let app = GitHubEmulator.makeApplication(state: state, host: "127.0.0.1", port: 0, logger: GitHubEmulator.defaultLogger) { _ in }
+        try await app.test(.router) { client in
+            try await client.execute(
+                uri: "/repos/acme/widgets/issues/3", method: .get, headers: [.authorization: "Bearer t"]
+            ) { response in
+                #expect(response.status == .ok)
+                let issue = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
+                #expect(issue?["title"] as? String == "In-process")
+                #expect(issue?["number"] as? Int == 3)
+            }
+        }
+        #expect(await state.recordedRequests.map(\.path) == ["/repos/acme/widgets/issues/3"])
     }
 
     @Test func applicationReportsBoundPortAndStops() async throws {

@@ -9,12 +9,16 @@ import Foundation
 /// - a request matches an operation: the path matches a `paths` template (`{param}` matches
 ///   exactly one non-empty segment; when several templates match, literal segments win over
 ///   templated ones, left to right, e.g. `/issues/comments/{comment_id}` beats
-///   `/issues/{issue_number}/comments`; as a last resort a trailing `{param}` may swallow
-///   several segments, as GitHub's `/git/ref/{ref}` does with `heads/a/b`) and the method exists;
+///   `/issues/{issue_number}/comments`; as a last resort a trailing parameter named in
+///   `multiSegmentParameters` may swallow several segments, as GitHub's `/git/ref/{ref}` does
+///   with `heads/a/b`) and the method exists;
 /// - every `required` property of the JSON request body schema is present, recursively into
 ///   present nested objects/arrays (`$ref` into `#/components/...` and `allOf` are resolved;
 ///   for `oneOf`/`anyOf` one branch must be satisfied; `null` values are not descended into);
-/// - the same required-property check for a response body via ``missingRequired(in:schema:at:ignoring:)``.
+/// - the same required-property check for a response body via ``missingRequired(in:schema:at:ignoring:)``
+///   (problem paths are dotted, `head.ref`; elements of a nested array are `labels[].name`;
+///   elements of a top-level array are reported without prefix, so `head.repo` also names
+///   `head.repo` of every item of a list answer).
 ///
 /// Types, formats, enums and parameters are not checked.
 struct OpenAPIRequestValidator {
@@ -57,24 +61,30 @@ struct OpenAPIRequestValidator {
     let document: [String: Any]
     /// Stripped from request paths before matching (e.g. `/api/v3` or a server URL's base path).
     let pathPrefix: String
+    /// Names of path parameters that may contain `/` when they are a template's last segment (e.g. `ref`).
+    let multiSegmentParameters: Set<String>
 
     private static let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 
     /// - Parameters:
     ///   - document: the parsed OpenAPI document (JSON or YAML shape, see the type doc).
     ///   - pathPrefix: removed from the start of request paths before matching.
-    init(document: [String: Any], pathPrefix: String = "") {
+    ///   - multiSegmentParameters: trailing path parameters allowed to span several segments.
+    init(document: [String: Any], pathPrefix: String = "", multiSegmentParameters: Set<String> = []) {
         self.document = (Self.normalize(document) as? [String: Any]) ?? document
         self.pathPrefix = pathPrefix
+        self.multiSegmentParameters = multiSegmentParameters
     }
 
     /// Loads a `.json` OpenAPI document.
-    static func load(jsonAt url: URL, pathPrefix: String = "") throws -> OpenAPIRequestValidator {
+    static func load(
+        jsonAt url: URL, pathPrefix: String = "", multiSegmentParameters: Set<String> = []
+    ) throws -> OpenAPIRequestValidator {
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
         guard let document = object as? [String: Any] else {
             throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: url.path])
         }
-        return OpenAPIRequestValidator(document: document, pathPrefix: pathPrefix)
+        return OpenAPIRequestValidator(document: document, pathPrefix: pathPrefix, multiSegmentParameters: multiSegmentParameters)
     }
 
     // MARK: Requests
@@ -162,7 +172,8 @@ struct OpenAPIRequestValidator {
         }
         if let array = value as? [Any] {
             guard let items = dictionary(schema["items"]) else { return [] }
-            return array.flatMap { missingRequired(in: $0, schema: items, at: path + "[]", ignoring: ignoring) }
+            let itemPath = path.isEmpty ? "" : path + "[]"
+            return array.flatMap { missingRequired(in: $0, schema: items, at: itemPath, ignoring: ignoring) }
         }
         guard let object = value as? [String: Any] else { return [] }
         var problems: [String] = []
@@ -241,7 +252,8 @@ struct OpenAPIRequestValidator {
     /// plus a final 0 (exact length) or 1 (trailing parameter swallowed extra segments).
     private func matchScore(template: [Substring], actual: [Substring]) -> [Int]? {
         guard !template.isEmpty || actual.isEmpty else { return nil }
-        let swallowing = actual.count > template.count && template.last.map(isWholeParameter) == true
+        let swallowing = actual.count > template.count
+            && template.last.map { isWholeParameter($0) && multiSegmentParameters.contains(String($0.dropFirst().dropLast())) } == true
         guard actual.count == template.count || swallowing else { return nil }
         var score: [Int] = []
         for (index, part) in template.enumerated() {

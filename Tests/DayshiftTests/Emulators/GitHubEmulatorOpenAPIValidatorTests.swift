@@ -2,8 +2,8 @@ import Foundation
 import Testing
 
 /// Self-tests of `OpenAPIRequestValidator` on a tiny inline document (no spec file needed).
-@Suite("GitHubEmulatorOpenAPIRequestValidator")
-struct OpenAPIRequestValidatorTests {
+@Suite("GitHubEmulatorOpenAPIValidatorTests")
+struct GitHubEmulatorOpenAPIValidatorTests {
     static var document: [String: Any] { [
         "openapi": "3.0.3",
         "paths": [
@@ -36,7 +36,7 @@ struct OpenAPIRequestValidatorTests {
         ],
     ] }
 
-    let validator = OpenAPIRequestValidator(document: Self.document)
+    let validator = OpenAPIRequestValidator(document: Self.document, multiSegmentParameters: ["ref"])
 
     @Test func literalSegmentsWinOverTemplates() {
         #expect(validator.operation(method: "PATCH", path: "/things/notes/9")?.operationID == "notes/update")
@@ -44,6 +44,7 @@ struct OpenAPIRequestValidatorTests {
         #expect(validator.operation(method: "GET", path: "/things/notes")?.operationID == "things/get")
         #expect(validator.operation(method: "GET", path: "/refs/heads/a/b")?.operationID == "refs/get", "trailing {param} swallows")
         #expect(validator.operation(method: "DELETE", path: "/things/9") == nil)
+        #expect(validator.operation(method: "GET", path: "/things/9/extra") == nil, "only listed parameters span segments")
     }
 
     @Test func reportsMissingRequiredThroughRefAndAllOf() {

@@ -1,0 +1,28 @@
+/// The paths `git status --porcelain=v1 -z --untracked-files=all` reports, each with its status
+/// code, so that the agent step can tell its own changes from files the tests left behind.
+struct WorkTreeStatus: Equatable, Sendable {
+    /// `path → "XY"` (e.g. ` M`, `??`, `D `); a rename's old path is listed as deleted.
+    var entries: [String: String]
+
+    static let command = "git status --porcelain=v1 -z --untracked-files=all"
+
+    init(porcelain output: String) {
+        var entries: [String: String] = [:]
+        var fields = output.split(separator: "\0", omittingEmptySubsequences: true).map(String.init)[...]
+        while let field = fields.popFirst() {
+            guard field.count > 3 else { continue }
+            let code = String(field.prefix(2))
+            entries[String(field.dropFirst(3))] = code
+            if code.contains("R") || code.contains("C"), let original = fields.popFirst() {
+                entries[original] = "D "
+            }
+        }
+        self.entries = entries
+    }
+
+    /// Paths whose status differs from `earlier`: what changed in between, sorted.
+    func changed(since earlier: WorkTreeStatus) -> [String] {
+        let paths = Set(entries.keys).union(earlier.entries.keys)
+        return paths.filter { entries[$0] != earlier.entries[$0] }.sorted()
+    }
+}

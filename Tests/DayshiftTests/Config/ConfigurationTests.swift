@@ -1,0 +1,93 @@
+import DayshiftConfig
+import Foundation
+import Testing
+
+@Suite("Configuration")
+struct ConfigurationTests {
+    @Test("no file at all gives the documented defaults")
+    func defaults() throws {
+        let config = try DayshiftConfiguration.load(file: nil, environment: [:])
+        #expect(config.server.port == 8080)
+        #expect(config.server.maxBodyBytes == 25 * 1024 * 1024)
+        #expect(config.triggers.label == "dayshift")
+        #expect(config.triggers.command == "/dayshift")
+        #expect(config.triggers.allowedAssociations == ["OWNER", "MEMBER", "COLLABORATOR"])
+        #expect(config.github.apiURL == "https://api.github.com")
+        #expect(config.sandbox.provider == "local")
+        #expect(config.agent.command.contains("DAYSHIFT_PROMPT_FILE"))
+    }
+
+    @Test("the shipped Config/dayshift.yaml parses and matches the defaults")
+    func shippedFile() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Config/dayshift.yaml")
+        let config = try DayshiftConfiguration.load(file: file.path, environment: [:])
+        let defaults = DayshiftConfiguration()
+        #expect(config.server == defaults.server)
+        #expect(config.triggers == defaults.triggers)
+        #expect(config.agent == defaults.agent)
+        #expect(config.steps == defaults.steps)
+        #expect(config.git == defaults.git)
+        #expect(config.dataDirectory == defaults.dataDirectory)
+    }
+
+    @Test("repository settings are read per owner/name")
+    func repositories() throws {
+        let config = try DayshiftConfiguration.parse(yaml: """
+            repositories:
+              octo/hello:
+                clone_url: file:///tmp/hello.git
+                base_branch: develop
+                setup_command: make deps
+                test_command: make check
+                on_open: true
+            """, environment: [:])
+        let settings = config.repository("octo/hello")
+        #expect(settings.cloneURL == "file:///tmp/hello.git")
+        #expect(settings.baseBranch == "develop")
+        #expect(settings.setupCommand == "make deps")
+        #expect(settings.testCommand == "make check")
+        #expect(settings.onOpen)
+        #expect(config.repository("octo/other") == RepositorySettings())
+    }
+
+    @Test("environment variables override the file")
+    func environment() throws {
+        let config = try DayshiftConfiguration.parse(yaml: "data_dir: /from/file\ngithub:\n  api_url: http://file.example\n", environment: [
+            "DAYSHIFT_DATA_DIR": "/from/env", "DAYSHIFT_WEBHOOK_SECRET": "s3", "DAYSHIFT_GITHUB_TOKEN": "tok",
+            "DAYSHIFT_GITHUB_API_URL": "http://127.0.0.1:9", "DAYSHIFT_FAILPOINTS": "publish:after, agent:before",
+        ])
+        #expect(config.dataDirectory == "/from/env")
+        #expect(config.webhook.secret == "s3")
+        #expect(config.github.token == "tok")
+        #expect(config.github.apiURL == "http://127.0.0.1:9")
+        #expect(config.failPoints == ["publish:after", "agent:before"])
+    }
+
+    @Test("a bad config fails with one line naming the key", arguments: [
+        ("server:\n  port: http\n", "server.port"),
+        ("server:\n  prot: 80\n", "server.prot"),
+        ("webhook:\n  secret: hunter2\n", "webhook.secret"),
+        ("github:\n  token: ghp_x\n", "github.token"),
+        ("github:\n  api_url: ftp://x\n", "github.api_url"),
+        ("sandbox:\n  provider: docker\n", "sandbox.provider"),
+        ("repositories:\n  octo/hello:\n    on_open: maybe\n", "repositories.\"octo/hello\".on_open"),
+        ("repositories:\n  just-a-name:\n    on_open: true\n", "repositories.just-a-name"),
+        ("triggers:\n  allowed_associations: OWNER\n", "triggers.allowed_associations"),
+        ("failpoints: [explode:now]\n", "failpoints"),
+        ("server: [1, 2]\n", "server"),
+    ])
+    func badConfig(yaml: String, key: String) {
+        do {
+            _ = try DayshiftConfiguration.parse(yaml: yaml, environment: [:])
+            Issue.record("expected an error for \(key)")
+        } catch let error as ConfigurationError {
+            #expect(error.key == key)
+            #expect(!error.description.contains("\n"))
+            #expect(!error.description.contains("hunter2"))
+            #expect(!error.description.contains("ghp_x"))
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import DayshiftConfig
+import DayshiftServer
+import Emulators
+import Foundation
+import GitHub
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Store
+import Testing
+
+/// `POST /webhooks/github` over real loopback HTTP, against a real SQLite file.
+@Suite("Webhook intake")
+struct WebhookIntakeTests {
+    static let secret = "intake-secret"
+    let builder = WebhookPayloadBuilder(owner: "octo", repo: "hello", cloneURL: "https://github.com/octo/hello.git")
+
+    func withServer(_ body: @escaping @Sendable (any TestClientProtocol, Store) async throws -> Void) async throws {
+        let directory = try TestDirectory("intake")
+        defer { directory.remove() }
+        var configuration = DayshiftConfiguration()
+        configuration.dataDirectory = directory.path
+        configuration.webhook.secret = Self.secret
+        configuration.server.port = 0
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let instance = try DayshiftInstance(configuration: configuration, logger: logger, environment: [:])
+        try await instance.application().test(.live) { client in
+            try await body(client, instance.store)
+        }
+    }
+
+    func headers(_ delivery: WebhookDelivery, secret: String = secret, drop: String? = nil) -> HTTPFields {
+        var fields = HTTPFields()
+        for (name, value) in delivery.headers(secret: secret) where name != drop {
+            fields[HTTPField.Name(name)!] = value
+        }
+        return fields
+    }
+
+    func post(_ client: any TestClientProtocol, _ body: Data, _ headers: HTTPFields) async throws -> HTTPResponse.Status {
+        try await client.execute(uri: "/webhooks/github", method: .post, headers: headers, body: ByteBuffer(bytes: body)) { $0.status }
+    }
+
+    @Test("a signed delivery is stored with its message and answered 202")
+    func accepted() async throws {
+        try await withServer { client, store async throws in
+            let delivery = builder.issueLabeled(number: 42, title: "t", body: "b")
+            #expect(try await post(client, delivery.body, headers(delivery)) == .accepted)
+            let stored = try #require(try store.delivery(guid: delivery.guid))
+            #expect(stored.event == "issues")
+            #expect(stored.action == "labeled")
+            #expect(stored.repository == "octo/hello")
+            #expect(stored.issueNumber == 42)
+            #expect(stored.payload == delivery.body)
+            #expect(stored.disposition == "acted")
+            #expect(try store.messages(issueKey: "octo/hello#42").map(\.kind) == ["fix"])
+        }
+    }
+
+    @Test("a wrong or missing signature gets 401 and stores nothing")
+    func unauthorized() async throws {
+        try await withServer { client, store async throws in
+            let delivery = builder.issueLabeled(number: 1, title: "t", body: "b")
+            #expect(try await post(client, delivery.body, headers(delivery, secret: "wrong")) == .unauthorized)
+            #expect(try await post(client, delivery.body, headers(delivery, drop: "X-Hub-Signature-256")) == .unauthorized)
+            var tampered = delivery.body
+            tampered[tampered.startIndex] = UInt8(ascii: " ")
+            #expect(try await post(client, tampered, headers(delivery)) == .unauthorized)
+            #expect(try store.deliveryCount() == 0)
+            #expect(try store.issueKeysWithPendingMessages().isEmpty)
+        }
+    }
+
+    @Test("missing event or delivery headers, or a body that is not JSON, get 400 and store nothing")
+    func badRequests() async throws {
+        try await withServer { client, store async throws in
+            let delivery = builder.issueLabeled(number: 1, title: "t", body: "b")
+            #expect(try await post(client, delivery.body, headers(delivery, drop: "X-GitHub-Event")) == .badRequest)
+            #expect(try await post(client, delivery.body, headers(delivery, drop: "X-GitHub-Delivery")) == .badRequest)
+            let garbage = WebhookDelivery(event: "issues", body: Data("{not json".utf8))
+            #expect(try await post(client, garbage.body, headers(garbage)) == .badRequest)
+            let array = WebhookDelivery(event: "issues", body: Data("[1,2]".utf8))
+            #expect(try await post(client, array.body, headers(array)) == .badRequest)
+            #expect(try store.deliveryCount() == 0)
+        }
+    }
+
+    @Test("a body over 25 MB gets 413 and stores nothing")
+    func tooLarge() async throws {
+        try await withServer { client, store async throws in
+            let padding = String(repeating: "x", count: 25 * 1024 * 1024)
+            let big = WebhookDelivery(event: "issues", body: Data("{\"padding\":\"\(padding)\"}".utf8))
+            #expect(try await post(client, big.body, headers(big)) == .contentTooLarge)
+            #expect(try store.deliveryCount() == 0)
+        }
+    }
+
+    @Test("the same GUID again answers 2xx and changes nothing")
+    func duplicate() async throws {
+        try await withServer { client, store async throws in
+            let delivery = builder.issueLabeled(number: 5, title: "t", body: "b")
+            #expect(try await post(client, delivery.body, headers(delivery)) == .accepted)
+            #expect(try await post(client, delivery.body, headers(delivery)) == .ok)
+            #expect(try store.deliveryCount() == 1)
+            #expect(try store.messages(issueKey: "octo/hello#5").count == 1)
+        }
+    }
+
+    @Test("ping answers 200 and GET /healthz answers 200")
+    func pingAndHealth() async throws {
+        try await withServer { client, store async throws in
+            let ping = WebhookDelivery(event: "ping", body: Data(#"{"zen":"Keep it simple.","hook_id":1}"#.utf8))
+            #expect(try await post(client, ping.body, headers(ping)) == .ok)
+            #expect(try store.delivery(guid: ping.guid)?.disposition == "ignored")
+            #expect(try await client.execute(uri: "/healthz", method: .get) { $0.status } == .ok)
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import DayshiftConfig
+import DayshiftServer
+import Emulators
+import Foundation
+import IssueObjects
+import Logging
+import Store
+
+/// The main job on real parts, in-process: a bare git repository, the GitHub emulator, a Dayshift
+/// server on loopback with a real SQLite file and the local runner, and signed deliveries over HTTP.
+final class EndToEndHarness: @unchecked Sendable {
+    static let owner = "octo"
+    static let repo = "calculator"
+    static let secret = "test-webhook-secret"
+
+    let directory: TestDirectory
+    let repository: SampleRepository
+    let emulator: RunningGitHubEmulator
+    var configuration: DayshiftConfiguration
+    private(set) var instance: DayshiftInstance?
+    private(set) var server: RunningDayshift?
+
+    /// - Parameters:
+    ///   - agentScript: the body of a `sh` script run as the agent in the clone.
+    ///   - configure: changes to the configuration before the server starts.
+    init(agentScript: String = EndToEndHarness.fixingAgent, extraFiles: [String: String] = [:],
+         configure: (inout DayshiftConfiguration) -> Void = { _ in }) async throws {
+        directory = try TestDirectory("e2e")
+        repository = try await SampleRepository.create(in: directory.url, extraFiles: extraFiles)
+        emulator = try await GitHubEmulator.start()
+        let agent = directory.url.appendingPathComponent("agent.sh")
+        try Data(agentScript.utf8).write(to: agent)
+        var configuration = DayshiftConfiguration()
+        configuration.dataDirectory = directory.url.appendingPathComponent("data").path
+        configuration.server.port = 0
+        configuration.webhook.secret = Self.secret
+        configuration.github.apiURL = emulator.baseURL.absoluteString
+        configuration.github.token = "test-token"
+        configuration.agent.command = "sh \(agent.path)"
+        configuration.agent.timeoutSeconds = 60
+        configuration.agent.passEnvironment = []
+        var settings = RepositorySettings()
+        settings.cloneURL = repository.cloneURL
+        settings.testCommand = "python3 -m unittest -q"
+        configuration.repositories["\(Self.owner)/\(Self.repo)"] = settings
+        configure(&configuration)
+        self.configuration = configuration
+    }
+
+    /// An agent that fixes the sample's bug.
+    static let fixingAgent = """
+    python3 -c 'import pathlib; p = pathlib.Path("calc.py"); p.write_text(p.read_text().replace("\(SampleRepository.buggyLine)", "\(SampleRepository.fixedLine)"))'
+    """
+
+    var payloads: WebhookPayloadBuilder {
+        WebhookPayloadBuilder(owner: Self.owner, repo: Self.repo, cloneURL: "https://github.com/\(Self.owner)/\(Self.repo).git")
+    }
+
+    func issueKey(_ number: Int) -> String { "\(Self.owner)/\(Self.repo)#\(number)" }
+
+    @discardableResult
+    func startServer(failPointAction: FailPoints.Action = .throwCrash) async throws -> RunningDayshift {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let instance = try DayshiftInstance(configuration: configuration, logger: logger, environment: [:], failPointAction: failPointAction)
+        let server = try await instance.start()
+        self.instance = instance
+        self.server = server
+        return server
+    }
+
+    func stopServer() async {
+        await server?.stop()
+        server = nil
+    }
+
+    var store: Store {
+        get throws {
+            guard let instance else { throw HarnessError("server not started") }
+            return instance.store
+        }
+    }
+
+    /// Sends a delivery to the running server, first seeding its issue in the GitHub emulator
+    /// (as on GitHub, the issue exists before anyone labels or comments on it); returns the HTTP status.
+    @discardableResult
+    func send(_ delivery: WebhookDelivery) async throws -> Int {
+        guard let server else { throw HarnessError("server not started") }
+        if let payload = try? JSONSerialization.jsonObject(with: delivery.body) as? [String: Any],
+           let issue = payload["issue"] as? [String: Any], let number = issue["number"] as? Int,
+           await emulator.state.issue(owner: Self.owner, repo: Self.repo, number: number) == nil {
+            await emulator.state.seedIssue(owner: Self.owner, repo: Self.repo, number: number, title: issue["title"] as? String ?? "",
+                                           body: issue["body"] as? String)
+        }
+        return try await delivery.send(to: server.baseURL.appendingPathComponent("webhooks/github"), secret: Self.secret).status
+    }
+
+    /// Waits until the issue's latest run has ended, and returns its journal.
+    func waitForFinishedRun(_ number: Int, timeoutSeconds: Double = 90) async throws -> RunJournal {
+        let deadline = Date().addingTimeInterval(timeoutSeconds)
+        while Date() < deadline {
+            if let run = try store.latestRun(issueKey: issueKey(number)), run.status.isFinal, let id = run.id {
+                return try RunJournal(run: run, steps: store.steps(runID: id))
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw HarnessError("no finished run for #\(number) within \(timeoutSeconds) s")
+    }
+
+    /// Waits until `condition` holds, polling.
+    func waitUntil(timeoutSeconds: Double = 30, _ what: String, _ condition: () async throws -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(timeoutSeconds)
+        while Date() < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw HarnessError("timed out waiting for \(what)")
+    }
+
+    func pullRequests() async -> [EmulatedPullRequest] {
+        await emulator.state.pullRequests(owner: Self.owner, repo: Self.repo)
+    }
+
+    func comments(_ number: Int) async -> [EmulatedComment] {
+        await emulator.state.comments(owner: Self.owner, repo: Self.repo, issue: number)
+    }
+
+    func sandboxCount() async throws -> Int {
+        guard let instance else { throw HarnessError("server not started") }
+        return try await instance.sandboxes.find(labels: [:]).count
+    }
+
+    func tearDown() async {
+        await stopServer()
+        await emulator.stop()
+        directory.remove()
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension EndToEndHarness {
+    /// Builds a harness, runs `body`, and always tears it down (server, emulator, files).
+    static func with(agentScript: String = EndToEndHarness.fixingAgent, extraFiles: [String: String] = [:],
+                     configure: (inout DayshiftConfiguration) -> Void = { _ in },
+                     _ body: (EndToEndHarness) async throws -> Void) async throws {
+        let harness = try await EndToEndHarness(agentScript: agentScript, extraFiles: extraFiles, configure: configure)
+        do {
+            try await body(harness)
+        } catch {
+            await harness.tearDown()
+            throw error
+        }
+        await harness.tearDown()
+    }
+}
