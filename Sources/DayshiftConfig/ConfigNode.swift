@@ -93,6 +93,22 @@ struct ConfigNode {
         }
     }
 
+    /// A mapping of string keys to string values (e.g. environment variables).
+    func stringMap(_ key: String) throws -> [String: String] {
+        guard let node = node(key) else { return [:] }
+        guard case .mapping(let mapping) = node else {
+            throw ConfigurationError(key: keyPath(key), problem: "expected a mapping of names to strings")
+        }
+        var result: [String: String] = [:]
+        for (name, value) in mapping {
+            guard let name = name.string, let text = value.string else {
+                throw ConfigurationError(key: keyPath(key), problem: "expected a mapping of names to strings")
+            }
+            result[name] = text
+        }
+        return result
+    }
+
     /// Refuses a key that would put a secret into the YAML file.
     func refuseSecret(_ key: String, use alternative: String) throws {
         if node(key) != nil {

@@ -39,13 +39,20 @@ enum ConfigurationReader {
             config.github.token = try readSecret(file, key: github.keyPath("token_file"))
         }
 
-        let sandbox = try top.child("sandbox", allowedKeys: ["provider", "local"])
+        let sandbox = try top.child("sandbox", allowedKeys: ["provider", "local", "daytona", "reaper"])
         config.sandbox.provider = try sandbox.string("provider", default: config.sandbox.provider)
-        guard config.sandbox.provider == "local" else {
-            throw ConfigurationError(key: "sandbox.provider", problem: "expected local, got \"\(config.sandbox.provider)\"")
+        guard ["local", "daytona"].contains(config.sandbox.provider) else {
+            throw ConfigurationError(key: "sandbox.provider", problem: "expected local or daytona, got \"\(config.sandbox.provider)\"")
         }
         let local = try sandbox.child("local", allowedKeys: ["root"])
         config.sandbox.localRoot = try local.optionalString("root")
+        config.sandbox.daytona = try readDaytona(sandbox.child("daytona", allowedKeys: [
+            "api_url", "api_key", "api_key_file", "snapshot", "target", "auto_stop_minutes", "auto_archive_minutes", "auto_delete_minutes",
+            "network_block_all", "network_allow_list", "env", "request_timeout_seconds", "start_timeout_seconds",
+        ]))
+        let reaper = try sandbox.child("reaper", allowedKeys: ["interval_seconds", "grace_seconds"])
+        config.sandbox.reaperIntervalSeconds = try reaper.double("interval_seconds", default: config.sandbox.reaperIntervalSeconds, range: 1...86_400)
+        config.sandbox.reaperGraceSeconds = try reaper.double("grace_seconds", default: config.sandbox.reaperGraceSeconds, range: 0...604_800)
 
         let agent = try top.child("agent", allowedKeys: ["command", "timeout_seconds", "pass_environment"])
         config.agent.command = try agent.string("command", default: config.agent.command)
@@ -71,6 +78,26 @@ enum ConfigurationReader {
             config.repositories[name] = try readRepository(node)
         }
         return config
+    }
+
+    static func readDaytona(_ node: ConfigNode) throws -> DaytonaSettings {
+        var settings = DaytonaSettings()
+        try node.refuseSecret("api_key", use: "DAYSHIFT_DAYTONA_API_KEY or sandbox.daytona.api_key_file")
+        settings.apiURL = try node.string("api_url", default: settings.apiURL)
+        if let file = try node.optionalString("api_key_file") {
+            settings.apiKey = try readSecret(file, key: node.keyPath("api_key_file"))
+        }
+        settings.snapshot = try node.optionalString("snapshot")
+        settings.target = try node.optionalString("target")
+        settings.autoStopMinutes = try node.int("auto_stop_minutes", default: settings.autoStopMinutes, range: 0...525_600)
+        settings.autoArchiveMinutes = try node.int("auto_archive_minutes", default: settings.autoArchiveMinutes, range: 0...525_600)
+        settings.autoDeleteMinutes = try node.int("auto_delete_minutes", default: settings.autoDeleteMinutes, range: -1...525_600)
+        settings.networkBlockAll = try node.bool("network_block_all", default: settings.networkBlockAll)
+        settings.networkAllowList = try node.optionalString("network_allow_list")
+        settings.environment = try node.stringMap("env")
+        settings.requestTimeoutSeconds = try node.double("request_timeout_seconds", default: settings.requestTimeoutSeconds, range: 1...600)
+        settings.startTimeoutSeconds = try node.double("start_timeout_seconds", default: settings.startTimeoutSeconds, range: 1...3600)
+        return settings
     }
 
     static func readRepository(_ node: ConfigNode) throws -> RepositorySettings {

@@ -12,6 +12,7 @@ import Yams
 /// | `DAYSHIFT_WEBHOOK_SECRET` | the webhook secret (never in YAML; or `webhook.secret_file`) |
 /// | `DAYSHIFT_GITHUB_TOKEN` | the GitHub token (never in YAML; or `github.token_file`) |
 /// | `DAYSHIFT_GITHUB_API_URL` | `github.api_url` |
+/// | `DAYSHIFT_DAYTONA_API_KEY` | the Daytona API key (never in YAML; or `sandbox.daytona.api_key_file`) |
 /// | `DAYSHIFT_FAILPOINTS` | `failpoints` |
 ///
 /// `Config/dayshift.yaml` documents every key with its default.
@@ -82,10 +83,44 @@ public struct GitHubSettings: Sendable, Equatable {
 
 /// `sandbox.*`
 public struct SandboxSettings: Sendable, Equatable {
-    /// `sandbox.provider`: `local` (the embedded runner; the only one so far).
+    /// `sandbox.provider`: `local` (the embedded runner, default) or `daytona`.
     public var provider = "local"
     /// `sandbox.local.root`: where local sandboxes live; default `<data_dir>/sandboxes`.
     public var localRoot: String?
+    public var daytona = DaytonaSettings()
+    /// `sandbox.reaper.interval_seconds`: how often leaked sandboxes are looked for; default 300.
+    public var reaperIntervalSeconds = 300.0
+    /// `sandbox.reaper.grace_seconds`: a leaked sandbox younger than this is left alone; default 600.
+    public var reaperGraceSeconds = 600.0
+    public init() {}
+}
+
+/// `sandbox.daytona.*`: Daytona's REST API (`../shared/reference/daytona.md`).
+public struct DaytonaSettings: Sendable, Equatable {
+    /// `api_url`, default `https://app.daytona.io/api` (the `/api` prefix included).
+    public var apiURL = "https://app.daytona.io/api"
+    /// The API key, from `DAYSHIFT_DAYTONA_API_KEY` or `sandbox.daytona.api_key_file`; never from YAML.
+    public var apiKey = ""
+    /// `snapshot`: the snapshot sandboxes are created from; default none (Daytona's default snapshot).
+    public var snapshot: String?
+    /// `target`: the region, e.g. `us` or `eu`; default none (the organization's default).
+    public var target: String?
+    /// `auto_stop_minutes`, default 60 (0 disables).
+    public var autoStopMinutes = 60
+    /// `auto_archive_minutes`, default 1440.
+    public var autoArchiveMinutes = 1440
+    /// `auto_delete_minutes`, default 2880 (-1 never); a safety net if cleanup never runs.
+    public var autoDeleteMinutes = 2880
+    /// `network_block_all`, default false.
+    public var networkBlockAll = false
+    /// `network_allow_list`: CIDRs, comma-separated; default none.
+    public var networkAllowList: String?
+    /// `env`: environment variables set in every sandbox; default none.
+    public var environment: [String: String] = [:]
+    /// `request_timeout_seconds`: per REST call (create waits up to 30 s server-side), default 60.
+    public var requestTimeoutSeconds = 60.0
+    /// `start_timeout_seconds`: how long to wait for `started` after create or start, default 120.
+    public var startTimeoutSeconds = 120.0
     public init() {}
 }
 
@@ -180,6 +215,7 @@ extension DayshiftConfiguration {
         if let secret = value("DAYSHIFT_WEBHOOK_SECRET") { webhook.secret = secret }
         if let token = value("DAYSHIFT_GITHUB_TOKEN") { github.token = token }
         if let url = value("DAYSHIFT_GITHUB_API_URL") { github.apiURL = url }
+        if let key = value("DAYSHIFT_DAYTONA_API_KEY") { sandbox.daytona.apiKey = key }
         if let points = value("DAYSHIFT_FAILPOINTS") {
             failPoints = points.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
         }
@@ -189,6 +225,14 @@ extension DayshiftConfiguration {
     func validate(environmentKeys: Bool) throws {
         guard let url = URL(string: github.apiURL), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
             throw ConfigurationError(key: "github.api_url", problem: "expected an http(s) URL, got \"\(github.apiURL)\"")
+        }
+        if sandbox.provider == "daytona" {
+            guard let url = URL(string: sandbox.daytona.apiURL), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+                throw ConfigurationError(key: "sandbox.daytona.api_url", problem: "expected an http(s) URL, got \"\(sandbox.daytona.apiURL)\"")
+            }
+            if sandbox.daytona.apiKey.isEmpty {
+                throw ConfigurationError(key: "sandbox.daytona.api_key_file", problem: "sandbox.provider is daytona but no API key is set (DAYSHIFT_DAYTONA_API_KEY or sandbox.daytona.api_key_file)")
+            }
         }
         for point in failPoints where FailPoint(point) == nil {
             throw ConfigurationError(key: "failpoints", problem: "expected entries like publish:after or agent:before, got \"\(point)\"")

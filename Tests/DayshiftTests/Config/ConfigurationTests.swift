@@ -28,6 +28,8 @@ struct ConfigurationTests {
         #expect(config.agent == defaults.agent)
         #expect(config.steps == defaults.steps)
         #expect(config.git == defaults.git)
+        #expect(config.sandbox == defaults.sandbox)
+        #expect(config.github == defaults.github)
         #expect(config.dataDirectory == defaults.dataDirectory)
     }
 
