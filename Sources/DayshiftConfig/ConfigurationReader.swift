@@ -6,12 +6,13 @@ enum ConfigurationReader {
     static func read(_ root: Node?) throws -> DayshiftConfiguration {
         var config = DayshiftConfiguration()
         let top = try ConfigNode(path: "", node: root, allowedKeys: [
-            "server", "data_dir", "webhook", "triggers", "github", "sandbox", "agent", "steps", "git", "repositories", "failpoints",
+            "server", "data_dir", "webhook", "triggers", "github", "sandbox", "agent", "steps", "git", "runtime", "repositories", "failpoints",
         ])
         config.dataDirectory = try top.string("data_dir", default: config.dataDirectory)
         config.failPoints = try top.stringList("failpoints", default: [])
 
-        let server = try top.child("server", allowedKeys: ["host", "port", "max_body_bytes"])
+        let server = try top.child("server", allowedKeys: ["host", "port", "max_body_bytes", "shutdown_grace_seconds"])
+        config.server.shutdownGraceSeconds = try server.double("shutdown_grace_seconds", default: config.server.shutdownGraceSeconds, range: 0...3600)
         config.server.host = try server.string("host", default: config.server.host)
         config.server.port = try server.int("port", default: config.server.port, range: 0...65535)
         config.server.maxBodyBytes = try server.int("max_body_bytes", default: config.server.maxBodyBytes, range: 1024...(1 << 30))
@@ -59,7 +60,15 @@ enum ConfigurationReader {
         config.agent.timeoutSeconds = try agent.double("timeout_seconds", default: config.agent.timeoutSeconds, range: 1...86_400)
         config.agent.passEnvironment = try agent.stringList("pass_environment", default: config.agent.passEnvironment)
 
-        let steps = try top.child("steps", allowedKeys: ["setup_timeout_seconds", "test_timeout_seconds", "output_tail_lines"])
+        let steps = try top.child("steps", allowedKeys: ["setup_timeout_seconds", "test_timeout_seconds", "output_tail_lines", "retry"])
+        let retry = try steps.child("retry", allowedKeys: Set(["default"] + StepName.allCases.map(\.rawValue)))
+        config.steps.defaultRetry = try readRetry(retry.child("default", allowedKeys: RetryKeys.all), base: config.steps.defaultRetry)
+        for step in StepName.allCases where retry.node(step.rawValue) != nil {
+            config.steps.retry[step] = try readRetry(retry.child(step.rawValue, allowedKeys: RetryKeys.all), base: config.steps.defaultRetry)
+        }
+        let runtime = try top.child("runtime", allowedKeys: ["idle_eviction_seconds", "poll_interval_seconds"])
+        config.runtime.idleEvictionSeconds = try runtime.double("idle_eviction_seconds", default: config.runtime.idleEvictionSeconds, range: 0...86_400)
+        config.runtime.pollIntervalSeconds = try runtime.double("poll_interval_seconds", default: config.runtime.pollIntervalSeconds, range: 0.01...60)
         config.steps.setupTimeoutSeconds = try steps.double("setup_timeout_seconds", default: config.steps.setupTimeoutSeconds, range: 1...86_400)
         config.steps.testTimeoutSeconds = try steps.double("test_timeout_seconds", default: config.steps.testTimeoutSeconds, range: 1...86_400)
         config.steps.outputTailLines = try steps.int("output_tail_lines", default: config.steps.outputTailLines, range: 1...1000)
@@ -78,6 +87,16 @@ enum ConfigurationReader {
             config.repositories[name] = try readRepository(node)
         }
         return config
+    }
+
+    enum RetryKeys {
+        static let all: Set<String> = ["attempts", "base_seconds", "cap_seconds"]
+    }
+
+    static func readRetry(_ node: ConfigNode, base: RetryPolicy) throws -> RetryPolicy {
+        RetryPolicy(attempts: try node.int("attempts", default: base.attempts, range: 1...100),
+                    baseSeconds: try node.double("base_seconds", default: base.baseSeconds, range: 0...3600),
+                    capSeconds: try node.double("cap_seconds", default: base.capSeconds, range: 0...86_400))
     }
 
     static func readDaytona(_ node: ConfigNode) throws -> DaytonaSettings {

@@ -27,6 +27,7 @@ public struct DayshiftConfiguration: Sendable {
     public var agent = AgentSettings()
     public var steps = StepSettings()
     public var git = GitSettings()
+    public var runtime = RuntimeSettings()
     /// Per-repository settings, keyed by `owner/name`.
     public var repositories: [String: RepositorySettings] = [:]
     /// Crash-injection points such as `publish:after` (see ``FailPoint``). Default: none.
@@ -48,6 +49,9 @@ public struct ServerSettings: Sendable, Equatable {
     public var port = 8080
     /// `server.max_body_bytes`: largest webhook body accepted, in bytes; default 25 MiB (GitHub's cap).
     public var maxBodyBytes = 25 * 1024 * 1024
+    /// `server.shutdown_grace_seconds`: on SIGTERM, how long running steps may take to reach their
+    /// next journal point before they are interrupted; default 30.
+    public var shutdownGraceSeconds = 30.0
     public init() {}
 }
 
@@ -144,6 +148,23 @@ public struct StepSettings: Sendable, Equatable {
     public var testTimeoutSeconds = 900.0
     /// `steps.output_tail_lines`: lines of test output kept for the PR body, default 30.
     public var outputTailLines = 30
+    /// `steps.retry.default`: attempts 3, base 2 s, cap 60 s.
+    public var defaultRetry = RetryPolicy()
+    /// `steps.retry.<step>`: overrides per step.
+    public var retry: [StepName: RetryPolicy] = [:]
+    public init() {}
+
+    /// The retry policy for `step`.
+    public func retryPolicy(for step: StepName) -> RetryPolicy { retry[step] ?? defaultRetry }
+}
+
+/// `runtime.*`: the issue-object runtime.
+public struct RuntimeSettings: Sendable, Equatable {
+    /// `runtime.idle_eviction_seconds`: an issue object idle this long leaves memory (hibernates);
+    /// its next message or alarm brings it back from SQLite. Default 120.
+    public var idleEvictionSeconds = 120.0
+    /// `runtime.poll_interval_seconds`: how often the inbox and alarms are scanned as a safety net; default 1.
+    public var pollIntervalSeconds = 1.0
     public init() {}
 }
 

@@ -1,24 +1,39 @@
-/// A crash-injection point: `<step>:before` or `<step>:after`, e.g. `publish:after`.
+/// A crash-injection point: `<site>:before` or `<site>:after`, where a site is a step
+/// (`publish`) or an external call inside a step (`pull_request.create`), e.g. `publish:after`.
 ///
 /// When the runtime reaches an armed point, it ends the process at once (as a kill would), so that
 /// tests can prove a restart resumes the run without duplicate effects.
 public struct FailPoint: Hashable, Sendable, CustomStringConvertible {
     public enum Side: String, Sendable { case before, after }
 
-    public var step: StepName
+    /// A step name or an external call site (see ``callSites``).
+    public var site: String
     public var side: Side
 
-    public init(step: StepName, side: Side) {
-        self.step = step
+    /// The external calls that have fail points of their own, each inside the step its prefix names.
+    public static let callSites = [
+        "provision.create", "clone.git_clone", "agent.run", "publish.commit", "publish.push",
+        "pull_request.create", "pull_request.update", "report.comment", "cleanup.delete",
+    ]
+
+    /// Every site: each step, then each external call.
+    public static var allSites: [String] { StepName.allCases.map(\.rawValue) + callSites }
+
+    public init(site: String, side: Side) {
+        self.site = site
         self.side = side
     }
 
-    /// Parses `step:side`; `nil` when either part is unknown.
-    public init?(_ text: String) {
-        let parts = text.split(separator: ":").map(String.init)
-        guard parts.count == 2, let step = StepName(rawValue: parts[0]), let side = Side(rawValue: parts[1]) else { return nil }
-        self.init(step: step, side: side)
+    public init(step: StepName, side: Side) {
+        self.init(site: step.rawValue, side: side)
     }
 
-    public var description: String { "\(step.rawValue):\(side.rawValue)" }
+    /// Parses `site:side`; `nil` when either part is unknown.
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":").map(String.init)
+        guard parts.count == 2, Self.allSites.contains(parts[0]), let side = Side(rawValue: parts[1]) else { return nil }
+        self.init(site: parts[0], side: side)
+    }
+
+    public var description: String { "\(site):\(side.rawValue)" }
 }

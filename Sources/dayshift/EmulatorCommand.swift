@@ -9,7 +9,7 @@ struct EmulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emulator",
         abstract: "Run an API emulator on loopback, to test a Dayshift setup without a GitHub account.",
-        subcommands: [GitHubEmulatorCommand.self]
+        subcommands: [GitHubEmulatorCommand.self, DaytonaEmulatorCommand.self]
     )
 }
 

@@ -16,6 +16,7 @@ public struct DayshiftInstance: Sendable {
     public let store: Store
     public let runtime: IssueObjectRuntime
     public let sandboxes: any SandboxProvider
+    let gate = IntakeGate()
     let logger: Logger
 
     /// Builds every part; nothing starts yet.
@@ -54,7 +55,7 @@ public struct DayshiftInstance: Sendable {
         router.add(middleware: LogRequestsMiddleware(.debug))
         HealthController().addRoutes(to: router)
         WebhookController(intake: DeliveryIntake(store: store, configuration: configuration, logger: logger), runtime: runtime,
-                          maxBodyBytes: configuration.server.maxBodyBytes)
+                          gate: gate, maxBodyBytes: configuration.server.maxBodyBytes)
             .addRoutes(to: router.group("webhooks"))
         return Application(router: router, configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port),
                                                                  serverName: "dayshift"),
@@ -66,6 +67,9 @@ public struct DayshiftInstance: Sendable {
         let version = (try? store.sqliteVersion()) ?? "?"
         logger.info("dayshift starting", metadata: ["sqlite": "\(version)", "data_dir": "\(configuration.dataDirectory)",
                                                     "sandbox": "\(sandboxes.kind)", "github_api": "\(configuration.github.apiURL)"])
+        if let parsed = SQLiteVersion(version), parsed.lacksWALCorruptionFix {
+            logger.warning("SQLite \(version) lacks the WAL corruption fixes of 3.44.6 / 3.50.7 / 3.51.3; upgrade libsqlite3 when you can")
+        }
         if configuration.webhook.secret.isEmpty {
             logger.warning("no webhook secret (DAYSHIFT_WEBHOOK_SECRET or webhook.secret_file): every delivery will be refused with 401")
         }
@@ -81,14 +85,20 @@ public struct DayshiftInstance: Sendable {
     /// their journal point; unfinished runs resume at the next start.
     public func run() async throws {
         logStartup()
-        let group = ServiceGroup(services: [runtime, application()], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        let group = ServiceGroup(services: services(application()), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
+    }
+
+    /// The services in start order. Shutdown runs in reverse: the gate closes (webhooks get 503),
+    /// then the runtime lets steps reach their journal point, then HTTP stops.
+    func services(_ application: some ApplicationProtocol) -> [any Service] {
+        [application, runtime, gate]
     }
 
     /// Starts the server in this process and returns once it listens (for the demo and tests).
     public func start() async throws -> RunningDayshift {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let group = ServiceGroup(services: [runtime, application { continuation.yield($0) }], gracefulShutdownSignals: [], logger: logger)
+        let group = ServiceGroup(services: services(application { continuation.yield($0) }), gracefulShutdownSignals: [], logger: logger)
         let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }

@@ -13,11 +13,13 @@ import NIOCore
 /// | 400 | missing `X-GitHub-Event` / `X-GitHub-Delivery`, or the body is not a JSON object |
 /// | 401 | missing or wrong `X-Hub-Signature-256` |
 /// | 413 | body over `server.max_body_bytes` (25 MiB by default) |
+/// | 503 | the server is shutting down (with `Retry-After`) |
 ///
 /// Nothing is stored on a 4xx, and no work is done inside the request.
 struct WebhookController<Context: RequestContext>: Sendable {
     let intake: DeliveryIntake
     let runtime: IssueObjectRuntime
+    let gate: IntakeGate
     let maxBodyBytes: Int
 
     func addRoutes(to group: RouterGroup<Context>) {
@@ -25,6 +27,11 @@ struct WebhookController<Context: RequestContext>: Sendable {
     }
 
     @Sendable func receive(_ request: Request, context: Context) async throws -> Response {
+        guard gate.isOpen else {
+            var response = Self.json(.serviceUnavailable, ["error": "shutting down; redeliver later"])
+            response.headers[HTTPField.Name("Retry-After")!] = "30"
+            return response
+        }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
             throw HTTPError(.contentTooLarge)
         }

@@ -19,16 +19,30 @@ public struct FailPoints: Sendable {
         self.action = action
     }
 
-    /// Checks a point; ends the process or throws when it is armed.
+    /// Checks a step boundary; ends the process or throws when it is armed.
     public func check(_ step: StepName, _ side: FailPoint.Side) throws {
-        guard armed.contains(FailPoint(step: step, side: side)) else { return }
+        try check(site: step.rawValue, side)
+    }
+
+    /// Checks an external call site such as `pull_request.create`.
+    public func check(site: String, _ side: FailPoint.Side) throws {
+        let point = FailPoint(site: site, side: side)
+        guard armed.contains(point) else { return }
         switch action {
         case .exitProcess:
-            FileHandle.standardError.write(Data("dayshift: fail point \(step.rawValue):\(side.rawValue) reached, exiting\n".utf8))
+            FileHandle.standardError.write(Data("dayshift: fail point \(point) reached, exiting\n".utf8))
             exit(86)
         case .throwCrash:
-            throw SimulatedCrash(point: FailPoint(step: step, side: side))
+            throw SimulatedCrash(point: point)
         }
+    }
+
+    /// Runs `call` between the `site:before` and `site:after` points.
+    public func around<T>(_ site: String, _ call: () async throws -> T) async throws -> T {
+        try check(site: site, .before)
+        let value = try await call()
+        try check(site: site, .after)
+        return value
     }
 }
 

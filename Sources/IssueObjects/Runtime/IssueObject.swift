@@ -5,7 +5,8 @@ import Logging
 import Store
 
 /// The durable object for one issue (`owner/repo#n`): the only live instance for its id (the
-/// registry makes sure), handling its inbox one message at a time, with all state in SQLite.
+/// registry in this process, and a lease epoch in the database across processes), handling its
+/// inbox one message at a time, with all state in SQLite.
 ///
 /// - `fix` / `retry`: start a run, unless one is running (then the message is answered
 ///   `already running: run N`; no second run is queued).
@@ -14,10 +15,15 @@ actor IssueObject {
     let key: String
     private let dependencies: RunDependencies
     private var logger: Logger
+    private var lease: IssueLease?
     private var drainTask: Task<Void, Never>?
     private var wakeAgain = false
     private var runTask: Task<RunExecutor.Ending, Never>?
     private var shuttingDown = false
+    /// Set when a newer activation took over; this instance does nothing more.
+    private(set) var superseded = false
+    /// When the object last did anything (for hibernation).
+    private(set) var lastActive = Date()
 
     init(key: String, dependencies: RunDependencies) {
         self.key = key
@@ -29,7 +35,8 @@ actor IssueObject {
 
     /// Asks the object to look at its inbox and its running run. Returns at once.
     func wake() {
-        guard !shuttingDown else { return }
+        lastActive = Date()
+        guard !shuttingDown, !superseded, !dependencies.stopping.isRaised else { return }
         if drainTask != nil {
             wakeAgain = true
             return
@@ -37,58 +44,92 @@ actor IssueObject {
         drainTask = Task { await self.drain() }
     }
 
-    /// Stops the running run where it is (it resumes from its journal at the next start) and waits.
-    func shutDown() async {
+    /// Lets the running step reach its journal point for up to `graceSeconds`, then cancels it
+    /// (the run resumes from its journal at the next start), and waits.
+    func shutDown(graceSeconds: Double) async {
         shuttingDown = true
-        runTask?.cancel()
-        _ = await runTask?.value
+        if let task = runTask {
+            let finished = await withTaskGroup(of: Bool.self) { group in
+                group.addTask { _ = await task.value; return true }
+                group.addTask { try? await Task.sleep(for: .seconds(graceSeconds)); return false }
+                let first = await group.next() ?? false
+                group.cancelAll()
+                return first
+            }
+            if !finished {
+                logger.warning("step still running after the shutdown grace period; interrupting it")
+                task.cancel()
+                _ = await task.value
+            }
+        }
         await drainTask?.value
     }
 
     /// True while a message is being handled or a run is executing.
     var isBusy: Bool { drainTask != nil || runTask != nil }
 
+    /// The lease, taken at first use: a new epoch in the database.
+    private func currentLease() throws -> IssueLease {
+        if let lease { return lease }
+        let owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+        let lease = try dependencies.store.activate(issueKey: key, owner: owner)
+        self.lease = lease
+        return lease
+    }
+
     private func drain() async {
         repeat {
             wakeAgain = false
             do {
+                let lease = try currentLease()
                 while !shuttingDown, let message = try dependencies.store.nextPendingMessage(issueKey: key) {
-                    try await handle(message)
+                    try await handle(message, lease: lease)
                 }
                 if !shuttingDown, runTask == nil, let running = try dependencies.store.runningRun(issueKey: key), let id = running.id {
-                    startExecuting(runID: id)
+                    startExecuting(runID: id, lease: lease)
                 }
+            } catch let error as StoreError {
+                becomeSuperseded(error)
             } catch {
                 logger.error("issue object could not read its state", metadata: ["error": "\(error)"])
             }
-        } while wakeAgain && !shuttingDown
+        } while wakeAgain && !shuttingDown && !superseded
         drainTask = nil
+        lastActive = Date()
     }
 
-    private func handle(_ message: InboxMessageRecord) async throws {
+    private func becomeSuperseded(_ error: StoreError) {
+        logger.warning("issue object superseded; stopping this instance", metadata: ["reason": "\(error)"])
+        superseded = true
+        runTask?.cancel()
+    }
+
+    private func handle(_ message: InboxMessageRecord, lease: IssueLease) async throws {
         guard let id = message.id else { return }
+        let store = dependencies.store
         let command = IssueCommand(rawValue: message.kind) ?? .fix
         switch command {
         case .fix, .retry:
-            try startRun(message: message, id: id)
+            try startRun(message: message, id: id, lease: lease)
         case .cancel, .closed:
-            guard let running = try dependencies.store.runningRun(issueKey: key), let runID = running.id else {
-                try dependencies.store.markMessageHandled(id: id, outcome: "no running run to stop")
+            guard let running = try store.runningRun(issueKey: key), let runID = running.id else {
+                try store.markMessageHandled(id: id, outcome: "no running run to stop", lease: lease)
                 return
             }
-            try dependencies.store.requestCancel(runID: runID)
+            try store.requestCancel(runID: runID, lease: lease)
             if let task = runTask {
                 task.cancel()
                 _ = await task.value
             }
-            try dependencies.store.markMessageHandled(id: id, outcome: "cancelling run \(running.sequence)")
-            startExecuting(runID: runID)
+            try store.markMessageHandled(id: id, outcome: "cancelling run \(running.sequence)", lease: lease)
+            startExecuting(runID: runID, lease: lease)
         }
     }
 
-    private func startRun(message: InboxMessageRecord, id: Int64) throws {
-        if let running = try dependencies.store.runningRun(issueKey: key) {
-            try dependencies.store.markMessageHandled(id: id, outcome: "already running: run \(running.sequence)")
+    private func startRun(message: InboxMessageRecord, id: Int64, lease: IssueLease) throws {
+        let store = dependencies.store
+        if let running = try store.runningRun(issueKey: key) {
+            try store.markMessageHandled(id: id, outcome: "already running: run \(running.sequence)", lease: lease)
             return
         }
         let snapshot = try JSONDecoder().decode(IssueSnapshot.self, from: message.body)
@@ -97,22 +138,21 @@ actor IssueObject {
             context = try RunContext(issue: snapshot, settings: dependencies.configuration.repository(snapshot.repository),
                                      branchPrefix: dependencies.configuration.git.branchPrefix)
         } catch {
-            try dependencies.store.markMessageHandled(id: id, outcome: "not started: \(error)")
+            try store.markMessageHandled(id: id, outcome: "not started: \(error)", lease: lease)
             return
         }
         do {
-            let run = try dependencies.store.startRun(issueKey: key, triggerMessageID: id, context: JSONEncoder().encode(context),
-                                                      steps: RunExecutor.stepNames)
+            let run = try store.startRun(lease: lease, triggerMessageID: id, context: JSONEncoder().encode(context), steps: RunExecutor.stepNames)
             logger.info("run started", metadata: ["run": "\(run.id ?? 0)", "sequence": "\(run.sequence)"])
-            if let runID = run.id { startExecuting(runID: runID) }
+            if let runID = run.id { startExecuting(runID: runID, lease: lease) }
         } catch StartRunError.alreadyRunning(let runID) {
-            try dependencies.store.markMessageHandled(id: id, outcome: "already running: run id \(runID)")
+            try store.markMessageHandled(id: id, outcome: "already running: run id \(runID)", lease: lease)
         }
     }
 
-    private func startExecuting(runID: Int64) {
-        guard runTask == nil, !shuttingDown else { return }
-        let executor = RunExecutor(dependencies: dependencies, runID: runID)
+    private func startExecuting(runID: Int64, lease: IssueLease) {
+        guard runTask == nil, !shuttingDown, !superseded else { return }
+        let executor = RunExecutor(dependencies: dependencies, runID: runID, lease: lease)
         runTask = Task {
             let ending = await executor.execute()
             await self.runEnded(ending)
@@ -122,7 +162,15 @@ actor IssueObject {
 
     private func runEnded(_ ending: RunExecutor.Ending) {
         runTask = nil
-        // A cancel interrupts the run on purpose; pick it up again at once for report and cleanup.
-        if ending == .interrupted, !shuttingDown { wake() }
+        lastActive = Date()
+        switch ending {
+        case .superseded:
+            superseded = true
+        case .interrupted where !shuttingDown:
+            // A cancel interrupts the run on purpose; pick it up again at once for report and cleanup.
+            wake()
+        default:
+            break
+        }
     }
 }

@@ -4,23 +4,25 @@ import ServiceLifecycle
 import Store
 
 /// The durable-object runtime as a service: keeps one live ``IssueObject`` per issue, wakes the
-/// objects that have inbox messages, and at start resumes every run left `running`.
+/// objects that have inbox messages or due alarms, hibernates idle ones, and at start resumes
+/// every run left `running` (overdue alarms fire at once).
 ///
 /// Intake calls ``notifyNewMessages()`` after committing a delivery; the runtime also rescans
-/// the inbox every ``pollIntervalSeconds`` as a safety net.
+/// the inbox and the alarms every `runtime.poll_interval_seconds`.
 public final class IssueObjectRuntime: Service, Sendable {
     private let dependencies: RunDependencies
     private let registry: IssueObjectRegistry
     private let signals: AsyncStream<Void>
     private let signalContinuation: AsyncStream<Void>.Continuation
-    /// Seconds between inbox rescans when no notification arrives.
-    public let pollIntervalSeconds: Double
+    private var pollIntervalSeconds: Double { dependencies.configuration.runtime.pollIntervalSeconds }
+    private var idleEvictionSeconds: Double { dependencies.configuration.runtime.idleEvictionSeconds }
+    /// Seconds a running step may take to reach its journal point on graceful shutdown.
+    private var shutdownGraceSeconds: Double { dependencies.configuration.server.shutdownGraceSeconds }
 
-    public init(dependencies: RunDependencies, pollIntervalSeconds: Double = 2) {
+    public init(dependencies: RunDependencies) {
         self.dependencies = dependencies
         self.registry = IssueObjectRegistry(dependencies: dependencies)
         (signals, signalContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        self.pollIntervalSeconds = pollIntervalSeconds
     }
 
     /// Tells the runtime that new inbox messages were committed. Returns at once.
@@ -35,6 +37,7 @@ public final class IssueObjectRuntime: Service, Sendable {
             dependencies.logger.info("resuming unfinished runs", metadata: ["count": "\(resumable.count)"])
         }
         for run in resumable { await registry.object(for: run.issueKey).wake() }
+        signalContinuation.yield()  // overdue alarms and waiting messages: at once
         let signals = self.signals
         let poll = pollIntervalSeconds
         await withGracefulShutdownHandler {
@@ -47,51 +50,34 @@ public final class IssueObjectRuntime: Service, Sendable {
                 }
                 for await _ in signals {
                     if Task.isCancelled { break }
-                    do {
-                        for key in try store.issueKeysWithPendingMessages() {
-                            await registry.object(for: key).wake()
-                        }
-                    } catch {
-                        dependencies.logger.error("cannot read the inbox", metadata: ["error": "\(error)"])
-                    }
+                    await tick()
                 }
                 group.cancelAll()
             }
-        } onGracefulShutdown: { [signalContinuation] in
+        } onGracefulShutdown: { [signalContinuation, dependencies] in
+            dependencies.stopping.raise()
             signalContinuation.finish()
         }
-        await registry.shutDown()
+        await registry.shutDown(graceSeconds: shutdownGraceSeconds)
+    }
+
+    /// One pass: wake objects with inbox messages or due alarms, then hibernate idle ones.
+    private func tick() async {
+        do {
+            for key in try dependencies.store.issueKeysWithPendingMessages() {
+                await registry.object(for: key).wake()
+            }
+            for alarm in try dependencies.store.fireDueAlarms() {
+                await registry.object(for: alarm.issueKey).wake()
+            }
+            await registry.evictIdle(idleSeconds: idleEvictionSeconds)
+        } catch {
+            dependencies.logger.error("cannot read the inbox or alarms", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Number of issue objects in memory.
     public func liveObjectCount() async -> Int {
         await registry.count
-    }
-}
-
-/// One live ``IssueObject`` per id, created on demand.
-actor IssueObjectRegistry {
-    private let dependencies: RunDependencies
-    private var objects: [String: IssueObject] = [:]
-
-    init(dependencies: RunDependencies) {
-        self.dependencies = dependencies
-    }
-
-    func object(for key: String) -> IssueObject {
-        if let object = objects[key] { return object }
-        let object = IssueObject(key: key, dependencies: dependencies)
-        objects[key] = object
-        return object
-    }
-
-    var count: Int { objects.count }
-
-    func shutDown() async {
-        await withTaskGroup(of: Void.self) { group in
-            for object in objects.values {
-                group.addTask { await object.shutDown() }
-            }
-        }
     }
 }

@@ -15,6 +15,8 @@ public struct RunDependencies: Sendable {
     public var configuration: DayshiftConfiguration
     public var failPoints: FailPoints
     public var logger: Logger
+    /// Raised on graceful shutdown: no run starts another step.
+    public let stopping = StopSignal()
 
     public init(store: Store, sandboxes: any SandboxProvider, github: GitHubClient, agent: CommandAgent,
                 configuration: DayshiftConfiguration, failPoints: FailPoints, logger: Logger) {

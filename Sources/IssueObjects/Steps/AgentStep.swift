@@ -18,8 +18,10 @@ struct AgentStep: RunStep {
         let issue = context.journal.context.issue
         let prompt = AgentPrompt(repository: issue.repository, issueNumber: issue.number, title: issue.title, body: issue.body,
                                  testCommand: context.journal.testCommand)
-        let result = try await context.dependencies.agent.run(prompt, provider: context.dependencies.sandboxes, sandbox: sandbox,
-                                                              workingDirectory: StepContext.repositoryPath, promptPath: StepContext.promptPath)
+        let result = try await context.call("agent.run") {
+            try await context.dependencies.agent.run(prompt, provider: context.dependencies.sandboxes, sandbox: sandbox,
+                                                     workingDirectory: StepContext.repositoryPath, promptPath: StepContext.promptPath)
+        }
         let outcome = context.outcome(context.dependencies.agent.command, result)
         guard result.exitCode == 0 else {
             throw StepFailure("the agent exited \(result.exitCode)\(result.timedOut ? " (timed out)" : ""): \(result.lastLines(5))")

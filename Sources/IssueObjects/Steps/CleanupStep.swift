@@ -10,11 +10,11 @@ struct CleanupStep: RunStep {
         let runLabel = String(context.journal.run.id ?? 0)
         var deleted: [String] = []
         for sandbox in try await provider.find(labels: [SandboxLabels.run: runLabel]) {
-            try await provider.delete(id: sandbox.id)
+            try await context.call("cleanup.delete") { try await provider.delete(id: sandbox.id) }
             deleted.append(sandbox.name)
         }
         if let id = context.journal.sandboxID {
-            try await provider.delete(id: id)  // gone already → success
+            try await context.call("cleanup.delete") { try await provider.delete(id: id) }  // gone already → success
         }
         return StepOutput(note: deleted.isEmpty ? "no sandbox left to delete" : "deleted \(deleted.joined(separator: ", "))")
     }

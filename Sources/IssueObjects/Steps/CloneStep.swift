@@ -12,9 +12,9 @@ struct CloneStep: RunStep {
         _ = try await provider.execute(in: sandbox.id, SandboxCommand("rm -rf \(StepContext.repositoryPath)"))
         let token = context.settings.github.token
         let useToken = !token.isEmpty && context.journal.context.cloneURL.lowercased().hasPrefix("https://")
-        try await provider.gitClone(in: sandbox.id, GitCloneRequest(
-            url: context.journal.context.cloneURL, path: StepContext.repositoryPath, branch: context.journal.context.baseBranch,
-            username: useToken ? "x-access-token" : nil, password: useToken ? token : nil))
+        let request = GitCloneRequest(url: context.journal.context.cloneURL, path: StepContext.repositoryPath, branch: context.journal.context.baseBranch,
+                                      username: useToken ? "x-access-token" : nil, password: useToken ? token : nil)
+        try await context.call("clone.git_clone") { try await provider.gitClone(in: sandbox.id, request) }
         let commit = try await context.runChecked("git rev-parse HEAD", what: "reading the base commit")
         let branch = try await context.runChecked("git rev-parse --abbrev-ref HEAD", what: "reading the base branch")
         return StepOutput(commit: commit, branch: branch)

@@ -14,7 +14,7 @@ struct ProvisionStep: RunStep {
             return StepOutput(sandboxID: existing.id, note: "adopted sandbox \(existing.name)")
         }
         let request = SandboxCreateRequest(name: SandboxLabels.name(for: run), labels: labels)
-        let sandbox = try await provider.create(request)
+        let sandbox = try await context.call("provision.create") { try await provider.create(request) }
         return StepOutput(sandboxID: sandbox.id, note: "created sandbox \(sandbox.name) (\(provider.kind))")
     }
 }

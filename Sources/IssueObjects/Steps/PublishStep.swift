@@ -18,16 +18,20 @@ struct PublishStep: RunStep {
             let provider = context.dependencies.sandboxes
             try await provider.uploadFile(in: sandbox.id, path: StepContext.commitMessagePath, contents: Data(ReportText.commitMessage(context.journal).utf8))
             try await provider.uploadFile(in: sandbox.id, path: StepContext.changedPathsPath, contents: Data(paths.joined(separator: "\0").utf8))
-            try await context.runChecked("""
+            try await context.call("publish.commit") {
+                try await context.runChecked("""
                 git checkout -q -B '\(branch)' && \
                 git add -A --pathspec-from-file="$HOME/\(StepContext.changedPathsPath)" --pathspec-file-nul && \
                 git commit -q -F "$HOME/\(StepContext.commitMessagePath)"
                 """, what: "committing", environment: context.gitIdentityEnvironment)
+            }
         }
         let commit = try await context.runChecked("git rev-parse HEAD", what: "reading the commit")
         guard commit != context.journal.output(.clone)?.commit else { throw StepFailure("nothing to publish: no commit beyond the base") }
-        try await context.runChecked("git push -q --force origin 'HEAD:refs/heads/\(branch)'", what: "pushing \(branch)",
-                                     environment: context.gitCredentialEnvironment)
+        try await context.call("publish.push") {
+            try await context.runChecked("git push -q --force origin 'HEAD:refs/heads/\(branch)'", what: "pushing \(branch)",
+                                         environment: context.gitCredentialEnvironment)
+        }
         return StepOutput(commit: commit, branch: branch)
     }
 }

@@ -17,18 +17,26 @@ struct PullRequestStep: RunStep {
         let title = journal.context.issue.title
         let body = ReportText.pullRequestBody(journal)
         let draft = (journal.verify?.exitCode ?? 0) != 0
-        if let existing = try await github.pullRequests(repo, headBranch: branch).first {
-            let updated = try await github.updatePullRequest(repo, number: existing.number, title: title, body: body)
-            return StepOutput(pullRequest: PullRequestOutcome(number: updated.number, url: updated.htmlUrl, head: branch, draft: updated.draft ?? draft, updated: true))
+
+        func updateExisting() async throws -> StepOutput? {
+            guard let existing = try await github.pullRequests(repo, headBranch: branch).first else { return nil }
+            let updated = try await context.call("pull_request.update") {
+                try await github.updatePullRequest(repo, number: existing.number, title: title, body: body)
+            }
+            return StepOutput(pullRequest: PullRequestOutcome(number: updated.number, url: updated.htmlUrl, head: branch,
+                                                              draft: updated.draft ?? draft, updated: true))
         }
+
+        if let output = try await updateExisting() { return output }
         let base = journal.context.baseBranch ?? journal.output(.clone)?.branch ?? "main"
         do {
-            let created = try await github.createPullRequest(repo, title: title, head: branch, base: base, body: body, draft: draft)
+            let created = try await context.call("pull_request.create") {
+                try await github.createPullRequest(repo, title: title, head: branch, base: base, body: body, draft: draft)
+            }
             return StepOutput(pullRequest: PullRequestOutcome(number: created.number, url: created.htmlUrl, head: branch, draft: draft, updated: false))
         } catch let error as GitHubAPIError where error.isPullRequestAlreadyExists {
-            guard let existing = try await github.pullRequests(repo, headBranch: branch).first else { throw error }
-            let updated = try await github.updatePullRequest(repo, number: existing.number, title: title, body: body)
-            return StepOutput(pullRequest: PullRequestOutcome(number: updated.number, url: updated.htmlUrl, head: branch, draft: updated.draft ?? draft, updated: true))
+            guard let output = try await updateExisting() else { throw error }
+            return output
         }
     }
 }

@@ -16,10 +16,10 @@ struct ReportStep: RunStep {
         let body = ReportText.issueComment(journal) + "\n\n" + marker
         let issue = journal.context.issue.number
         if let existing = try await github.issueComments(repo, issue: issue).first(where: { $0.body?.contains(marker) == true }) {
-            let updated = try await github.updateIssueComment(repo, commentID: existing.id, body: body)
+            let updated = try await context.call("report.comment") { try await github.updateIssueComment(repo, commentID: existing.id, body: body) }
             return StepOutput(commentID: updated.id, note: "updated the report comment")
         }
-        let created = try await github.createIssueComment(repo, issue: issue, body: body)
+        let created = try await context.call("report.comment") { try await github.createIssueComment(repo, issue: issue, body: body) }
         return StepOutput(commentID: created.id)
     }
 }

@@ -27,6 +27,11 @@ struct StepContext: Sendable {
 
     var settings: DayshiftConfiguration { dependencies.configuration }
 
+    /// Wraps an external call in its `site:before` / `site:after` fail points.
+    func call<T>(_ site: String, _ body: () async throws -> T) async throws -> T {
+        try await dependencies.failPoints.around(site, body)
+    }
+
     /// The run's sandbox, as provisioned.
     /// - Throws: ``StepFailure`` when the provision step left none, ``SandboxError/notFound(_:)`` when it is gone.
     func sandbox() async throws -> Sandbox {

@@ -57,6 +57,25 @@ enum StoreMigrations {
                 t.primaryKey(["runId", "name"])
             }
         }
+        migrator.registerMigration("v2: issue object leases, alarms") { db in
+            try db.create(table: "issue_objects") { t in
+                t.primaryKey("issueKey", .text)
+                t.column("epoch", .integer).notNull()
+                t.column("owner", .text).notNull()
+                t.column("activatedAt", .datetime).notNull()
+            }
+            try db.create(table: "alarms") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("issueKey", .text).notNull()
+                t.column("runId", .integer).references("runs", onDelete: .cascade)
+                t.column("kind", .text).notNull()
+                t.column("step", .text)
+                t.column("dueAt", .datetime).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("firedAt", .datetime)
+            }
+            try db.create(index: "alarms_due", on: "alarms", columns: ["dueAt"], condition: Column("firedAt") == nil)
+        }
         return migrator
     }
 }

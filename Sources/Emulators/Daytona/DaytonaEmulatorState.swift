@@ -1,0 +1,170 @@
+import Foundation
+import Logging
+import Sandboxes
+
+/// The world behind one Daytona emulator: its sandboxes (each backed by a directory of the
+/// embedded ``LocalSandboxProvider``, so commands really run and git really clones), their
+/// state machine, the active faults, and the log of every request.
+///
+/// Tests create one, optionally with faults, hand it to ``DaytonaEmulator/start(host:port:state:apiKey:sandboxRoot:logger:)``
+/// and inspect it afterwards. The emulator serves one organization; every API key accepted by
+/// the server sees all sandboxes.
+public actor DaytonaEmulatorState {
+    /// Identities, snapshots and timing.
+    public nonisolated let configuration: DaytonaEmulatorConfiguration
+    nonisolated let logger: Logger
+    /// Session shells and their commands (toolbox `/process/session…`).
+    nonisolated let sessions: DaytonaSessionRegistry
+
+    var records: [String: EmulatedDaytonaSandbox] = [:]
+    /// Why a sandbox being created will end in `error` (``DaytonaFault/createEndsInError(reason:)``).
+    var createErrors: [String: String] = [:]
+    /// Names held by creations still in progress.
+    var reservedNames: Set<String> = []
+    var activeFaults: [DaytonaFault]
+    var requests: [DaytonaRecordedRequest] = []
+    var transitionTasks: [String: Task<Void, Never>] = [:]
+    private var provider: LocalSandboxProvider?
+    private var rootURL: URL?
+    private var ownsRoot = false
+
+    /// Creates an empty emulator state.
+    /// - Parameters:
+    ///   - configuration: identities, snapshots and delays.
+    ///   - faults: faults active from the start (see ``DaytonaFault``).
+    ///   - sandboxRoot: directory holding the sandboxes' files; when nil, a fresh temporary
+    ///     directory is made on first use and removed by ``shutdown()``.
+    ///   - logger: receives one line per lifecycle change and command (never tokens).
+    public init(
+        configuration: DaytonaEmulatorConfiguration = DaytonaEmulatorConfiguration(),
+        faults: [DaytonaFault] = [],
+        sandboxRoot: URL? = nil,
+        logger: Logger = DaytonaEmulator.defaultLogger
+    ) {
+        self.configuration = configuration
+        self.logger = logger
+        self.activeFaults = faults
+        self.rootURL = sandboxRoot
+        self.sessions = DaytonaSessionRegistry()
+    }
+
+    // MARK: Inspection
+
+    /// Live sandboxes (including `destroying` ones not yet gone), oldest first.
+    public var sandboxes: [EmulatedDaytonaSandbox] {
+        records.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
+
+    /// The sandbox with this id, nil when there is none (any more).
+    public func sandbox(id: String) -> EmulatedDaytonaSandbox? { records[id] }
+
+    /// Every request received so far, in arrival order.
+    public var recordedRequests: [DaytonaRecordedRequest] { requests }
+
+    /// The faults still active, in injection order (counted ones with their remaining count).
+    public var faults: [DaytonaFault] { activeFaults }
+
+    /// The directory holding the sandboxes' files, once one has been chosen.
+    public var sandboxRoot: URL? { rootURL }
+
+    // MARK: Faults and control
+
+    /// Activates `fault` (see ``DaytonaFault`` for each one's effect). Injecting
+    /// ``DaytonaFault/sandboxDisappears`` removes every existing sandbox at once.
+    public func inject(_ fault: DaytonaFault) async {
+        activeFaults.append(fault)
+        logger.info("fault injected", metadata: ["fault": "\(fault)"])
+        if fault == .sandboxDisappears {
+            for id in Array(records.keys) { await vanish(id) }
+        }
+    }
+
+    /// Deactivates every fault. Sandboxes already stuck or errored stay so.
+    public func clearFaults() {
+        activeFaults.removeAll()
+    }
+
+    /// Forgets the recorded requests.
+    public func clearRecordedRequests() {
+        requests.removeAll()
+    }
+
+    /// Removes every sandbox (and its files), fault and recorded request.
+    public func reset() async {
+        for id in Array(records.keys) { await vanish(id) }
+        activeFaults.removeAll()
+        requests.removeAll()
+        createErrors.removeAll()
+    }
+
+    /// Stops every timer and running command, and removes the sandbox root when this state made
+    /// it. Called by ``RunningDaytonaEmulator/stop()``; the recorded data stays readable.
+    public func shutdown() async {
+        for task in transitionTasks.values { task.cancel() }
+        transitionTasks.removeAll()
+        await sessions.shutdown()
+        if ownsRoot, let rootURL {
+            try? FileManager.default.removeItem(at: rootURL)
+            provider = nil
+            self.rootURL = nil
+            ownsRoot = false
+        }
+    }
+
+    /// Chooses the sandbox root before the first sandbox exists.
+    /// - Returns: false when a root is already in use.
+    @discardableResult
+    public func useSandboxRoot(_ url: URL) -> Bool {
+        guard provider == nil else { return url.standardizedFileURL == rootURL?.standardizedFileURL }
+        rootURL = url
+        ownsRoot = false
+        return true
+    }
+
+    // MARK: Internals
+
+    func record(_ request: DaytonaRecordedRequest) {
+        requests.append(request)
+    }
+
+    /// The local provider backing the sandboxes, made on first use.
+    func backend() throws -> LocalSandboxProvider {
+        if let provider { return provider }
+        let root: URL
+        if let rootURL {
+            root = rootURL
+        } else {
+            root = FileManager.default.temporaryDirectory
+                .appendingPathComponent("dayshift-daytona-emulator-\(UUID().uuidString.prefix(8).lowercased())", isDirectory: true)
+            ownsRoot = true
+            rootURL = root
+        }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let made = LocalSandboxProvider(
+            rootDirectory: root, logger: logger, cloneTimeoutSeconds: configuration.cloneTimeoutSeconds)
+        provider = made
+        return made
+    }
+
+    /// Where the session files of sandbox `id` live (outside its home, ignored by the local store).
+    func sessionsDirectory(of id: String) -> URL? {
+        rootURL?.appendingPathComponent(".daytona-sessions", isDirectory: true).appendingPathComponent(id, isDirectory: true)
+    }
+
+    /// Removes a sandbox at once: timers, commands, files and record.
+    func vanish(_ id: String) async {
+        transitionTasks.removeValue(forKey: id)?.cancel()
+        createErrors.removeValue(forKey: id)
+        guard records.removeValue(forKey: id) != nil else { return }
+        await sessions.removeAll(sandboxID: id)
+        if let directory = sessionsDirectory(of: id) { try? FileManager.default.removeItem(at: directory) }
+        if let provider {
+            do {
+                try await provider.delete(id: id)
+            } catch {
+                logger.warning("cannot remove sandbox files", metadata: ["sandbox.id": "\(id)", "error": "\(error)"])
+            }
+        }
+        logger.info("sandbox gone", metadata: ["sandbox.id": "\(id)"])
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+
+/// One sandbox of the Daytona emulator: the fields of Daytona's `Sandbox` DTO (v0.190 spec)
+/// plus where its files live on this machine.
+///
+/// Rendered by `GET /api/sandbox/{idOrName}` and the other sandbox endpoints (see
+/// ``DaytonaSandboxDTO``); inspect it with ``DaytonaEmulatorState/sandboxes``.
+public struct EmulatedDaytonaSandbox: Sendable, Equatable, Codable {
+    /// Lowercase UUID; the toolbox routing key (`/toolbox/{id}/…`).
+    public var id: String
+    /// Unique among live sandboxes; defaults to ``id``.
+    public var name: String
+    public var organizationId: String
+    /// Snapshot name, nil for a declarative build (`buildInfo`).
+    public var snapshot: String?
+    /// OS user reported by the DTO (commands really run as the emulator's own user).
+    public var user: String
+    /// Environment of every command (`CreateSandbox.env`).
+    public var env: [String: String]
+    public var labels: [String: String]
+    /// `public`: whether preview links need no token.
+    public var isPublic: Bool
+    public var networkBlockAll: Bool
+    public var networkAllowList: String?
+    public var domainAllowList: String?
+    /// Region id, e.g. `us`.
+    public var target: String
+    /// vCPUs, GPUs, memory in GiB, disk in GiB (integers, as the SDKs require).
+    public var cpu: Int
+    public var gpu: Int
+    public var memory: Int
+    public var disk: Int
+    public var state: DaytonaSandboxState
+    public var desiredState: DaytonaSandboxDesiredState
+    /// True while a transition is under way; lifecycle calls then answer 409.
+    public var pending: Bool
+    public var errorReason: String?
+    public var recoverable: Bool?
+    /// Minutes (0 disables auto-stop).
+    public var autoStopInterval: Int
+    /// Minutes (0 means the maximum).
+    public var autoArchiveInterval: Int
+    /// Minutes (-1 never, 0 ephemeral: stop destroys it).
+    public var autoDeleteInterval: Int
+    /// The Dockerfile of a declarative build, nil for a snapshot-based sandbox.
+    public var dockerfileContent: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var lastActivityAt: Date
+    /// Daemon version reported by the toolbox `GET /version` and the DTO's `daemonVersion`.
+    public var daemonVersion: String
+    /// Absolute host path of the sandbox home, which is also its work directory: relative toolbox
+    /// paths start here.
+    public var homeDirectory: String
+
+    /// Whether the sandbox is ephemeral (`autoDeleteInterval == 0`): stop destroys it.
+    public var isEphemeral: Bool { autoDeleteInterval == 0 }
+}

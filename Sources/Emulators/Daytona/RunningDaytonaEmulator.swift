@@ -1,0 +1,37 @@
+import Foundation
+import ServiceLifecycle
+
+/// A Daytona emulator serving in the background, as returned by
+/// ``DaytonaEmulator/start(host:port:state:apiKey:sandboxRoot:logger:)``.
+public final class RunningDaytonaEmulator: Sendable {
+    /// `http://host:port`, no trailing slash.
+    public let baseURL: URL
+    /// The state behind the emulator: inspect it, inject faults.
+    public let state: DaytonaEmulatorState
+    private let serviceGroup: ServiceGroup
+    private let task: Task<Void, any Error>
+
+    init(baseURL: URL, state: DaytonaEmulatorState, serviceGroup: ServiceGroup, task: Task<Void, any Error>) {
+        self.baseURL = baseURL
+        self.state = state
+        self.serviceGroup = serviceGroup
+        self.task = task
+    }
+
+    /// `http://host:port/api`: the main-API base URL (`DaytonaConfig(api_url=…)`).
+    public var apiURL: URL { baseURL.appending(path: "api") }
+
+    /// `http://host:port/toolbox`: every sandbox's `toolboxProxyUrl`; append `/{sandboxId}`.
+    public var toolboxURL: URL { baseURL.appending(path: "toolbox") }
+
+    /// The bound port.
+    public var port: Int { baseURL.port ?? 0 }
+
+    /// Shuts the server down gracefully (in-flight requests finish), then stops the state's
+    /// timers and commands and removes its temporary sandbox root. Safe to call more than once.
+    public func stop() async {
+        await serviceGroup.triggerGracefulShutdown()
+        _ = await task.result
+        await state.shutdown()
+    }
+}

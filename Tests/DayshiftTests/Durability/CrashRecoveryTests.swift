@@ -1,0 +1,105 @@
+import DayshiftConfig
+import Foundation
+import Store
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Crash injection with the real binary: the process exits at a fail point (as a kill would),
+/// starts again on the same data directory, and the run finishes exactly once.
+@Suite("Crash recovery", .serialized)
+struct CrashRecoveryTests {
+    /// Every fail point a first run reaches (`pull_request.update` needs an existing pull request: see below).
+    static let points: [String] = FailPoint.allSites.filter { $0 != "pull_request.update" }.flatMap { ["\($0):before", "\($0):after"] }
+
+    @Test("a process that dies at any fail point resumes and finishes with one PR, one comment, no sandbox", arguments: points)
+    func resumesAfterFailPoint(point: String) async throws {
+        let harness = try await ProcessHarness()
+        do {
+            try await harness.start(failPoints: [point])
+            #expect(try await harness.sendLabeled(1) == 202)
+            let exit = try #require(try await harness.server?.waitForExit(timeoutSeconds: 60))
+            #expect(exit == 86, "the fail point \(point) should end the process with 86")
+
+            let restarted = try await harness.start()
+            let runs = try await harness.waitForFinishedRuns([1])
+            #expect(runs[1]?.status == .succeeded)
+            #expect(await harness.emulator.state.pullRequests(owner: ProcessHarness.owner, repo: ProcessHarness.repo).count == 1)
+            #expect(await harness.emulator.state.comments(owner: ProcessHarness.owner, repo: ProcessHarness.repo, issue: 1).count == 1)
+            #expect(try await harness.leftoverSandboxes().isEmpty)
+            let store = try harness.store()
+            #expect(try store.messages(issueKey: harness.issueKey(1)).allSatisfy { $0.handledAt != nil })
+            #expect(try store.runs(issueKey: harness.issueKey(1)).count == 1)
+            #expect(try await restarted.stop(signal: SIGTERM) == 0)
+        } catch {
+            await harness.tearDown()
+            throw error
+        }
+        await harness.tearDown()
+    }
+
+    @Test("a second run that dies while updating the pull request resumes and still leaves one PR", arguments: ["pull_request.update:before", "pull_request.update:after"])
+    func resumesAfterUpdateFailPoint(point: String) async throws {
+        let harness = try await ProcessHarness()
+        do {
+            try await harness.start()
+            #expect(try await harness.sendLabeled(1) == 202)
+            _ = try await harness.waitForFinishedRuns([1])
+            try await harness.server?.stop(signal: SIGTERM)
+
+            try await harness.start(failPoints: [point])
+            let retry = harness.payloads.commentCreated(number: 1, title: "issue 1", comment: "/dayshift retry")
+            _ = try await retry.send(to: try #require(harness.server).baseURL.appendingPathComponent("webhooks/github"), secret: ProcessHarness.secret)
+            #expect(try await harness.server?.waitForExit(timeoutSeconds: 60) == 86)
+
+            let restarted = try await harness.start()
+            try await harness.waitUntilRuns(issue: 1, count: 2)
+            let store = try harness.store()
+            let runs = try store.runs(issueKey: harness.issueKey(1))
+            #expect(runs.map(\.status) == [.succeeded, .succeeded])
+            #expect(await harness.emulator.state.pullRequests(owner: ProcessHarness.owner, repo: ProcessHarness.repo).count == 1)
+            #expect(await harness.emulator.state.comments(owner: ProcessHarness.owner, repo: ProcessHarness.repo, issue: 1).count == 2, "one report per run")
+            #expect(try await harness.leftoverSandboxes().isEmpty)
+            #expect(try await restarted.stop(signal: SIGTERM) == 0)
+        } catch {
+            await harness.tearDown()
+            throw error
+        }
+        await harness.tearDown()
+    }
+
+    @Test("SIGKILL at random moments while 50 issues are in flight: every issue ends with one PR")
+    func randomKillsWithFiftyIssues() async throws {
+        let harness = try await ProcessHarness()
+        let numbers = Array(1...50)
+        do {
+            var server = try await harness.start()
+            for number in numbers { #expect(try await harness.sendLabeled(number) == 202) }
+            var generator = SystemRandomNumberGenerator()
+            for _ in 0..<3 {
+                try await Task.sleep(for: .milliseconds(Int.random(in: 300...2500, using: &generator)))
+                try await server.stop(signal: SIGKILL)
+                server = try await harness.start()
+            }
+            let runs = try await harness.waitForFinishedRuns(numbers, timeoutSeconds: 300)
+            let pulls = await harness.emulator.state.pullRequests(owner: ProcessHarness.owner, repo: ProcessHarness.repo)
+            for number in numbers {
+                #expect(runs[number]?.status == .succeeded, "issue \(number)")
+                #expect(pulls.filter { $0.headRef == "dayshift/issue-\(number)" }.count == 1, "issue \(number)")
+                #expect(await harness.emulator.state.comments(owner: ProcessHarness.owner, repo: ProcessHarness.repo, issue: number).count == 1, "issue \(number)")
+            }
+            let store = try harness.store()
+            for number in numbers {
+                #expect(try store.messages(issueKey: harness.issueKey(number)).allSatisfy { $0.handledAt != nil })
+                #expect(try store.runs(issueKey: harness.issueKey(number)).count == 1)
+            }
+            #expect(try await harness.leftoverSandboxes().isEmpty)
+            #expect(try await server.stop(signal: SIGTERM) == 0)
+        } catch {
+            await harness.tearDown()
+            throw error
+        }
+        await harness.tearDown()
+    }
+}

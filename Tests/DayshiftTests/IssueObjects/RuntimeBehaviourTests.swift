@@ -1,0 +1,152 @@
+import DayshiftConfig
+import Emulators
+import Foundation
+import IssueObjects
+import Store
+import Testing
+
+/// Retries with alarms, hibernation, closing, and graceful shutdown, on real parts.
+@Suite("Issue-object runtime", .serialized)
+struct RuntimeBehaviourTests {
+    static func fastRetries(_ configuration: inout DayshiftConfiguration) {
+        configuration.steps.defaultRetry = RetryPolicy(attempts: 3, baseSeconds: 0.2, capSeconds: 1)
+        configuration.runtime.pollIntervalSeconds = 0.05
+    }
+
+    @Test("a transient GitHub 502 is retried after a back-off alarm, and the run succeeds")
+    func transientFailureRetried() async throws {
+        try await EndToEndHarness.with(configure: Self.fastRetries) { harness in
+            await harness.emulator.state.injectFault(method: "POST", pathPrefix: "/repos/octo/calculator/pulls", status: 502, count: 1)
+            try await harness.startServer()
+            try await harness.send(harness.payloads.issueLabeled(number: 11, title: "retry me", body: ""))
+            let journal = try await harness.waitForFinishedRun(11)
+            #expect(journal.run.status == .succeeded)
+            #expect(journal.steps[.pull_request]?.attempt == 2)
+            let alarms = try harness.store.alarms(runID: journal.run.id!)
+            #expect(alarms.count == 1)
+            #expect(alarms.first?.step == "pull_request")
+            #expect(alarms.first?.firedAt != nil)
+            #expect(await harness.pullRequests().count == 1)
+        }
+    }
+
+    @Test("a failing setup command is permanent: no retry, the run fails and says why")
+    func permanentFailureNotRetried() async throws {
+        try await EndToEndHarness.with(configure: {
+            Self.fastRetries(&$0)
+            $0.repositories["octo/calculator"]?.setupCommand = "echo 'missing dependency' && exit 3"
+        }) { harness in
+            try await harness.startServer()
+            try await harness.send(harness.payloads.issueLabeled(number: 12, title: "setup breaks", body: ""))
+            let journal = try await harness.waitForFinishedRun(12)
+            #expect(journal.run.status == .failed)
+            #expect(journal.steps[.setup]?.status == .failed)
+            #expect(journal.steps[.setup]?.attempt == 1)
+            #expect(journal.steps[.agent]?.status == .skipped)
+            #expect(journal.steps[.cleanup]?.status == .succeeded)
+            #expect(try harness.store.alarms(runID: journal.run.id!).isEmpty)
+            let comment = try #require(await harness.comments(12).first)
+            #expect(comment.body.contains("setup"))
+            #expect(comment.body.contains("exited 3"))
+            #expect(try await harness.sandboxCount() == 0)
+        }
+    }
+
+    @Test("a retry alarm survives a restart and fires after it")
+    func alarmSurvivesRestart() async throws {
+        try await EndToEndHarness.with(configure: {
+            Self.fastRetries(&$0)
+            $0.steps.defaultRetry = RetryPolicy(attempts: 3, baseSeconds: 1.5, capSeconds: 2)
+        }) { harness in
+            await harness.emulator.state.injectFault(method: "POST", pathPrefix: "/repos/octo/calculator/issues/13/comments", status: 503, count: 1)
+            try await harness.startServer()
+            try await harness.send(harness.payloads.issueLabeled(number: 13, title: "alarm", body: ""))
+            let store = try harness.store
+            let key = harness.issueKey(13)
+            try await harness.waitUntil("a retry alarm") {
+                guard let run = try store.latestRun(issueKey: key) else { return false }
+                return try !store.alarms(runID: run.id!).isEmpty
+            }
+            await harness.stopServer()
+            try await harness.startServer()
+            let journal = try await harness.waitForFinishedRun(13)
+            #expect(journal.run.status == .succeeded)
+            #expect(journal.steps[.report]?.attempt == 2)
+            #expect(await harness.comments(13).count == 1)
+        }
+    }
+
+    @Test("idle issue objects leave memory and come back from SQLite on their next message")
+    func hibernation() async throws {
+        try await EndToEndHarness.with(configure: {
+            Self.fastRetries(&$0)
+            $0.runtime.idleEvictionSeconds = 0.1
+        }) { harness in
+            try await harness.startServer()
+            try await harness.send(harness.payloads.issueLabeled(number: 14, title: "sleepy", body: ""))
+            #expect(try await harness.waitForFinishedRun(14).run.status == .succeeded)
+            let runtime = try #require(harness.instance?.runtime)
+            try await harness.waitUntil("eviction") { await runtime.liveObjectCount() == 0 }
+            try await harness.send(harness.payloads.commentCreated(number: 14, title: "sleepy", comment: "/dayshift retry"))
+            try await harness.waitUntil("a second run") { try harness.store.runs(issueKey: harness.issueKey(14)).count == 2 }
+            let second = try await harness.waitForFinishedRun(14)
+            #expect(second.run.sequence == 2)
+            #expect(second.run.status == .succeeded)
+            #expect(await harness.pullRequests().count == 1, "the second run updates the same pull request")
+        }
+    }
+
+    @Test("issues.closed stops the running run and says so; issues.reopened does nothing by itself")
+    func closedStopsRun() async throws {
+        try await EndToEndHarness.with(agentScript: "sleep 60") { harness in
+            try await harness.startServer()
+            try await harness.send(harness.payloads.issueLabeled(number: 15, title: "closing", body: ""))
+            let store = try harness.store
+            let key = harness.issueKey(15)
+            try await harness.waitUntil("the agent step") {
+                guard let run = try store.latestRun(issueKey: key) else { return false }
+                return try store.steps(runID: run.id!).first { $0.name == .agent }?.status == .running
+            }
+            try await harness.send(harness.payloads.issueClosed(number: 15, title: "closing"))
+            let journal = try await harness.waitForFinishedRun(15, timeoutSeconds: 30)
+            #expect(journal.run.status == .cancelled)
+            #expect(await harness.comments(15).first?.body.contains("cancelled") == true)
+            var reopened = harness.payloads.issueClosed(number: 15, title: "closing")
+            reopened.body = Data(String(decoding: reopened.body, as: UTF8.self).replacingOccurrences(of: "\"closed\"", with: "\"reopened\"").utf8)
+            #expect(try await harness.send(reopened) == 202)
+            #expect(try store.runs(issueKey: key).count == 1)
+        }
+    }
+
+    @Test("graceful shutdown refuses webhooks with 503, lets the running step finish, and the run resumes at the next start")
+    func gracefulShutdown() async throws {
+        try await EndToEndHarness.with(agentScript: "sleep 2\n" + EndToEndHarness.fixingAgent) { harness in
+            try await harness.startServer()
+            try await harness.send(harness.payloads.issueLabeled(number: 16, title: "deploy now", body: ""))
+            let store = try harness.store
+            let key = harness.issueKey(16)
+            try await harness.waitUntil("the agent step") {
+                guard let run = try store.latestRun(issueKey: key) else { return false }
+                return try store.steps(runID: run.id!).first { $0.name == .agent }?.status == .running
+            }
+            let server = try #require(harness.server)
+            async let stopped: Void = server.stop()
+            try await Task.sleep(for: .milliseconds(300))
+            let late = harness.payloads.issueLabeled(number: 17, title: "too late", body: "")
+            let status = try await late.send(to: server.baseURL.appendingPathComponent("webhooks/github"), secret: EndToEndHarness.secret).status
+            #expect(status == 503)
+            await stopped
+            let run = try #require(try store.latestRun(issueKey: key))
+            let steps = try store.steps(runID: run.id!)
+            #expect(run.status == .running)
+            #expect(steps.first { $0.name == .agent }?.status == .succeeded, "the running step finished")
+            #expect(steps.first { $0.name == .verify }?.status == .pending, "no new step started")
+            #expect(try store.delivery(guid: late.guid) == nil)
+
+            try await harness.startServer()
+            let journal = try await harness.waitForFinishedRun(16)
+            #expect(journal.run.status == .succeeded)
+            #expect(journal.steps[.agent]?.attempt == 1)
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import DayshiftConfig
+import Emulators
+import Foundation
+import IssueObjects
+import Logging
+import Sandboxes
+import Store
+
+/// The main job with the real `dayshift serve` binary: a sample repository, the GitHub emulator
+/// in the test process, a YAML config, and a data directory that outlives each server process.
+final class ProcessHarness: @unchecked Sendable {
+    static let owner = "octo"
+    static let repo = "calculator"
+    static let secret = "process-secret"
+
+    let directory: TestDirectory
+    let repository: SampleRepository
+    let emulator: RunningGitHubEmulator
+    let config: URL
+    let dataDirectory: URL
+    private(set) var server: ServerProcess?
+
+    init(agentScript: String = EndToEndHarness.fixingAgent) async throws {
+        directory = try TestDirectory("process")
+        repository = try await SampleRepository.create(in: directory.url)
+        emulator = try await GitHubEmulator.start()
+        dataDirectory = directory.url.appendingPathComponent("data")
+        let agent = directory.url.appendingPathComponent("agent.sh")
+        try Data(agentScript.utf8).write(to: agent)
+        config = directory.url.appendingPathComponent("dayshift.yaml")
+        try Data("""
+            data_dir: \(dataDirectory.path)
+            github:
+              api_url: \(emulator.baseURL.absoluteString)
+            agent:
+              command: sh \(agent.path)
+              timeout_seconds: 60
+              pass_environment: []
+            repositories:
+              \(Self.owner)/\(Self.repo):
+                clone_url: \(repository.cloneURL)
+                test_command: python3 -m unittest -q
+
+            """.utf8).write(to: config)
+    }
+
+    var payloads: WebhookPayloadBuilder {
+        WebhookPayloadBuilder(owner: Self.owner, repo: Self.repo, cloneURL: "https://github.com/\(Self.owner)/\(Self.repo).git")
+    }
+
+    func issueKey(_ number: Int) -> String { "\(Self.owner)/\(Self.repo)#\(number)" }
+
+    @discardableResult
+    func start(failPoints: [String] = []) async throws -> ServerProcess {
+        var environment = ["DAYSHIFT_WEBHOOK_SECRET": Self.secret, "DAYSHIFT_GITHUB_TOKEN": "process-token"]
+        if !failPoints.isEmpty { environment["DAYSHIFT_FAILPOINTS"] = failPoints.joined(separator: ",") }
+        let server = try await ServerProcess(config: config, environment: environment, logFile: directory.url.appendingPathComponent("server.log"))
+        self.server = server
+        return server
+    }
+
+    /// Seeds the issue in the emulator (it exists on GitHub before anyone labels it), then sends.
+    @discardableResult
+    func sendLabeled(_ number: Int) async throws -> Int {
+        guard let server else { throw HarnessError("server not started") }
+        await emulator.state.seedIssue(owner: Self.owner, repo: Self.repo, number: number, title: "issue \(number)", body: "fix add()")
+        let delivery = payloads.issueLabeled(number: number, title: "issue \(number)", body: "fix add()")
+        return try await delivery.send(to: server.baseURL.appendingPathComponent("webhooks/github"), secret: Self.secret).status
+    }
+
+    /// A read-only look at the server's database (WAL allows it while the server runs).
+    func store() throws -> Store {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return try Store(directory: dataDirectory, logger: logger)
+    }
+
+    func waitForFinishedRuns(_ numbers: [Int], timeoutSeconds: Double = 120) async throws -> [Int: RunRecord] {
+        let store = try store()
+        let deadline = Date().addingTimeInterval(timeoutSeconds)
+        while Date() < deadline {
+            var finished: [Int: RunRecord] = [:]
+            for number in numbers {
+                if let run = try store.latestRun(issueKey: issueKey(number)), run.status.isFinal { finished[number] = run }
+            }
+            if finished.count == numbers.count { return finished }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw HarnessError("runs not finished within \(timeoutSeconds) s; log: \(directory.url.appendingPathComponent("server.log").path)")
+    }
+
+    /// Waits until the issue has `count` runs, all finished.
+    func waitUntilRuns(issue number: Int, count: Int, timeoutSeconds: Double = 120) async throws {
+        let store = try store()
+        let deadline = Date().addingTimeInterval(timeoutSeconds)
+        while Date() < deadline {
+            let runs = try store.runs(issueKey: issueKey(number))
+            if runs.count == count, runs.allSatisfy(\.status.isFinal) { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw HarnessError("issue \(number) does not have \(count) finished runs")
+    }
+
+    func leftoverSandboxes() async throws -> [Sandbox] {
+        try await LocalSandboxProvider(rootDirectory: dataDirectory.appendingPathComponent("sandboxes"), logger: Logger(label: "test")).find(labels: [:])
+    }
+
+    func tearDown() async {
+        try? await server?.stop(signal: SIGKILL)
+        await emulator.stop()
+        directory.remove()
+    }
+}
