@@ -88,6 +88,7 @@ let package = Package(
                 "DayshiftConfig", "Store", "GitHub", "Sandboxes", "Agents", "IssueObjects",
                 "DayshiftServer", "Emulators",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
     ]

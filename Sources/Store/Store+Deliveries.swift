@@ -15,13 +15,25 @@ extension Store {
     /// A GUID seen before changes nothing and returns ``DeliveryOutcome/duplicate``.
     /// - Throws: GRDB's `DatabaseError` on I/O failure (nothing is stored then).
     public func recordDelivery(_ delivery: DeliveryRecord, message: InboxMessageRecord?) throws -> DeliveryOutcome {
-        try database.write { db in
-            if try DeliveryRecord.exists(db, key: delivery.guid) { return .duplicate }
-            try delivery.insert(db)
-            guard var message else { return .recorded(messageID: nil) }
-            try message.insert(db)
-            return .recorded(messageID: message.id)
+        try database.write { db in try Self.insert(delivery, message: message, db) }
+    }
+
+    /// Stores many deliveries (each with its optional message) in one transaction: one fsync for
+    /// the whole batch (group commit). Outcomes are in input order; a GUID repeated within the
+    /// batch is a duplicate from its second occurrence on.
+    /// - Throws: GRDB's `DatabaseError` on I/O failure (nothing of the batch is stored then).
+    public func recordDeliveries(_ batch: [(delivery: DeliveryRecord, message: InboxMessageRecord?)]) async throws -> [DeliveryOutcome] {
+        try await database.write { db in
+            try batch.map { try Self.insert($0.delivery, message: $0.message, db) }
         }
+    }
+
+    private static func insert(_ delivery: DeliveryRecord, message: InboxMessageRecord?, _ db: Database) throws -> DeliveryOutcome {
+        if try DeliveryRecord.exists(db, key: delivery.guid) { return .duplicate }
+        try delivery.insert(db)
+        guard var message else { return .recorded(messageID: nil) }
+        try message.insert(db)
+        return .recorded(messageID: message.id)
     }
 
     /// The delivery with this GUID, if stored.

@@ -7,7 +7,8 @@ import Store
 
 /// Turns one verified-or-not webhook request into a stored delivery, without doing any work:
 /// verify the signature over the raw bytes, check the headers and JSON, decide the trigger, then
-/// store the delivery and the issue object's message in one transaction.
+/// store the delivery and the issue object's message in one transaction (shared with the
+/// deliveries that arrived at the same moment: ``DeliveryCommitQueue``).
 public struct DeliveryIntake: Sendable {
     /// How a request was answered.
     public enum Outcome: Equatable, Sendable {
@@ -24,12 +25,14 @@ public struct DeliveryIntake: Sendable {
     }
 
     let store: Store
+    let commits: DeliveryCommitQueue
     let configuration: DayshiftConfiguration
     let rules: TriggerRules
     let logger: Logger
 
     public init(store: Store, configuration: DayshiftConfiguration, logger: Logger) {
         self.store = store
+        self.commits = DeliveryCommitQueue(store: store)
         self.configuration = configuration
         self.rules = TriggerRules(label: configuration.triggers.label, command: configuration.triggers.command,
                                   allowedAssociations: configuration.triggers.allowedAssociations)
@@ -41,7 +44,7 @@ public struct DeliveryIntake: Sendable {
     ///   - body: the raw request body, exactly as received.
     ///   - signature: `X-Hub-Signature-256`; `event`: `X-GitHub-Event`; `guid`: `X-GitHub-Delivery`.
     /// - Throws: only storage errors (the caller answers 500 and GitHub may redeliver).
-    public func receive(body: Data, signature: String?, event: String?, guid: String?, receivedAt: Date = Date()) throws -> Outcome {
+    public func receive(body: Data, signature: String?, event: String?, guid: String?, receivedAt: Date = Date()) async throws -> Outcome {
         guard WebhookSignature.isValid(header: signature, body: body, secret: configuration.webhook.secret) else {
             logger.warning("webhook refused: bad or missing signature", metadata: ["delivery": "\(guid ?? "-")"])
             return .unauthorized
@@ -69,7 +72,7 @@ public struct DeliveryIntake: Sendable {
         let record = DeliveryRecord(guid: guid, event: event, action: payload?.action, repository: payload?.repository?.fullName,
                                     issueNumber: payload?.issue?.number, receivedAt: receivedAt, payload: body,
                                     disposition: message == nil ? "ignored" : "acted", reason: decision.reason)
-        switch try store.recordDelivery(record, message: message) {
+        switch try await commits.record(record, message: message) {
         case .duplicate:
             logger.info("duplicate delivery ignored", metadata: ["delivery": "\(guid)"])
             return .duplicate

@@ -37,7 +37,7 @@ struct WebhookController<Context: RequestContext>: Sendable {
         }
         let buffer = try await request.body.collect(upTo: maxBodyBytes)
         let body = Data(buffer.readableBytesView)
-        let outcome = try intake.receive(body: body, signature: request.headers[HTTPField.Name("X-Hub-Signature-256")!],
+        let outcome = try await intake.receive(body: body, signature: request.headers[HTTPField.Name("X-Hub-Signature-256")!],
                                          event: request.headers[HTTPField.Name("X-GitHub-Event")!],
                                          guid: request.headers[HTTPField.Name("X-GitHub-Delivery")!])
         switch outcome {

@@ -63,7 +63,7 @@ public struct DaytonaRecordedRequest: Sendable, Codable, Equatable {
     public var bodyText: String? { String(data: body, encoding: .utf8) }
 
     /// `path` without its surface prefix (see ``specPath``).
-    static func specPath(of path: String, surface: Surface) -> String {
+    public static func specPath(of path: String, surface: Surface) -> String {
         switch surface {
         case .api:
             return String(path.dropFirst("/api".count))

@@ -72,6 +72,10 @@ extension DaytonaSandboxProvider {
             try await DaytonaSessionCommand(toolbox: toolbox, clock: self.clock, logger: self.logger)
                 .run(wire, timeoutSeconds: command.timeoutSeconds, outputLimitBytes: command.outputLimitBytes, started: { running.set() })
         }
+        let missing = DaytonaShellCommand.missingDirectoryMessage(directory)
+        if result.exitCode == 1, result.output.trimmingCharacters(in: .whitespacesAndNewlines) == missing {
+            throw SandboxError.commandFailedToStart("no such working directory: \(directory)")
+        }
         logger.info(
             "session command finished",
             metadata: [

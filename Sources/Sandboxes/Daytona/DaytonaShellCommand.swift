@@ -7,8 +7,8 @@ import Foundation
 /// ```
 /// sh -c 'eval "$(echo <base64 of script> | base64 -d)"' < /dev/null
 /// ```
-/// where the script is `export NAME='value'` lines (single-quoted), an optional `cd -- '<dir>' || exit 1`,
-/// then the command. Standard input is `/dev/null`, so a tool waiting for input ends instead of hanging
+/// where the script is `export NAME='value'` lines (single-quoted), an optional `cd` into the working
+/// directory (printing ``missingDirectoryMessage(_:)`` and exiting 1 when it cannot), then the command. Standard input is `/dev/null`, so a tool waiting for input ends instead of hanging
 /// (`daytona.md` §13).
 enum DaytonaShellCommand {
     /// - Parameters:
@@ -24,11 +24,16 @@ enum DaytonaShellCommand {
             script += "export \(name)=\(quote(value))\n"
         }
         if let workingDirectory {
-            script += "cd -- \(quote(workingDirectory)) || exit 1\n"
+            script += "cd -- \(quote(workingDirectory)) 2>/dev/null || { echo \(quote(missingDirectoryMessage(workingDirectory))) >&2; exit 1; }\n"
         }
         script += command
         let encoded = Data(script.utf8).base64EncodedString()
         return "sh -c 'eval \"$(echo \(encoded) | base64 -d)\"' < /dev/null"
+    }
+
+    /// The only output of a wrapped command whose working directory cannot be entered (exit code 1).
+    static func missingDirectoryMessage(_ directory: String) -> String {
+        "dayshift: cannot enter the working directory \(directory)"
     }
 
     /// `text` in single quotes for a POSIX shell (`'` written as `'\''`).

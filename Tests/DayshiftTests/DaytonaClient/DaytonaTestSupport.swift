@@ -8,6 +8,9 @@ import Testing
 import FoundationNetworking
 #endif
 
+/// Parent suite of the Daytona client and reaper tests (`swift test --filter DaytonaClient`).
+@Suite enum DaytonaClient {}
+
 /// A Daytona emulator on loopback plus a ``DaytonaSandboxProvider`` pointed at it, with a clock
 /// whose sleeps are recorded and cut short (so Retry-After and back-off cost milliseconds).
 struct DaytonaFixture: Sendable {

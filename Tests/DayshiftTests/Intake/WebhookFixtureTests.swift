@@ -17,7 +17,7 @@ struct WebhookFixtureTests {
     }
 
     @Test("each fixture is stored with a disposition and a reason", arguments: fixtures)
-    func fixture(path: String) throws {
+    func fixture(path: String) async throws {
         let directory = try TestDirectory("fixture")
         defer { directory.remove() }
         var configuration = DayshiftConfiguration()
@@ -30,7 +30,7 @@ struct WebhookFixtureTests {
         let body = try Data(contentsOf: SharedFolder.url.appendingPathComponent("fixtures/github/webhooks/\(path)"))
         let event = String(path.split(separator: "/").first ?? "")
         let guid = UUID().uuidString
-        let outcome = try intake.receive(body: body, signature: WebhookDelivery(event: event, body: body).headers(secret: "fixture-secret")["X-Hub-Signature-256"],
+        let outcome = try await intake.receive(body: body, signature: WebhookDelivery(event: event, body: body).headers(secret: "fixture-secret")["X-Hub-Signature-256"],
                                          event: event, guid: guid)
         switch outcome {
         case .accepted, .pong: break

@@ -118,4 +118,22 @@ struct WebhookIntakeTests {
             #expect(try await client.execute(uri: "/healthz", method: .get) { $0.status } == .ok)
         }
     }
+
+    @Test("concurrent deliveries share group commits: each is stored once, each redelivery is a duplicate")
+    func concurrentDeliveries() async throws {
+        try await withServer { client, store async throws in
+            let deliveries = (1...120).map { builder.issueLabeled(number: $0, title: "t\($0)", body: "b", label: $0 % 2 == 0 ? "dayshift" : "bug") }
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for delivery in deliveries + deliveries.prefix(20) {
+                    group.addTask { try await post(client, delivery.body, headers(delivery)) }
+                }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .accepted }.count == 120)
+            #expect(statuses.filter { $0 == .ok }.count == 20)
+            #expect(try store.deliveryCount() == 120)
+            #expect(try store.issueKeysWithPendingMessages().count <= 60)
+            #expect(try (1...120).filter { try store.messages(issueKey: "octo/hello#\($0)").count == 1 }.count == 60)
+        }
+    }
 }
