@@ -173,4 +173,26 @@ struct MainJobTests {
             #expect(try await harness.sandboxCount() == 0)
         }
     }
+
+    @Test("every GitHub request Dayshift makes in a run matches GitHub's REST description",
+          .enabled(if: SharedFolder.isPresent, "../shared is absent: skipping the spec check"))
+    func githubRequestsMatchSpec() async throws {
+        try await EndToEndHarness.with(agentScript: "echo 'notes' > NOTES.md") { harness in
+            try await harness.startServer()
+            try await harness.send(harness.payloads.issueLabeled(number: 21, title: "spec", body: ""))
+            _ = try await harness.waitForFinishedRun(21)
+            // A second run updates the pull request (and writes its own report): those calls are checked too.
+            try await harness.send(harness.payloads.commentCreated(number: 21, title: "spec", comment: "/dayshift retry"))
+            try await harness.waitUntil("the second run") {
+                try harness.store.runs(issueKey: harness.issueKey(21)).filter(\.status.isFinal).count == 2
+            }
+            let recorded = await harness.emulator.state.recordedRequests
+            let validator = try OpenAPIRequestValidator.load(jsonAt: SharedFolder.url.appendingPathComponent("specs/github/api.github.com.trimmed.json"))
+            let samples = recorded.map { OpenAPIRequestValidator.Sample(method: $0.method, path: $0.path, jsonData: $0.body) }
+            #expect(validator.problems(for: samples) == [])
+            let operations = Set(recorded.compactMap { validator.operation(method: $0.method, path: $0.path)?.operationID })
+            #expect(operations.isSuperset(of: ["pulls/create", "pulls/list", "pulls/update", "issues/create-comment", "issues/list-comments"]))
+            #expect(recorded.allSatisfy { $0.hasAuthorization })
+        }
+    }
 }
