@@ -16,6 +16,8 @@ public struct DayshiftInstance: Sendable {
     public let store: Store
     public let runtime: IssueObjectRuntime
     public let sandboxes: any SandboxProvider
+    /// Deletes leaked sandboxes (labelled `dayshift.managed=true`, run ended or unknown).
+    public let reaper: SandboxReaper
     let gate = IntakeGate()
     let logger: Logger
 
@@ -30,9 +32,7 @@ public struct DayshiftInstance: Sendable {
         self.logger = logger
         let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
         store = try Store(directory: dataDirectory, logger: logger)
-        let sandboxRoot = configuration.sandbox.localRoot.map { URL(fileURLWithPath: $0, isDirectory: true) }
-            ?? dataDirectory.appendingPathComponent("sandboxes", isDirectory: true)
-        sandboxes = LocalSandboxProvider(rootDirectory: sandboxRoot, logger: logger)
+        sandboxes = try SandboxProviderFactory.make(configuration, logger: logger)
         guard let apiURL = URL(string: configuration.github.apiURL) else {
             throw ConfigurationError(key: "github.api_url", problem: "not a URL")
         }
@@ -46,6 +46,11 @@ public struct DayshiftInstance: Sendable {
         let dependencies = RunDependencies(store: store, sandboxes: sandboxes, github: github, agent: agent, configuration: configuration,
                                            failPoints: FailPoints(configuration.failPoints, action: failPointAction), logger: logger)
         runtime = IssueObjectRuntime(dependencies: dependencies)
+        let store = store
+        reaper = SandboxReaper(provider: sandboxes, intervalSeconds: configuration.sandbox.reaperIntervalSeconds,
+                               graceSeconds: configuration.sandbox.reaperGraceSeconds, logger: logger) { runID in
+            try store.run(id: runID)?.status == .running
+        }
     }
 
     /// The HTTP application: webhooks and health.
@@ -92,7 +97,7 @@ public struct DayshiftInstance: Sendable {
     /// The services in start order. Shutdown runs in reverse: the gate closes (webhooks get 503),
     /// then the runtime lets steps reach their journal point, then HTTP stops.
     func services(_ application: some ApplicationProtocol) -> [any Service] {
-        [application, runtime, gate]
+        [application, reaper, runtime, gate]
     }
 
     /// Starts the server in this process and returns once it listens (for the demo and tests).

@@ -13,7 +13,7 @@ struct AgentStep: RunStep {
         if context.attempt > 1, let base = context.journal.output(.clone)?.commit {
             try await context.runChecked("git reset -q --hard \(base) && git clean -q -fd", what: "resetting the work tree")
         }
-        let before = WorkTreeStatus(porcelain: try await context.runChecked(WorkTreeStatus.command, what: "listing files before the agent", trimmed: false))
+        let before = try WorkTreeStatus(base64: try await context.runChecked(WorkTreeStatus.command, what: "listing files before the agent"))
         let sandbox = try await context.sandbox()
         let issue = context.journal.context.issue
         let prompt = AgentPrompt(repository: issue.repository, issueNumber: issue.number, title: issue.title, body: issue.body,
@@ -26,7 +26,7 @@ struct AgentStep: RunStep {
         guard result.exitCode == 0 else {
             throw StepFailure("the agent exited \(result.exitCode)\(result.timedOut ? " (timed out)" : ""): \(result.lastLines(5))")
         }
-        let after = WorkTreeStatus(porcelain: try await context.runChecked(WorkTreeStatus.command, what: "listing changed files", trimmed: false))
+        let after = try WorkTreeStatus(base64: try await context.runChecked(WorkTreeStatus.command, what: "listing changed files"))
         return StepOutput(command: outcome, changedFiles: after.changed(since: before))
     }
 }

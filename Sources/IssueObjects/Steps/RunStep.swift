@@ -48,14 +48,14 @@ struct StepContext: Sendable {
     }
 
     /// Runs a command in the clone and fails the step unless it exits 0.
-    /// - Returns: the output, trimmed of surrounding white space unless `trimmed` is false.
+    /// - Returns: the output, trimmed of surrounding white space.
     @discardableResult
-    func runChecked(_ command: String, what: String, environment: [String: String] = [:], trimmed: Bool = true) async throws -> String {
+    func runChecked(_ command: String, what: String, environment: [String: String] = [:]) async throws -> String {
         let result = try await run(command, environment: environment)
         guard result.exitCode == 0 else {
             throw StepFailure("\(what) failed (exit \(result.exitCode)): \(result.lastLines(5))")
         }
-        return trimmed ? result.output.trimmingCharacters(in: .whitespacesAndNewlines) : result.output
+        return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Keeps a command's end for the journal.

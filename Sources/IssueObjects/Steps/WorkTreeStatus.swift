@@ -1,10 +1,22 @@
+import Foundation
+
 /// The paths `git status --porcelain=v1 -z --untracked-files=all` reports, each with its status
 /// code, so that the agent step can tell its own changes from files the tests left behind.
 struct WorkTreeStatus: Equatable, Sendable {
     /// `path → "XY"` (e.g. ` M`, `??`, `D `); a rename's old path is listed as deleted.
     var entries: [String: String]
 
-    static let command = "git status --porcelain=v1 -z --untracked-files=all"
+    /// Base64 keeps the NUL separators intact through any transport (a toolbox's JSON `result`
+    /// string may not carry them).
+    static let command = "git status --porcelain=v1 -z --untracked-files=all | base64 | tr -d '\\n'"
+
+    /// Reads the output of ``command``.
+    init(base64 output: String) throws {
+        guard let data = Data(base64Encoded: output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw StepFailure("git status output was not base64")
+        }
+        self.init(porcelain: String(decoding: data, as: UTF8.self))
+    }
 
     init(porcelain output: String) {
         var entries: [String: String] = [:]

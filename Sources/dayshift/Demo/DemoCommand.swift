@@ -31,6 +31,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Log level for the server's own logs (they go to standard error).")
     var logLevel: Logger.Level = .warning
 
+    @Option(help: "Where sandboxes come from: local (the embedded runner) or daytona-emulator (Dayshift's Daytona client against the in-repo Daytona emulator).")
+    var sandbox: DemoSandbox = .local
+
     func run() async throws {
         let logger = LoggingSetup.bootstrap(level: logLevel)
         let workspace = try await DemoWorkspace.create()
@@ -41,9 +44,19 @@ struct DemoCommand: AsyncParsableCommand {
         let emulator = try await GitHubEmulator.start()
         await emulator.state.seedIssue(owner: DemoWorkspace.owner, repo: DemoWorkspace.repo, number: DemoWorkspace.issueNumber,
                                        title: DemoWorkspace.issueTitle, body: DemoWorkspace.issueBody)
-        let instance = try DayshiftInstance(configuration: workspace.configuration(githubURL: emulator.baseURL), logger: logger)
+        var configuration = workspace.configuration(githubURL: emulator.baseURL)
+        var daytona: RunningDaytonaEmulator?
+        if sandbox == .daytonaEmulator {
+            let apiKey = "demo-daytona-key"
+            let running = try await DaytonaEmulator.start(apiKey: apiKey, sandboxRoot: workspace.directory.appendingPathComponent("daytona-sandboxes"))
+            configuration.sandbox.provider = "daytona"
+            configuration.sandbox.daytona.apiURL = running.apiURL.absoluteString
+            configuration.sandbox.daytona.apiKey = apiKey
+            daytona = running
+        }
+        let instance = try DayshiftInstance(configuration: configuration, logger: logger)
         let server = try await instance.start()
-        say("server on \(server.baseURL), GitHub emulator on \(emulator.baseURL), sandboxes: \(instance.sandboxes.kind) runner")
+        say("server on \(server.baseURL), GitHub emulator on \(emulator.baseURL), sandboxes: \(instance.sandboxes.kind)\(daytona.map { " (Daytona emulator on \($0.baseURL))" } ?? " runner")")
 
         let builder = WebhookPayloadBuilder(owner: DemoWorkspace.owner, repo: DemoWorkspace.repo, cloneURL: workspace.repository.cloneURL)
         let delivery = builder.issueLabeled(number: DemoWorkspace.issueNumber, title: DemoWorkspace.issueTitle, body: DemoWorkspace.issueBody)
@@ -55,6 +68,7 @@ struct DemoCommand: AsyncParsableCommand {
         await server.stop()
         let comments = await emulator.state.comments(owner: DemoWorkspace.owner, repo: DemoWorkspace.repo, issue: DemoWorkspace.issueNumber)
         await emulator.stop()
+        await daytona?.stop()
         let report = DemoReport(journal: journal, comments: comments.count, branches: try await workspace.repository.branches(),
                                 workspace: keep ? workspace.directory.path : nil)
         if json {

@@ -1,0 +1,29 @@
+import DayshiftConfig
+import Foundation
+import Logging
+import Sandboxes
+
+/// Builds the sandbox provider that `sandbox.provider` names.
+enum SandboxProviderFactory {
+    /// - Throws: ``ConfigurationError`` naming the key when a setting cannot be used.
+    static func make(_ configuration: DayshiftConfiguration, logger: Logger) throws -> any SandboxProvider {
+        switch configuration.sandbox.provider {
+        case "daytona":
+            let daytona = configuration.sandbox.daytona
+            guard let apiURL = URL(string: daytona.apiURL) else {
+                throw ConfigurationError(key: "sandbox.daytona.api_url", problem: "not a URL")
+            }
+            let settings = DaytonaSandboxSettings(
+                apiURL: apiURL, apiKey: daytona.apiKey, snapshot: daytona.snapshot, target: daytona.target,
+                autoStopMinutes: daytona.autoStopMinutes, autoArchiveMinutes: daytona.autoArchiveMinutes,
+                autoDeleteMinutes: daytona.autoDeleteMinutes, networkBlockAll: daytona.networkBlockAll,
+                networkAllowList: daytona.networkAllowList, environment: daytona.environment,
+                requestTimeoutSeconds: daytona.requestTimeoutSeconds, startTimeoutSeconds: daytona.startTimeoutSeconds)
+            return DaytonaSandboxProvider(settings: settings, logger: logger)
+        default:
+            let root = configuration.sandbox.localRoot.map { URL(fileURLWithPath: $0, isDirectory: true) }
+                ?? URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true).appendingPathComponent("sandboxes", isDirectory: true)
+            return LocalSandboxProvider(rootDirectory: root, logger: logger)
+        }
+    }
+}
