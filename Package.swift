@@ -82,6 +82,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks (scripts/bench, BENCHMARKS.md): load targets, baselines and in-process drivers.
+        .executableTarget(
+            name: "DayshiftBenchmarks",
+            dependencies: [
+                "DayshiftConfig", "Store", "GitHub", "IssueObjects", "DayshiftServer", "Emulators",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "DayshiftTests",
             dependencies: [

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Emulators
 import Foundation
-import Hummingbird
 import Logging
 
 /// `dayshift emulator daytona`: the Daytona API emulator, standalone.
@@ -61,17 +60,10 @@ struct DaytonaEmulatorCommand: AsyncParsableCommand {
             configuration: configuration, faults: decoded,
             sandboxRoot: sandboxRoot.map { URL(fileURLWithPath: $0, isDirectory: true) }, logger: logger)
         let host = host
-        let app = DaytonaEmulator.makeApplication(state: state, host: host, port: port, apiKey: apiKey, logger: logger) { port in
+        try await DaytonaEmulator.run(state: state, host: host, port: port, apiKey: apiKey, logger: logger) { port in
             let base = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
             FileHandle.standardOutput.write(Data("DAYTONA_API_URL=\(base)/api\nDAYTONA_TOOLBOX_URL=\(base)/toolbox\n".utf8))
             logger.info("Daytona emulator listening", metadata: ["api": "\(base)/api", "toolbox": "\(base)/toolbox"])
         }
-        do {
-            try await app.runService()
-        } catch {
-            await state.shutdown()
-            throw error
-        }
-        await state.shutdown()
     }
 }

@@ -47,7 +47,9 @@ public enum DaytonaEmulator {
 
     /// Builds (but does not run) the emulator bound to `host:port` (`port` 0 picks a free one).
     /// `onServerRunning` receives the bound port once the server listens. Run it in a
-    /// `ServiceGroup` (then call ``DaytonaEmulatorState/shutdown()``), or use ``start(host:port:state:apiKey:sandboxRoot:logger:)``.
+    /// `ServiceGroup` followed by a ``DaytonaEmulatorWorkService`` (then call
+    /// ``DaytonaEmulatorState/shutdown()``), or use ``start(host:port:state:apiKey:sandboxRoot:logger:)``
+    /// or ``run(state:host:port:apiKey:logger:onServerRunning:)``.
     public static func makeApplication(
         state: DaytonaEmulatorState,
         host: String = "127.0.0.1",
@@ -87,7 +89,8 @@ public enum DaytonaEmulator {
             continuation.yield(boundPort)
             continuation.finish()
         }
-        let serviceGroup = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        let serviceGroup = ServiceGroup(configuration: .init(
+            services: [app, DaytonaEmulatorWorkService(state: state)], gracefulShutdownSignals: [], logger: logger))
         let task = Task {
             defer { continuation.finish() }
             try await serviceGroup.run()
@@ -103,6 +106,33 @@ public enum DaytonaEmulator {
             throw DaytonaEmulatorStartError.didNotStart
         }
         return RunningDaytonaEmulator(baseURL: baseURL, state: state, serviceGroup: serviceGroup, task: task)
+    }
+}
+
+extension DaytonaEmulator {
+    /// Runs the emulator in the foreground until SIGTERM or SIGINT, then shuts down gracefully:
+    /// running commands are killed, in-flight requests answered, the temporary sandbox root removed.
+    /// - Throws: the bind error if the server could not start.
+    public static func run(
+        state: DaytonaEmulatorState,
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        apiKey: String? = nil,
+        logger: Logger = DaytonaEmulator.defaultLogger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        let app = makeApplication(
+            state: state, host: host, port: port, apiKey: apiKey, logger: logger, onServerRunning: onServerRunning)
+        let group = ServiceGroup(configuration: .init(
+            services: [app, DaytonaEmulatorWorkService(state: state)], gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            await state.shutdown()
+            throw error
+        }
+        await state.shutdown()
     }
 }
 

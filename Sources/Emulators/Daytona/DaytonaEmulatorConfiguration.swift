@@ -82,14 +82,20 @@ public struct DaytonaEmulatorConfiguration: Sendable {
 /// A snapshot the emulator knows (Daytona's `SnapshotDto`, reduced): sandboxes created from it
 /// take its resources.
 public struct DaytonaEmulatedSnapshot: Sendable, Equatable, Codable {
+    /// `name`, the value of `CreateSandbox.snapshot`.
     public var name: String
+    /// `imageName` of the `SnapshotDto` (informational).
     public var imageName: String
-    /// vCPUs, GPUs, memory in GiB, disk in GiB.
+    /// vCPUs.
     public var cpu: Int
+    /// GPUs.
     public var gpu: Int
+    /// Memory in GiB.
     public var memory: Int
+    /// Disk in GiB.
     public var disk: Int
 
+    /// Creates a snapshot description (resources in vCPUs, GPUs and GiB).
     public init(name: String, imageName: String, cpu: Int, gpu: Int = 0, memory: Int, disk: Int) {
         self.name = name
         self.imageName = imageName

@@ -85,6 +85,9 @@ struct DaytonaEmulatorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as DaytonaToolboxError {
             return error.response(path: daemonPath, method: method)
+        } catch is CancellationError {
+            // The command was killed (sandbox stopped, emulator shutting down): the proxy loses the daemon.
+            return DaytonaToolboxError.badGateway.response(path: daemonPath, method: method)
         } catch let error as any HTTPResponseError where error.status == .notFound {
             return DaytonaToolboxError.notFound("404 page not found").response(path: daemonPath, method: method)
         } catch let error as any HTTPResponseError {

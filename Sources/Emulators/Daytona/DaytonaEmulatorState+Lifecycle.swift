@@ -159,7 +159,8 @@ extension DaytonaEmulatorState {
     }
 
     /// `POST /sandbox/{idOrName}/stop`: `started` → `stopping` → `stopped`; an ephemeral sandbox
-    /// is destroyed instead. Session shells end at once.
+    /// is destroyed instead. Every running command (session or one-shot) is killed at once; a
+    /// one-shot request in flight then answers a bare 502, as through Daytona's proxy.
     func stop(_ idOrName: String) async throws(DaytonaAPIError) -> EmulatedDaytonaSandbox {
         var sandbox = try require(idOrName)
         if takeTransitionConflict() || sandbox.pending { throw .stateChangeInProgress }
@@ -173,7 +174,7 @@ extension DaytonaEmulatorState {
             sandbox.state = .stopping
             begin(&sandbox, toward: .stopped, after: configuration.stopDelay)
         }
-        await sessions.removeAll(sandboxID: sandbox.id)
+        await endCommands(of: sandbox.id)
         return sandbox
     }
 
@@ -195,7 +196,7 @@ extension DaytonaEmulatorState {
         if takeTransitionConflict() || sandbox.pending { throw .stateChangeInProgress }
         sandbox.state = .destroying
         begin(&sandbox, toward: .destroyed, after: configuration.destroyDelay)
-        await sessions.removeAll(sandboxID: sandbox.id)
+        await endCommands(of: sandbox.id)
         return sandbox
     }
 

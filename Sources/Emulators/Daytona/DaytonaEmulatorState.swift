@@ -24,6 +24,8 @@ public actor DaytonaEmulatorState {
     var activeFaults: [DaytonaFault]
     var requests: [DaytonaRecordedRequest] = []
     var transitionTasks: [String: Task<Void, Never>] = [:]
+    /// One-shot work started by requests (`/process/execute`, `/git/clone`), cancelled at shutdown.
+    private var requestCancellers: [UUID: (sandboxID: String, cancel: @Sendable () -> Void)] = [:]
     private var provider: LocalSandboxProvider?
     private var rootURL: URL?
     private var ownsRoot = false
@@ -97,12 +99,20 @@ public actor DaytonaEmulatorState {
         createErrors.removeAll()
     }
 
-    /// Stops every timer and running command, and removes the sandbox root when this state made
-    /// it. Called by ``RunningDaytonaEmulator/stop()``; the recorded data stays readable.
-    public func shutdown() async {
+    /// Stops every state-machine timer and kills every running command (session or one-shot), so
+    /// that requests still in flight end. Called when graceful shutdown begins.
+    public func cancelRunningWork() async {
         for task in transitionTasks.values { task.cancel() }
         transitionTasks.removeAll()
+        for entry in requestCancellers.values { entry.cancel() }
+        requestCancellers.removeAll()
         await sessions.shutdown()
+    }
+
+    /// ``cancelRunningWork()``, then removes the sandbox root when this state made it. Called by
+    /// ``RunningDaytonaEmulator/stop()`` once the server has stopped; the recorded data stays readable.
+    public func shutdown() async {
+        await cancelRunningWork()
         if ownsRoot, let rootURL {
             try? FileManager.default.removeItem(at: rootURL)
             provider = nil
@@ -127,6 +137,41 @@ public actor DaytonaEmulatorState {
         requests.append(request)
     }
 
+    /// Runs `operation` for sandbox `sandboxID` in a task that ``cancelRunningWork()`` and the
+    /// sandbox's stop, delete or disappearance cancel (killing its processes).
+    /// - Throws: what `operation` throws; `CancellationError` when it was cancelled.
+    nonisolated func runCancellable<T: Sendable>(
+        in sandboxID: String, _ operation: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        let key = UUID()
+        let task = Task { try await operation() }
+        await track(key, sandboxID: sandboxID) { task.cancel() }
+        let result = await withTaskCancellationHandler {
+            await task.result
+        } onCancel: {
+            task.cancel()
+        }
+        await untrack(key)
+        return try result.get()
+    }
+
+    private func track(_ key: UUID, sandboxID: String, _ cancel: @escaping @Sendable () -> Void) {
+        requestCancellers[key] = (sandboxID, cancel)
+    }
+
+    /// Kills every command of sandbox `id` (its container stops): sessions and one-shot requests.
+    func endCommands(of id: String) async {
+        for (key, entry) in requestCancellers where entry.sandboxID == id {
+            entry.cancel()
+            requestCancellers[key] = nil
+        }
+        await sessions.removeAll(sandboxID: id)
+    }
+
+    private func untrack(_ key: UUID) {
+        requestCancellers[key] = nil
+    }
+
     /// The local provider backing the sandboxes, made on first use.
     func backend() throws -> LocalSandboxProvider {
         if let provider { return provider }
@@ -140,8 +185,12 @@ public actor DaytonaEmulatorState {
             rootURL = root
         }
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        // The runner's own lines (a failed clone is a warning there) repeat what the HTTP answer
+        // says; keep them for debugging only.
+        var runnerLogger = logger
+        if runnerLogger.logLevel > .debug { runnerLogger.logLevel = max(runnerLogger.logLevel, .error) }
         let made = LocalSandboxProvider(
-            rootDirectory: root, logger: logger, cloneTimeoutSeconds: configuration.cloneTimeoutSeconds)
+            rootDirectory: root, logger: runnerLogger, cloneTimeoutSeconds: configuration.cloneTimeoutSeconds)
         provider = made
         return made
     }
@@ -156,7 +205,7 @@ public actor DaytonaEmulatorState {
         transitionTasks.removeValue(forKey: id)?.cancel()
         createErrors.removeValue(forKey: id)
         guard records.removeValue(forKey: id) != nil else { return }
-        await sessions.removeAll(sandboxID: id)
+        await endCommands(of: id)
         if let directory = sessionsDirectory(of: id) { try? FileManager.default.removeItem(at: directory) }
         if let provider {
             do {

@@ -8,6 +8,7 @@ public struct DaytonaAPIErrorBody: Sendable, Codable, Equatable {
     public var path: String
     /// ISO-8601 time of the answer.
     public var timestamp: String
+    /// The HTTP status, e.g. `404`.
     public var statusCode: Int
     /// The reason phrase, e.g. `"Not Found"`, `"Too Many Requests"`.
     public var error: String
@@ -18,14 +19,17 @@ public struct DaytonaAPIErrorBody: Sendable, Codable, Equatable {
 /// The error body of Daytona's toolbox (proxy, runner and daemon, Go):
 /// `{"statusCode", "message", "code", "timestamp", "path", "method"}`.
 public struct DaytonaToolboxErrorBody: Sendable, Codable, Equatable {
+    /// The HTTP status, e.g. `404`.
     public var statusCode: Int
     /// Prefixed by the kind, e.g. `"not found: session not found"`.
     public var message: String
     /// `BAD_REQUEST`, `NOT_FOUND`, `CONFLICT`, `REQUEST_TIMEOUT`, `UNAUTHORIZED`, … .
     public var code: String
+    /// ISO-8601 time of the answer.
     public var timestamp: String
     /// The toolbox path as the daemon sees it, e.g. `/process/session/x`.
     public var path: String
+    /// The request method, e.g. `GET`.
     public var method: String
 }
 

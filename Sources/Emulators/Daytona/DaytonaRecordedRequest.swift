@@ -32,8 +32,10 @@ public struct DaytonaRecordedRequest: Sendable, Codable, Equatable {
     public var body: Data
     /// The HTTP status the emulator answered.
     public var responseStatus: Int
+    /// The part of the emulator the path belongs to.
     public var surface: Surface
 
+    /// Creates a record (the emulator makes them; tests build some to check validators).
     public init(
         method: String, path: String, query: String?, headers: [String: String], hasAuthorization: Bool,
         body: Data, responseStatus: Int, surface: Surface

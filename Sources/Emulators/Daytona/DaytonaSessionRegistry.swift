@@ -151,15 +151,16 @@ actor DaytonaSessionRegistry {
     /// environment, labelling stdout/stderr lines into `<command>.log`, saving the state and the
     /// exit code (`<command>.exit`) when it ends (an `exit` in the command included).
     static func script(session: String, command: String) -> String {
-        let stdoutLabel = #"awk '{ printf "\001\001\001%s\n", $0; fflush() }'"#
-        let stderrLabel = #"awk '{ printf "\002\002\002%s\n", $0; fflush() }'"#
+        // `read` takes one line at a time from a pipe (awk would wait for a full input buffer).
+        let stdoutLabel = #"while IFS= read -r __dt_l || [ -n "$__dt_l" ]; do printf '\001\001\001%s\n' "$__dt_l"; done"#
+        let stderrLabel = #"while IFS= read -r __dt_l || [ -n "$__dt_l" ]; do printf '\002\002\002%s\n' "$__dt_l"; done"#
         return """
             __dt_s=\(quote(session)); __dt_c=\(quote(command))
             if [ -f "$__dt_s/cwd" ]; then cd "$(cat "$__dt_s/cwd")" 2>/dev/null || true; fi
             if [ -f "$__dt_s/env" ]; then . "$__dt_s/env" 2>/dev/null || true; fi
             { ( trap '__dt_rc=$?; pwd > "$__dt_s/cwd"; export -p > "$__dt_s/env"; echo "$__dt_rc" > "$__dt_c.exit"' EXIT
                 . "$__dt_c.cmd" < /dev/null
-              ) 2>&1 1>&3 3>&- | \(stderrLabel) >> "$__dt_c.log"; } 3>&1 | \(stdoutLabel) >> "$__dt_c.log"
+              ) 2>&1 1>&3 3>&- | { \(stderrLabel); } >> "$__dt_c.log"; } 3>&1 | { \(stdoutLabel); } >> "$__dt_c.log"
             exit "$(cat "$__dt_c.exit" 2>/dev/null || echo 1)"
             """
     }

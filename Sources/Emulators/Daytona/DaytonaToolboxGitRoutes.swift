@@ -32,8 +32,11 @@ enum DaytonaToolboxGitRoutes {
             guard let url = body.url, !url.isEmpty else { throw DaytonaToolboxError.invalidBody("url is required") }
             guard let path = body.path, !path.isEmpty else { throw DaytonaToolboxError.invalidBody("path is required") }
             do {
-                try await target.provider.gitClone(in: target.id, GitCloneRequest(
-                    url: url, path: path, branch: body.branch, username: body.username, password: body.password))
+                let clone = GitCloneRequest(
+                    url: url, path: path, branch: body.branch, username: body.username, password: body.password)
+                try await state.runCancellable(in: target.id) { [provider = target.provider, id = target.id] in
+                    try await provider.gitClone(in: id, clone)
+                }
             } catch SandboxError.gitFailed(let message) {
                 throw cloneError(message)
             } catch {

@@ -121,9 +121,12 @@ enum DaytonaToolboxProcessRoutes {
         if await state.takeExecTimeout() { throw DaytonaToolboxError.execTimeout }
         let result: CommandResult
         do {
-            result = try await target.provider.execute(in: target.id, SandboxCommand(
+            let invocation = SandboxCommand(
                 command, workingDirectory: body.cwd, environment: body.envs ?? [:],
-                timeoutSeconds: Double(max(body.timeout ?? 0, 0)), outputLimitBytes: state.configuration.execOutputLimitBytes))
+                timeoutSeconds: Double(max(body.timeout ?? 0, 0)), outputLimitBytes: state.configuration.execOutputLimitBytes)
+            result = try await state.runCancellable(in: target.id) { [provider = target.provider, id = target.id] in
+                try await provider.execute(in: id, invocation)
+            }
         } catch SandboxError.commandFailedToStart(let reason) {
             // The daemon answers -1 when the process cannot be started.
             return DaytonaJSON.response(ExecuteResponse(exitCode: -1, result: reason))
@@ -157,7 +160,10 @@ enum DaytonaToolboxProcessRoutes {
             return DaytonaJSON.response(SessionExecuteResponse(cmdId: prepared.commandID), status: .accepted)
         }
         await task.value
-        let finished = try await registry.command(sandboxID: sandboxID, sessionID: session, commandID: prepared.commandID)
+        // The session is gone when the sandbox stopped (or the session was deleted) meanwhile:
+        // the shell died under the request, which the proxy answers with a bare 502.
+        guard let finished = try? await registry.command(sandboxID: sandboxID, sessionID: session, commandID: prepared.commandID)
+        else { throw CancellationError() }
         let raw = (try? Data(contentsOf: prepared.logFile)) ?? Data()
         let format = outputFormat(request)
         var response = SessionExecuteResponse(cmdId: prepared.commandID, output: format.output(raw), exitCode: finished.exitCode)

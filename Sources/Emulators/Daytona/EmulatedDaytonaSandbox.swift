@@ -10,6 +10,7 @@ public struct EmulatedDaytonaSandbox: Sendable, Equatable, Codable {
     public var id: String
     /// Unique among live sandboxes; defaults to ``id``.
     public var name: String
+    /// The emulated organization (``DaytonaEmulatorConfiguration/organizationId``).
     public var organizationId: String
     /// Snapshot name, nil for a declarative build (`buildInfo`).
     public var snapshot: String?
@@ -17,24 +18,35 @@ public struct EmulatedDaytonaSandbox: Sendable, Equatable, Codable {
     public var user: String
     /// Environment of every command (`CreateSandbox.env`).
     public var env: [String: String]
+    /// Labels (`GET /sandbox?labels=` filters on them; the SDKs add `code-toolbox-language`).
     public var labels: [String: String]
     /// `public`: whether preview links need no token.
     public var isPublic: Bool
+    /// Egress policy as given (not enforced: commands reach the network as the emulator does).
     public var networkBlockAll: Bool
+    /// Comma-separated CIDRs, as given (not enforced).
     public var networkAllowList: String?
+    /// Comma-separated domains, as given (not enforced).
     public var domainAllowList: String?
     /// Region id, e.g. `us`.
     public var target: String
-    /// vCPUs, GPUs, memory in GiB, disk in GiB (integers, as the SDKs require).
+    /// vCPUs (integers, as the SDKs require; from the snapshot, or from the request for a build).
     public var cpu: Int
+    /// GPUs.
     public var gpu: Int
+    /// Memory in GiB.
     public var memory: Int
+    /// Disk in GiB.
     public var disk: Int
+    /// The state reported in the DTO, transitional ones included.
     public var state: DaytonaSandboxState
+    /// Where the sandbox is heading.
     public var desiredState: DaytonaSandboxDesiredState
     /// True while a transition is under way; lifecycle calls then answer 409.
     public var pending: Bool
+    /// Why the sandbox is in `error` (``DaytonaFault/createEndsInError(reason:)``).
     public var errorReason: String?
+    /// Whether `POST /recover` could help (always false in the emulator).
     public var recoverable: Bool?
     /// Minutes (0 disables auto-stop).
     public var autoStopInterval: Int
@@ -44,8 +56,11 @@ public struct EmulatedDaytonaSandbox: Sendable, Equatable, Codable {
     public var autoDeleteInterval: Int
     /// The Dockerfile of a declarative build, nil for a snapshot-based sandbox.
     public var dockerfileContent: String?
+    /// When `POST /sandbox` made it.
     public var createdAt: Date
+    /// The last state or setting change.
     public var updatedAt: Date
+    /// The last lifecycle call, toolbox call or `POST /sandbox/{id}/last-activity`.
     public var lastActivityAt: Date
     /// Daemon version reported by the toolbox `GET /version` and the DTO's `daemonVersion`.
     public var daemonVersion: String

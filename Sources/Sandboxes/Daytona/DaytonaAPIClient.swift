@@ -249,7 +249,7 @@ struct DaytonaAPIClient: Sendable {
         let data: Data
         let response: URLResponse
         do {
-            (data, response) = try await session.data(for: request)
+            (data, response) = try await perform(request)
         } catch {
             if Task.isCancelled || error is CancellationError { throw CancellationError() }
             let urlError = error as? URLError
@@ -272,5 +272,51 @@ struct DaytonaAPIClient: Sendable {
                 DaytonaHTTPFailure.decode(call: call.name, status: http.statusCode, body: data, headers: headers, redactor: redactor))
         }
         return DaytonaHTTPResponse(status: http.statusCode, headers: headers, body: data)
+    }
+
+    /// One request as a completion-handler data task, cancelled (promptly and exactly once) when the
+    /// calling task is: async `URLSession.data(for:)` does not reliably honour cancellation on Linux.
+    private func perform(_ request: URLRequest) async throws -> (Data, URLResponse) {
+        let handle = DaytonaDataTaskHandle()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, URLResponse), any Error>) in
+                let task = session.dataTask(with: request) { data, response, error in
+                    if let error {
+                        continuation.resume(throwing: error)
+                    } else if let response {
+                        continuation.resume(returning: (data ?? Data(), response))
+                    } else {
+                        continuation.resume(throwing: URLError(.badServerResponse))
+                    }
+                }
+                handle.start(task)
+            }
+        } onCancel: {
+            handle.cancel()
+        }
+    }
+}
+
+/// The data task of one call, so a cancellation arriving before or after it starts cancels it.
+private final class DaytonaDataTaskHandle: @unchecked Sendable {
+    private let lock = NSLock()
+    private var task: URLSessionDataTask?
+    private var cancelled = false
+
+    func start(_ task: URLSessionDataTask) {
+        lock.lock()
+        self.task = task
+        let cancelNow = cancelled
+        lock.unlock()
+        task.resume()
+        if cancelNow { task.cancel() }
+    }
+
+    func cancel() {
+        lock.lock()
+        cancelled = true
+        let task = self.task
+        lock.unlock()
+        task?.cancel()
     }
 }

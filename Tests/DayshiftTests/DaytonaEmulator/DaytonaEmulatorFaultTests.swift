@@ -111,20 +111,28 @@ struct DaytonaEmulatorFaultTests {
     }
 
     @Test func createSucceedsLateAnswersLateButTheSandboxExistsAtOnce() async throws {
-        try await withDaytonaEmulator(state: Self.state([.createSucceedsLate(delaySeconds: 1.5)])) { _, client in
-            let create = Task { try await client.send("POST", "/api/sandbox", json: ["name": "late", "labels": ["late": "1"]]) }
+        try await withDaytonaEmulator(state: Self.state([.createSucceedsLate(delaySeconds: 4)])) { _, client in
             let clock = ContinuousClock()
             let start = clock.now
+            let create = Task { () throws -> (DaytonaEmulatorTestClient.Reply, ContinuousClock.Instant) in
+                let reply = try await client.send("POST", "/api/sandbox", json: ["name": "late", "labels": ["late": "1"]])
+                return (reply, clock.now)
+            }
             var found: [String: Any]?
-            while found == nil, clock.now - start < .seconds(1) {
-                found = try await client.send("GET", "/api/sandbox/late").object
-                if found?["id"] == nil { found = nil }
+            var foundAt = start
+            while found == nil, clock.now - start < .seconds(30) {
+                let reply = try await client.send("GET", "/api/sandbox/late")
+                if reply.status == 200 {
+                    found = reply.object
+                    foundAt = clock.now
+                }
                 try await Task.sleep(for: .milliseconds(20))
             }
-            #expect(found?["state"] as? String == "started", "the sandbox is there and started before the answer")
-            let reply = try await create.value
+            #expect(found?["state"] as? String == "started", "the sandbox is there, started, while the create still waits")
+            let (reply, answeredAt) = try await create.value
+            #expect(foundAt < answeredAt, "found before the answer")
             #expect(reply.status == 200 && reply.object?["id"] as? String == found?["id"] as? String)
-            #expect(clock.now - start >= .seconds(1.4))
+            #expect(answeredAt - start >= .seconds(3.9))
         }
     }
 

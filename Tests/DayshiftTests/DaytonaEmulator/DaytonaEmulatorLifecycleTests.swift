@@ -27,11 +27,17 @@ struct DaytonaEmulatorLifecycleTests {
     }
 
     @Test func transitionalStatesAreVisibleWhenTransitionsAreSlow() async throws {
-        try await withDaytonaEmulator(state: DaytonaEmulatorState(configuration: slowDaytonaConfiguration())) { _, client in
+        let configuration = slowDaytonaConfiguration(.seconds(1))
+        try await withDaytonaEmulator(state: DaytonaEmulatorState(configuration: configuration)) { _, client in
             let id = try #require(try await client.createSandbox()["id"] as? String)
-            #expect(try await client.send("GET", "/api/sandbox/\(id)").state == "creating")
-            try await client.waitForState(id, "starting")
-            try await client.waitForState(id, "started")
+            var seen: [String] = []
+            let deadline = ContinuousClock.now + .seconds(30)
+            while seen.last != "started", ContinuousClock.now < deadline {
+                if let state = try await client.send("GET", "/api/sandbox/\(id)").state, seen.last != state { seen.append(state) }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(seen.first == "creating" && seen.last == "started", "\(seen)")
+            #expect(Set(seen).isSubset(of: ["creating", "starting", "started"]), "\(seen)")
 
             let stop = try await client.send("POST", "/api/sandbox/\(id)/stop")
             #expect(stop.status == 200 && stop.state == "stopping", "stop answers at once with `stopping`: \(stop.text)")
@@ -168,6 +174,25 @@ struct DaytonaEmulatorLifecycleTests {
         }
     }
 
+    @Test func stopKillsAnInFlightExecWhichAnswersABare502() async throws {
+        try await withDaytonaEmulator { emulator, client in
+            let id = try await client.startedSandbox()
+            let exec = Task { try await client.execute(id, "touch running; sleep 30") }
+            let home = try #require(await emulator.state.sandbox(id: id)?.homeDirectory)
+            let deadline = ContinuousClock.now + .seconds(30)
+            while !FileManager.default.fileExists(atPath: home + "/running") {
+                try #require(ContinuousClock.now < deadline, "the command never started")
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let clock = ContinuousClock()
+            let start = clock.now
+            #expect(try await client.send("POST", "/api/sandbox/\(id)/stop").status == 200)
+            let reply = try await exec.value
+            #expect(reply.status == 502 && reply.data.isEmpty, "\(reply.status) \(reply.text)")
+            #expect(clock.now - start < .seconds(10), "the command was killed")
+        }
+    }
+
     @Test func stopEndsEveryRunningSessionCommand() async throws {
         try await withDaytonaEmulator { _, client in
             let id = try await client.startedSandbox()
@@ -184,6 +209,66 @@ struct DaytonaEmulatorLifecycleTests {
             let session = try await client.send("GET", "/toolbox/\(id)/process/session/s")
             #expect(session.status == 404, "sessions do not survive a stop")
             #expect(clock.now - started < .seconds(20))
+        }
+    }
+}
+
+/// Graceful shutdown of the emulator itself.
+@Suite("DaytonaEmulatorShutdownTests")
+struct DaytonaEmulatorShutdownTests {
+    @Test func stopEndsInFlightCommandsAndRemovesTheTemporaryRoot() async throws {
+        let state = DaytonaEmulatorState()
+        let emulator = try await DaytonaEmulator.start(state: state, apiKey: DaytonaEmulatorTestClient.apiKey)
+        let client = DaytonaEmulatorTestClient(baseURL: emulator.baseURL)
+        defer { client.invalidate() }
+        let id = try await client.startedSandbox()
+        _ = try await client.send("POST", "/toolbox/\(id)/process/session", json: ["sessionId": "s"])
+        let oneShot = Task { try? await client.execute(id, "sleep 60") }
+        let sync = Task { try? await client.send("POST", "/toolbox/\(id)/process/session/s/exec", json: ["command": "sleep 60"]) }
+        try await Task.sleep(for: .milliseconds(300))
+        let root = try #require(await state.sandboxRoot)
+        #expect(FileManager.default.fileExists(atPath: root.path))
+
+        let clock = ContinuousClock()
+        let start = clock.now
+        await emulator.stop()
+        #expect(clock.now - start < .seconds(15), "stop waited for the sleeping commands")
+        _ = await (oneShot.value, sync.value)
+        #expect(!FileManager.default.fileExists(atPath: root.path), "the temporary sandbox root is removed")
+        #expect(await state.recordedRequests.isEmpty == false, "recorded data stays readable")
+        await emulator.stop()  // twice is fine
+    }
+}
+
+/// Where sandboxes live, and resetting the emulator.
+@Suite("DaytonaEmulatorStorageTests")
+struct DaytonaEmulatorStorageTests {
+    @Test func anExplicitSandboxRootHoldsTheFilesAndOutlivesTheEmulator() async throws {
+        let root = try LocalSandboxFixture.makeTemporaryDirectory()
+        defer { LocalSandboxFixture.removeTree(root) }
+        let emulator = try await DaytonaEmulator.start(apiKey: DaytonaEmulatorTestClient.apiKey, sandboxRoot: root)
+        let client = DaytonaEmulatorTestClient(baseURL: emulator.baseURL)
+        let id = try await client.startedSandbox()
+        let home = try #require(await emulator.state.sandbox(id: id)?.homeDirectory)
+        #expect(home.hasPrefix(root.resolvingSymlinksInPath().path) || home.hasPrefix(root.path), "\(home)")
+        _ = try await client.execute(id, "echo kept > note.txt")
+        client.invalidate()
+        await emulator.stop()
+        #expect(FileManager.default.fileExists(atPath: home + "/note.txt"), "a root the caller chose is not removed")
+    }
+
+    @Test func resetRemovesSandboxesFaultsAndRecords() async throws {
+        try await withDaytonaEmulator(state: DaytonaEmulatorState(faults: [.execTimeout(count: 5)])) { emulator, client in
+            let id = try await client.startedSandbox()
+            let home = try #require(await emulator.state.sandbox(id: id)?.homeDirectory)
+            #expect(FileManager.default.fileExists(atPath: home))
+            #expect(try await client.send("POST", "/_emulator/reset", authorization: nil).status == 204)
+            #expect(await emulator.state.sandboxes.isEmpty)
+            #expect(await emulator.state.faults.isEmpty)
+            #expect(!FileManager.default.fileExists(atPath: home), "the sandbox's files are gone")
+            #expect(try await client.send("GET", "/api/sandbox/\(id)").status == 404)
+            await emulator.state.reset()
+            #expect(await emulator.state.recordedRequests.isEmpty)
         }
     }
 }

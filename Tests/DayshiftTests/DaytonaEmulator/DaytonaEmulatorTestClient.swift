@@ -92,7 +92,7 @@ struct DaytonaEmulatorTestClient: Sendable {
     }
 
     /// Polls `GET /api/sandbox/{id}` until its `state` is `state` (or 404 when `state` is nil).
-    func waitForState(_ id: String, _ state: String?, timeout: Duration = .seconds(10)) async throws {
+    func waitForState(_ id: String, _ state: String?, timeout: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + timeout
         var last = ""
         while ContinuousClock.now < deadline {

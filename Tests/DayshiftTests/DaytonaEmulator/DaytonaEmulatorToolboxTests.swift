@@ -94,7 +94,7 @@ struct DaytonaEmulatorToolboxTests {
             let running = try await client.send("GET", "\(base)/bg/command/\(cmdId)")
             #expect(running.object?["exitCode"] == nil, "exitCode is absent while the command runs")
 
-            let deadline = ContinuousClock.now + .seconds(10)
+            let deadline = ContinuousClock.now + .seconds(30)
             while try await client.send("GET", "\(base)/bg/command/\(cmdId)").object?["exitCode"] == nil {
                 try #require(ContinuousClock.now < deadline)
                 try await Task.sleep(for: .milliseconds(20))

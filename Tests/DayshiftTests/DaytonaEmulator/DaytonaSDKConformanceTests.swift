@@ -9,8 +9,8 @@ import Testing
 /// The venv is made once under `.build/daytona-sdk-venv` by `scripts/daytona-sdk/ensure-venv`
 /// (PyPI must be reachable the first time). Skipped only when `python3` or its `venv` module is
 /// missing.
-@Suite("DaytonaSDKConformanceTests")
-struct DaytonaSDKConformanceTests {
+@Suite("DaytonaEmulatorSDKConformanceTests")
+struct DaytonaEmulatorSDKConformanceTests {
     static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let scripts = repository.appendingPathComponent("scripts/daytona-sdk", isDirectory: true)

@@ -1,0 +1,42 @@
+import Foundation
+
+/// `DayshiftBenchmarks <subcommand> [--option value …]`: the pieces `scripts/bench` runs. Each
+/// subcommand prints one JSON object on standard output (progress goes to standard error).
+///
+/// | subcommand | what |
+/// |---|---|
+/// | `bare-route --port P` | a bare Hummingbird 2 `POST /webhooks/github` answering 202 (serves until SIGTERM) |
+/// | `sqlite --dir D --kind insert\|update [--batch B] [--seconds S]` | raw SQLite commits with Dayshift's settings |
+/// | `open-loop --port P --rate R --body F --signature S` | constant-rate load, latency from each request's due time |
+/// | `intake-cpu --body F` | CPU per delivery of each intake stage, by this thread's CPU clock |
+/// | `steps --dir D` | runs per second and per-step journal overhead, in-process |
+/// | `objects --dir D [--objects N] [--rate R]` | RSS and activation latency of N issue objects, in-process |
+/// | `recovery --dir D --dayshift BIN [--runs N]` | restart → N in-flight runs resumed |
+/// | `sqlite-version` | the SQLite library Dayshift links |
+@main
+struct DayshiftBenchmarks {
+    static func main() async {
+        let argv = CommandLine.arguments
+        guard argv.count >= 2 else {
+            note("usage: DayshiftBenchmarks bare-route|sqlite|open-loop|steps|objects|recovery|sqlite-version [--option value …]")
+            exit(2)
+        }
+        do {
+            let arguments = try Arguments(argv.dropFirst(2))
+            switch argv[1] {
+            case "bare-route": try await BareRoute.main(arguments)
+            case "sqlite": try SQLiteBaseline.main(arguments)
+            case "open-loop": try OpenLoop.main(arguments)
+            case "intake-cpu": try IntakeCPU.main(arguments)
+            case "steps": try await StepOverhead.main(arguments)
+            case "objects": try await IssueObjectMemory.main(arguments)
+            case "recovery": try await Recovery.main(arguments)
+            case "sqlite-version": print(RawSQLite.libraryVersion)
+            default: throw BenchmarkError("unknown subcommand \(argv[1])")
+            }
+        } catch {
+            note("error: \(error)")
+            exit(1)
+        }
+    }
+}

@@ -1,0 +1,222 @@
+import DayshiftConfig
+import Foundation
+import IssueObjects
+import Logging
+import Store
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Time from a restart to every one of N in-flight runs having begun its next step.
+///
+/// The database is left as a crash would leave it: N issues, each with a run `running`, its
+/// journal saying provision, clone, setup and baseline succeeded and the agent step `running`
+/// (attempt 1) — the long step, where most runs are when a server dies. It is written through
+/// the Store API (deliveries, messages, leases, runs), plus one transaction that sets the step
+/// rows. Then `dayshift serve` (the release binary, a real process start) is started on it, and
+/// the database is polled read-only until every run's agent step shows attempt 2, i.e. its
+/// `beginStep` committed. (The resumed attempts then find their sandbox gone, a transient error,
+/// and schedule a retry: no subprocess runs while we measure.)
+///
+/// Baselines: the same binary started on an empty database (time to answer `/healthz`), and N
+/// bare SQLite write transactions with the same settings (the floor of journaling N step starts).
+enum Recovery {
+    static func main(_ arguments: Arguments) async throws {
+        let runs = try arguments.int("runs", default: 1000)
+        let binary = try arguments.string("dayshift")
+        let root = try arguments.string("dir")
+        let directory = URL(fileURLWithPath: root).appendingPathComponent("recovery-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        note("recovery: baseline (\(runs) bare SQLite write transactions)")
+        let bare = try SQLiteBaseline.run(directory: directory.path, kind: "update", seconds: 60, maxTransactions: runs)
+
+        note("recovery: baseline (start on an empty database)")
+        let emptyDirectory = directory.appendingPathComponent("empty")
+        let empty = try await measureStart(binary: binary, dataDirectory: emptyDirectory, expectedRuns: 0)
+
+        note("recovery: seeding \(runs) runs left running in the agent step")
+        let seeded = directory.appendingPathComponent("seeded")
+        let seedBegan = monotonicNanos()
+        try await seed(dataDirectory: seeded, runs: runs)
+        let seedSeconds = Double(monotonicNanos() - seedBegan) / 1e9
+
+        note("recovery: restarting on them")
+        let recovery = try await measureStart(binary: binary, dataDirectory: seeded, expectedRuns: runs)
+
+        let output: [String: Any] = [
+            "runs": runs, "seed_seconds": round3(seedSeconds),
+            "recovery_seconds": round3(recovery.allBegun), "first_resumed_seconds": round3(recovery.firstBegun),
+            "ready_seconds": round3(recovery.ready), "empty_ready_seconds": round3(empty.ready),
+            "resumed": recovery.begun, "resumed_per_second": round3(Double(recovery.begun) / max(1e-9, recovery.allBegun - recovery.firstBegun)),
+            "bare_transactions_seconds": round3(bare.seconds), "bare_transaction_p50_ms": round3(bare.latencies.percentile(50)),
+            "ratio_recovery_to_bare_transactions": round3(recovery.allBegun / bare.seconds),
+            "ratio_recovery_to_empty_start": round3(recovery.allBegun / empty.ready),
+            "log_resuming_line": recovery.logMentionsResume,
+        ]
+        try emit(output)
+    }
+
+    struct StartTiming {
+        var ready: Double = .nan
+        var firstBegun: Double = .nan
+        var allBegun: Double = .nan
+        var begun = 0
+        var logMentionsResume = false
+    }
+
+    /// Starts `dayshift serve` on `dataDirectory` and times it: until `/healthz` answers and, when
+    /// `expectedRuns` > 0, until that many agent steps have attempt ≥ 2. Then stops it.
+    static func measureStart(binary: String, dataDirectory: URL, expectedRuns: Int) async throws -> StartTiming {
+        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        let port = try freePort()
+        let configPath = dataDirectory.deletingLastPathComponent().appendingPathComponent("\(dataDirectory.lastPathComponent).yaml")
+        try Data("""
+        server:
+          host: 127.0.0.1
+          port: \(port)
+          shutdown_grace_seconds: 1
+        data_dir: \(dataDirectory.path)
+        github:
+          api_url: http://127.0.0.1:9
+        agent:
+          command: sleep 30
+          pass_environment: []
+
+        """.utf8).write(to: configPath)
+        let logPath = dataDirectory.deletingLastPathComponent().appendingPathComponent("\(dataDirectory.lastPathComponent).log")
+        _ = FileManager.default.createFile(atPath: logPath.path, contents: nil)
+        let log = try FileHandle(forWritingTo: logPath)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["serve", "--config", configPath.path]
+        var environment = ProcessInfo.processInfo.environment
+        environment["DAYSHIFT_WEBHOOK_SECRET"] = "bench-webhook-secret"
+        environment["DAYSHIFT_GITHUB_TOKEN"] = "bench-token"
+        environment["DAYSHIFT_LOG_LEVEL"] = "info"
+        process.environment = environment
+        process.standardOutput = log
+        process.standardError = log
+        let databasePath = dataDirectory.appendingPathComponent("dayshift.sqlite").path
+        let health = Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+
+        var timing = StartTiming()
+        let started = monotonicNanos()
+        try process.run()
+        defer {
+            if process.isRunning {
+                process.terminate()
+                let deadline = Date().addingTimeInterval(5)
+                while process.isRunning, Date() < deadline { usleep(10_000) }
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            }
+            try? log.close()
+        }
+        var reader: RawSQLite?
+        let deadline = started + 120_000_000_000
+        while monotonicNanos() < deadline {
+            let now = monotonicNanos()
+            let elapsed = Double(now - started) / 1e9
+            if timing.ready.isNaN, (try? HTTPConnection(port: port).roundTrip(health)) == 200 { timing.ready = elapsed }
+            if expectedRuns > 0 {
+                if reader == nil { reader = try? RawSQLite(path: databasePath, readOnly: true) }
+                if let reader, let begun = try? reader.scalarInt("SELECT COUNT(*) FROM run_steps WHERE name = 'agent' AND attempt >= 2") {
+                    if begun > 0, timing.firstBegun.isNaN { timing.firstBegun = elapsed }
+                    timing.begun = begun
+                    if begun >= expectedRuns { timing.allBegun = elapsed }
+                }
+            }
+            if !timing.ready.isNaN, expectedRuns == 0 || !timing.allBegun.isNaN { break }
+            guard process.isRunning else { throw BenchmarkError("dayshift serve exited early; see \(logPath.path)") }
+            usleep(2_000)
+        }
+        if expectedRuns > 0, timing.allBegun.isNaN { throw BenchmarkError("only \(timing.begun) of \(expectedRuns) runs resumed within 120 s") }
+        timing.logMentionsResume = (try? String(contentsOf: logPath, encoding: .utf8))?.contains("resuming unfinished runs") ?? false
+        return timing
+    }
+
+    /// Writes N issues with a run left `running` in its agent step, as a killed server leaves them.
+    static func seed(dataDirectory: URL, runs: Int) async throws {
+        var logger = Logger(label: "seed")
+        logger.logLevel = .warning
+        let store = try Store(directory: dataDirectory, logger: logger)
+        let now = Date()
+        var batch: [(delivery: DeliveryRecord, message: InboxMessageRecord?)] = []
+        var contexts: [Data] = []
+        for n in 1...runs {
+            let key = "bench/recovery#\(n)"
+            let guid = "seed-\(n)-\(UUID().uuidString)"
+            let snapshot = IssueSnapshot(repository: "bench/recovery", number: n, title: "Issue \(n)", body: "Fix it.",
+                                         cloneURL: "https://github.com/bench/recovery.git", defaultBranch: "main", requestedBy: "octocat",
+                                         installationID: 1)
+            var settings = RepositorySettings()
+            settings.testCommand = "true"
+            contexts.append(try JSONEncoder().encode(RunContext(issue: snapshot, settings: settings, branchPrefix: "dayshift/issue-")))
+            let delivery = DeliveryRecord(guid: guid, event: "issues", action: "labeled", repository: "bench/recovery", issueNumber: n,
+                                          receivedAt: now, payload: Data("{}".utf8), disposition: "acted", reason: "labeled \"dayshift\"")
+            let message = InboxMessageRecord(issueKey: key, kind: "fix", deliveryGuid: guid, body: try JSONEncoder().encode(snapshot), createdAt: now)
+            batch.append((delivery, message))
+        }
+        let outcomes = try await store.recordDeliveries(batch)
+        for (index, outcome) in outcomes.enumerated() {
+            guard case .recorded(let messageID?) = outcome else { throw BenchmarkError("seed delivery \(index): \(outcome)") }
+            let lease = try store.activate(issueKey: "bench/recovery#\(index + 1)", owner: "crashed-host:1")
+            _ = try store.startRun(lease: lease, triggerMessageID: messageID, context: contexts[index], steps: StepName.allCases)
+        }
+        // The journal as the crashed process left it (one transaction, same rows the executor writes).
+        let database = try RawSQLite(path: dataDirectory.appendingPathComponent("dayshift.sqlite").path)
+        try database.configureLikeDayshift()
+        let stamp = databaseDateText(now)
+        let encoder = JSONEncoder()
+        let results: [(StepName, StepOutput)] = [
+            (.provision, StepOutput(note: "created sandbox (local)")),
+            (.clone, StepOutput(commit: String(repeating: "0", count: 40), branch: "main")),
+            (.setup, StepOutput(note: "no setup_command")),
+            (.baseline, StepOutput(note: "baseline")),
+        ]
+        try database.execute("BEGIN IMMEDIATE")
+        let done = try database.prepare("UPDATE run_steps SET status = 'succeeded', attempt = 1, startedAt = ?, endedAt = ?, result = ? WHERE runId = ? AND name = ?")
+        let running = try database.prepare("UPDATE run_steps SET status = 'running', attempt = 1, startedAt = ? WHERE runId = ? AND name = 'agent'")
+        let runIDs = try database.prepare("SELECT id FROM runs WHERE status = 'running'")
+        var ids: [Int] = []
+        while try runIDs.step() { ids.append(runIDs.int(0)) }
+        for id in ids {
+            for (step, output) in results {
+                var output = output
+                if step == .provision { output.sandboxID = "bench-missing-sandbox-\(id)" }
+                done.bind(1, text: stamp)
+                done.bind(2, text: stamp)
+                done.bind(3, blob: Array(try encoder.encode(output)))
+                done.bind(4, int: id)
+                done.bind(5, text: step.rawValue)
+                try done.step()
+                done.reset()
+            }
+            running.bind(1, text: stamp)
+            running.bind(2, int: id)
+            try running.step()
+            running.reset()
+        }
+        try database.execute("COMMIT")
+        guard ids.count == runs else { throw BenchmarkError("seeded \(ids.count) running runs, wanted \(runs)") }
+    }
+
+    /// A port nothing listens on now (bind to 0, read it, close).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Bool in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw BenchmarkError("cannot find a free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

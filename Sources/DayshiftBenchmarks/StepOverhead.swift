@@ -1,0 +1,175 @@
+import DayshiftConfig
+import DayshiftServer
+import Emulators
+import Foundation
+import IssueObjects
+import Logging
+import Store
+
+/// Runs per second and the journal's per-step overhead, in-process on real parts: a bare git
+/// repository, the GitHub emulator, a Dayshift server on loopback with its SQLite file and the
+/// local sandbox runner, a trivial agent (appends one line to a file, so every step runs and a
+/// pull request is opened) and `test_command: true`.
+///
+/// Per-step overhead is the gap between one step's end and the next step's start: the journal
+/// commit of the end, reloading the journal, and the commit of the next start. It is taken twice:
+/// from the journal's own log lines (`step succeeded` is logged right after the end commits,
+/// `step started` right after the next start commits), at nanosecond resolution; and as the brief
+/// defines it, `endedAt` → next `startedAt` from the stored rows, which have 1 ms resolution.
+/// The baseline is one bare SQLite write transaction with the same settings, in the same directory.
+enum StepOverhead {
+    static let owner = "bench"
+    static let repo = "calculator"
+    static let secret = "bench-webhook-secret"
+
+    static func main(_ arguments: Arguments) async throws {
+        let sequentialRuns = try arguments.int("sequential-runs", default: 10)
+        let concurrentRuns = try arguments.int("concurrent-runs", default: 16)
+        let root = try arguments.string("dir")
+        let directory = URL(fileURLWithPath: root).appendingPathComponent("steps-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        note("steps: baseline (bare SQLite write transactions)")
+        let baseline = try SQLiteBaseline.run(directory: directory.path, kind: "update", seconds: 2)
+
+        let repository = try await SampleRepository.create(in: directory, name: repo)
+        var emulatorLogger = Logger(label: "emulator")
+        emulatorLogger.logLevel = .critical
+        let emulator = try await GitHubEmulator.start(logger: emulatorLogger)
+        var configuration = DayshiftConfiguration()
+        configuration.dataDirectory = directory.appendingPathComponent("data").path
+        configuration.server.port = 0
+        configuration.webhook.secret = secret
+        configuration.github.apiURL = emulator.baseURL.absoluteString
+        configuration.github.token = "bench-token"
+        configuration.agent.command = "echo benchmark >> BENCHMARK.txt"
+        configuration.agent.timeoutSeconds = 60
+        configuration.agent.passEnvironment = []
+        var settings = RepositorySettings()
+        settings.cloneURL = repository.cloneURL
+        settings.testCommand = "true"
+        configuration.repositories["\(owner)/\(repo)"] = settings
+        let recorder = LogRecorder()
+        let instance = try DayshiftInstance(configuration: configuration, logger: recorder.logger(level: .debug), environment: [:])
+        let server = try await instance.start()
+        let store = instance.store
+        let payloads = WebhookPayloadBuilder(owner: owner, repo: repo, cloneURL: repository.cloneURL)
+        let webhookURL = server.baseURL.appendingPathComponent("webhooks/github")
+
+        func send(_ number: Int) async throws {
+            _ = await emulator.state.seedIssue(owner: owner, repo: repo, number: number, title: "Benchmark issue \(number)", body: "Make it faster.")
+            let delivery = payloads.issueLabeled(number: number, title: "Benchmark issue \(number)", body: "Make it faster.")
+            let (status, answer) = try await delivery.send(to: webhookURL, secret: secret)
+            guard status == 202 else { throw BenchmarkError("delivery for #\(number): HTTP \(status) \(answer)") }
+        }
+        func finished(_ number: Int) throws -> RunRecord? {
+            guard let run = try store.latestRun(issueKey: "\(owner)/\(repo)#\(number)"), run.status.isFinal else { return nil }
+            return run
+        }
+        func waitAll(_ numbers: [Int], timeout: Double = 120) async throws -> [RunRecord] {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                let runs = try numbers.compactMap(finished)
+                if runs.count == numbers.count { return runs }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            throw BenchmarkError("runs did not finish within \(timeout) s")
+        }
+
+        // Warm-up: one run (first git, first subprocess, first HTTP connection).
+        try await send(1)
+        _ = try await waitAll([1])
+        recorder.clear()
+
+        note("steps: \(sequentialRuns) runs one after another")
+        var runSeconds: [Double] = []
+        var sequentialRecords: [RunRecord] = []
+        for number in 2..<(2 + sequentialRuns) {
+            let began = monotonicNanos()
+            try await send(number)
+            let runs = try await waitAll([number])
+            runSeconds.append(Double(monotonicNanos() - began) / 1e9)
+            sequentialRecords += runs
+        }
+        let sequentialEvents = recorder.snapshot()
+        recorder.clear()
+
+        note("steps: \(concurrentRuns) runs at once")
+        let firstConcurrent = 2 + sequentialRuns
+        let concurrentNumbers = Array(firstConcurrent..<(firstConcurrent + concurrentRuns))
+        let concurrentBegan = monotonicNanos()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for number in concurrentNumbers { group.addTask { try await send(number) } }
+            try await group.waitForAll()
+        }
+        let concurrentRecords = try await waitAll(concurrentNumbers)
+        let concurrentSeconds = Double(monotonicNanos() - concurrentBegan) / 1e9
+        let concurrentEvents = recorder.snapshot()
+
+        let statuses = Dictionary(grouping: sequentialRecords + concurrentRecords, by: { $0.status.rawValue }).mapValues(\.count)
+        let sequentialGaps = logGaps(sequentialEvents)
+        let concurrentGaps = logGaps(concurrentEvents)
+        let storedGaps = try storedGaps(store: store, runs: sequentialRecords)
+        let stepDurations = stepDurations(sequentialEvents)
+
+        await server.stop()
+        await emulator.stop()
+
+        var output: [String: Any] = [
+            "sequential_runs": sequentialRuns, "concurrent_runs": concurrentRuns, "statuses": statuses,
+            "concurrent_seconds": round3(concurrentSeconds),
+            "concurrent_runs_per_second": round3(Double(concurrentRuns) / concurrentSeconds),
+            "sequential_runs_per_second": round3(Double(runSeconds.count) / runSeconds.reduce(0, +)),
+            "baseline_transactions": baseline.transactions,
+            "step_durations_p50_ms": stepDurations,
+            "sqlite_version": RawSQLite.libraryVersion,
+        ]
+        output.merge(Samples(runSeconds.map { $0 * 1000 }).summary("run_ms")) { $1 }
+        output.merge(sequentialGaps.summary("gap_ms")) { $1 }
+        output.merge(concurrentGaps.summary("concurrent_gap_ms")) { $1 }
+        output.merge(storedGaps.summary("stored_gap_ms")) { $1 }
+        output.merge(baseline.latencies.summary("baseline_ms")) { $1 }
+        output["ratio_gap_p50_to_baseline_p50"] = round3(sequentialGaps.percentile(50) / baseline.latencies.percentile(50))
+        output["ratio_gap_p99_to_baseline_p99"] = round3(sequentialGaps.percentile(99) / baseline.latencies.percentile(99))
+        try emit(output)
+    }
+
+    /// Gaps from a step's `step succeeded`/`step failed` line to the next `step started` line of the same run, in ms.
+    static func logGaps(_ events: [LogRecorder.Event]) -> Samples {
+        var gaps: [Double] = []
+        for (_, runEvents) in Dictionary(grouping: events, by: \.run) {
+            let ordered = runEvents.sorted { $0.nanos < $1.nanos }
+            for (previous, next) in zip(ordered, ordered.dropFirst())
+            where previous.message != "step started" && next.message == "step started" {
+                gaps.append(Double(next.nanos - previous.nanos) / 1e6)
+            }
+        }
+        return Samples(gaps)
+    }
+
+    /// p50 of each step's own time (`step started` → its end line), ms.
+    static func stepDurations(_ events: [LogRecorder.Event]) -> [String: Double] {
+        var durations: [String: [Double]] = [:]
+        for (_, runEvents) in Dictionary(grouping: events, by: \.run) {
+            let ordered = runEvents.sorted { $0.nanos < $1.nanos }
+            for (previous, next) in zip(ordered, ordered.dropFirst()) where previous.message == "step started" && next.message != "step started" {
+                durations[previous.step, default: []].append(Double(next.nanos - previous.nanos) / 1e6)
+            }
+        }
+        return durations.mapValues { round3(Samples($0).percentile(50)) }
+    }
+
+    /// `endedAt` → next `startedAt` from the stored journal (1 ms resolution), ms.
+    static func storedGaps(store: Store, runs: [RunRecord]) throws -> Samples {
+        var gaps: [Double] = []
+        for run in runs {
+            guard let id = run.id else { continue }
+            let steps = try store.steps(runID: id).filter { $0.startedAt != nil && $0.endedAt != nil }
+            for (previous, next) in zip(steps, steps.dropFirst()) {
+                gaps.append(next.startedAt!.timeIntervalSince(previous.endedAt!) * 1000)
+            }
+        }
+        return Samples(gaps)
+    }
+}
