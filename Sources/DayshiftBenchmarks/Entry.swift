@@ -9,6 +9,7 @@ import Foundation
 /// | `sqlite --dir D --kind insert\|update [--batch B] [--seconds S]` | raw SQLite commits with Dayshift's settings |
 /// | `open-loop --port P --rate R --body F --signature S` | constant-rate load, latency from each request's due time |
 /// | `intake-cpu --body F` | CPU per delivery of each intake stage, by this thread's CPU clock |
+/// | `send-closed --port P --objects N --rate R --secret S` | the issue-object benchmark's load, from its own process |
 /// | `steps --dir D` | runs per second and per-step journal overhead, in-process |
 /// | `objects --dir D [--objects N] [--rate R]` | RSS and activation latency of N issue objects, in-process |
 /// | `recovery --dir D --dayshift BIN [--runs N]` | restart → N in-flight runs resumed |
@@ -27,6 +28,7 @@ struct DayshiftBenchmarks {
             case "bare-route": try await BareRoute.main(arguments)
             case "sqlite": try SQLiteBaseline.main(arguments)
             case "open-loop": try OpenLoop.main(arguments)
+            case "send-closed": try OpenLoop.sendClosed(arguments)
             case "intake-cpu": try IntakeCPU.main(arguments)
             case "steps": try await StepOverhead.main(arguments)
             case "objects": try await IssueObjectMemory.main(arguments)

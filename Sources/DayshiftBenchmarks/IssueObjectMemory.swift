@@ -11,14 +11,13 @@ import Glibc
 #endif
 
 /// Resident memory after activating N issue objects and letting them hibernate, against the
-/// idle server's, and activation latency (delivery committed → message handled).
+/// idle server's, and activation latency (delivery received → message handled).
 ///
-/// Each object gets one real `issues.closed` delivery, through the same intake the webhook route
-/// uses (signature check, trigger rules, group commit), followed by the route's
-/// `notifyNewMessages()`. With no running run, the object takes its lease (one write), looks for
-/// a running run (a read) and marks the message handled (one write): the cheapest message that
-/// activates an object. Deliveries are paced at `--rate` per second; `idle_eviction_seconds` is
-/// small so that the objects hibernate soon after.
+/// Each object gets one real, signed `issues.closed` delivery over HTTP on the server's webhook
+/// /// route, sent by a child process (`send-closed`) at `--rate` per second. With no running run, the
+/// object takes its lease (one write), looks for a running run (a read) and marks the message
+/// handled (one write): the cheapest message that activates an object. `idle_eviction_seconds`
+/// is small so that the objects hibernate soon after.
 enum IssueObjectMemory {
     static func main(_ arguments: Arguments) async throws {
         let count = try arguments.int("objects", default: 10_000)
@@ -41,44 +40,33 @@ enum IssueObjectMemory {
         let logger = recorder.logger(level: .info)
         let instance = try DayshiftInstance(configuration: configuration, logger: logger, environment: [:])
         let server = try await instance.start()
-        let intake = DeliveryIntake(store: instance.store, configuration: configuration, logger: logger)
-        let payloads = WebhookPayloadBuilder(owner: "bench", repo: "objects", cloneURL: "https://github.com/bench/objects.git")
         try await Task.sleep(for: .seconds(1.5))
         let idleRSS = procStatus("VmRSS")
         note("objects: idle RSS \(idleRSS) kB; sending \(count) issues.closed deliveries at \(Int(rate))/s")
 
-        // Paced sending: every 10 ms, the deliveries due in that slice, concurrently.
-        let slice = 0.01
-        let perSlice = max(1, Int((rate * slice).rounded()))
-        var committed = [Int: Date](minimumCapacity: count)
+        // The load comes from a child process (`send-closed`), over HTTP, so that this process's
+        // memory is the server's alone.
+        let sender = Process()
+        sender.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        sender.arguments = ["send-closed", "--port", "\(server.baseURL.port ?? 0)", "--objects", "\(count)", "--rate", "\(rate)",
+                            "--secret", configuration.webhook.secret]
+        let pipe = Pipe()
+        sender.standardOutput = pipe
         let sendBegan = monotonicNanos()
-        let secret = configuration.webhook.secret
-        var number = 1
-        var sliceIndex: UInt64 = 0
-        while number <= count {
-            try await sleepUntilAsync(sendBegan + sliceIndex * UInt64(slice * 1e9))
-            sliceIndex += 1
-            let numbers = Array(number..<min(count + 1, number + perSlice))
-            number += numbers.count
-            let results = try await withThrowingTaskGroup(of: (Int, Date).self) { group in
-                for n in numbers {
-                    group.addTask {
-                        let delivery = payloads.issueClosed(number: n, title: "Issue \(n)")
-                        let outcome = try await intake.receive(body: delivery.body,
-                                                               signature: WebhookSignature.header(for: delivery.body, secret: secret),
-                                                               event: delivery.event, guid: delivery.guid)
-                        guard case .accepted(acted: true, _) = outcome else { throw BenchmarkError("#\(n): \(outcome)") }
-                        return (n, Date())
-                    }
-                }
-                return try await group.reduce(into: [(Int, Date)]()) { $0.append($1) }
+        try sender.run()
+        // Wait on a Dispatch thread, not on one of the (2) threads the server's tasks run on.
+        let senderOutput = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                sender.waitUntilExit()
+                continuation.resume(returning: data)
             }
-            for (n, date) in results { committed[n] = date }
-            instance.runtime.notifyNewMessages()
         }
-        let sendSeconds = Double(monotonicNanos() - sendBegan) / 1e9
-        note("objects: sent in \(String(format: "%.1f", sendSeconds)) s; waiting for the inbox to drain")
-
+        guard sender.terminationStatus == 0,
+              let sent = try JSONSerialization.jsonObject(with: senderOutput) as? [String: Any] else {
+            throw BenchmarkError("send-closed failed (exit \(sender.terminationStatus))")
+        }
+        guard (sent["failures"] as? Int) == 0, (sent["unexpected_status"] as? Int) == 0 else { throw BenchmarkError("send-closed: \(sent)") }
         let deadline = Date().addingTimeInterval(120)
         while try !instance.store.issueKeysWithPendingMessages().isEmpty {
             guard Date() < deadline else { throw BenchmarkError("messages still pending after 120 s") }
@@ -100,15 +88,15 @@ enum IssueObjectMemory {
         _ = glibcMallocTrim(0)
         let trimmedRSS = procStatus("VmRSS")
 
-        // Activation latency from the stored handledAt (1 ms resolution) and our commit instants.
+        // Activation latency: the message's createdAt (the instant intake began on the delivery,
+        // before its commit) → handledAt (set as the object marks it handled); both stored, 1 ms resolution.
         let database = try RawSQLite(path: "\(configuration.dataDirectory)/dayshift.sqlite", readOnly: true)
-        let rows = try database.prepare("SELECT issueKey, handledAt, outcome FROM inbox_messages")
+        let rows = try database.prepare("SELECT createdAt, handledAt, outcome FROM inbox_messages")
         var latencies: [Double] = []
         var outcomes: [String: Int] = [:]
         while try rows.step() {
-            guard let key = rows.text(0), let handled = rows.text(1).flatMap(parseDatabaseDate),
-                  let n = key.split(separator: "#").last.flatMap({ Int($0) }), let commit = committed[n] else { continue }
-            latencies.append(max(0, handled.timeIntervalSince(commit) * 1000))
+            guard let created = rows.text(0).flatMap(parseDatabaseDate), let handled = rows.text(1).flatMap(parseDatabaseDate) else { continue }
+            latencies.append(handled.timeIntervalSince(created) * 1000)
             outcomes[rows.text(2) ?? "?", default: 0] += 1
         }
         await server.stop()
@@ -123,16 +111,13 @@ enum IssueObjectMemory {
             "ratio_rss_to_idle": round3(Double(hibernatedRSS) / Double(idleRSS)),
             "live_objects_after_handling": liveAfterHandling, "live_objects_after_hibernation": liveAfterHibernation,
             "idle_eviction_seconds": idleSeconds, "log_lines": recorder.lines.load(ordering: .relaxed),
+            "sender_achieved_rate": sent["achieved_rate"] ?? -1, "intake_http_p50_ms": sent["latency_ms_p50"] ?? -1,
+            "intake_http_p99_ms": sent["latency_ms_p99"] ?? -1,
         ]
         output.merge(Samples(latencies).summary("activation_ms")) { $1 }
         try emit(output)
     }
 
-    /// Sleeps without holding one of the cooperative pool's threads.
-    private static func sleepUntilAsync(_ deadline: UInt64) async throws {
-        let now = monotonicNanos()
-        if deadline > now { try await Task.sleep(nanoseconds: deadline - now) }
-    }
 }
 
 /// glibc's `malloc_trim` (not in the Glibc module map): returns free heap pages to the kernel,

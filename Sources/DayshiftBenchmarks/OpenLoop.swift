@@ -1,4 +1,6 @@
+import Emulators
 import Foundation
+import GitHub
 import Synchronization
 
 /// An open-loop (constant arrival rate) load generator, as wrk2 does it: request `i` is due at
@@ -22,6 +24,25 @@ enum OpenLoop {
         try emit(result)
     }
 
+    /// `send-closed`: one signed `issues.closed` delivery for each of issues 1…N (repository
+    /// `bench/objects`), at a constant rate — the load of the issue-object benchmark, from its own
+    /// process so that the server's memory is only the server's.
+    static func sendClosed(_ arguments: Arguments) throws {
+        let port = try arguments.int("port")
+        let count = try arguments.int("objects")
+        let rate = try arguments.double("rate")
+        let connections = try arguments.int("connections", default: 8)
+        let secret = try arguments.string("secret")
+        let payloads = WebhookPayloadBuilder(owner: "bench", repo: "objects", cloneURL: "https://github.com/bench/objects.git")
+        let result = try run(port: port, rate: rate, total: count, connections: connections, expect: 202) { i in
+            let delivery = payloads.issueClosed(number: i + 1, title: "Issue \(i + 1)")
+            let template = WebhookRequestTemplate(event: delivery.event, signature: WebhookSignature.header(for: delivery.body, secret: secret),
+                                                  body: Array(delivery.body))
+            return template.request(guid: delivery.guid)
+        }
+        try emit(result)
+    }
+
     final class Shared: Sendable {
         let next = Atomic<Int>(0)
         let failures = Atomic<Int>(0)
@@ -31,10 +52,17 @@ enum OpenLoop {
     }
 
     static func run(port: Int, rate: Double, seconds: Double, connections: Int, template: WebhookRequestTemplate, expect: Int) throws -> [String: Any] {
-        let total = Int(rate * seconds)
+        let prefix = UUID().uuidString.lowercased().prefix(24)
+        return try run(port: port, rate: rate, total: Int(rate * seconds), connections: connections, expect: expect) { i in
+            template.request(guid: "\(prefix)-\(String(format: "%012x", i))")
+        }
+    }
+
+    /// Sends `total` requests at `rate`, request `i` built by `build(i)`.
+    static func run(port: Int, rate: Double, total: Int, connections: Int, expect: Int,
+                    build: @escaping @Sendable (Int) -> [UInt8]) throws -> [String: Any] {
         let interval = 1e9 / rate
         let shared = Shared()
-        let prefix = UUID().uuidString.lowercased().prefix(24)
         var pool: [HTTPConnection] = []
         for _ in 0..<connections { pool.append(try HTTPConnection(port: port)) }
         let start = monotonicNanos() + 50_000_000
@@ -52,11 +80,11 @@ enum OpenLoop {
                     let i = shared.next.add(1, ordering: .relaxed).oldValue
                     if i >= total { break }
                     let due = start + UInt64(Double(i) * interval)
+                    let request = build(i)
                     sleepUntil(nanos: due)
                     let sentAt = monotonicNanos()
-                    let guid = "\(prefix)-\(String(format: "%012x", i))"
                     do {
-                        let status = try connection.roundTrip(template.request(guid: guid))
+                        let status = try connection.roundTrip(request)
                         if status != expect { shared.unexpected.add(1, ordering: .relaxed) }
                     } catch {
                         shared.failures.add(1, ordering: .relaxed)

@@ -113,6 +113,9 @@ enum StepOverhead {
         let storedGaps = try storedGaps(store: store, runs: sequentialRecords)
         let stepDurations = stepDurations(sequentialEvents)
 
+        note("steps: journal operations one by one")
+        let breakdown = try await journalBreakdown(store: store, iterations: 400)
+
         await server.stop()
         await emulator.stop()
 
@@ -123,6 +126,7 @@ enum StepOverhead {
             "sequential_runs_per_second": round3(Double(runSeconds.count) / runSeconds.reduce(0, +)),
             "baseline_transactions": baseline.transactions,
             "step_durations_p50_ms": stepDurations,
+            "journal_operations_p50_ms": breakdown,
             "sqlite_version": RawSQLite.libraryVersion,
         ]
         output.merge(Samples(runSeconds.map { $0 * 1000 }).summary("run_ms")) { $1 }
@@ -133,6 +137,45 @@ enum StepOverhead {
         output["ratio_gap_p50_to_baseline_p50"] = round3(sequentialGaps.percentile(50) / baseline.latencies.percentile(50))
         output["ratio_gap_p99_to_baseline_p99"] = round3(sequentialGaps.percentile(99) / baseline.latencies.percentile(99))
         try emit(output)
+    }
+
+    /// What the gap is made of: each journal operation the executor performs between two steps,
+    /// timed alone (p50 of `iterations`, ms) on the same database, one after another.
+    static func journalBreakdown(store: Store, iterations: Int) async throws -> [String: Double] {
+        let key = "\(owner)/\(repo)#999999"
+        let guid = "journal-breakdown-\(UUID().uuidString)"
+        let snapshot = IssueSnapshot(repository: "\(owner)/\(repo)", number: 999_999, title: "t", body: "b", cloneURL: "file:///x",
+                                     defaultBranch: "main", requestedBy: "octocat", installationID: 1)
+        let delivery = DeliveryRecord(guid: guid, event: "issues", action: "labeled", repository: "\(owner)/\(repo)", issueNumber: 999_999,
+                                      receivedAt: Date(), payload: Data("{}".utf8), disposition: "acted", reason: "breakdown")
+        let message = InboxMessageRecord(issueKey: key, kind: "fix", deliveryGuid: guid, body: try JSONEncoder().encode(snapshot), createdAt: Date())
+        guard case .recorded(let messageID?) = try await store.recordDeliveries([(delivery, message)]).first else {
+            throw BenchmarkError("breakdown: delivery not recorded")
+        }
+        let lease = try store.activate(issueKey: key, owner: "bench")
+        var settings = RepositorySettings()
+        settings.testCommand = "true"
+        let context = try JSONEncoder().encode(RunContext(issue: snapshot, settings: settings, branchPrefix: "dayshift/issue-"))
+        let run = try store.startRun(lease: lease, triggerMessageID: messageID, context: context, steps: StepName.allCases)
+        guard let runID = run.id else { throw BenchmarkError("breakdown: run without id") }
+        let output = try JSONEncoder().encode(StepOutput(note: "breakdown"))
+        var times: [String: [Double]] = [:]
+        func time<T>(_ name: String, _ work: () throws -> T) rethrows -> T {
+            let began = monotonicNanos()
+            let value = try work()
+            times[name, default: []].append(Double(monotonicNanos() - began) / 1e6)
+            return value
+        }
+        for _ in 0..<iterations {
+            let record = try time("read run (store.run)") { try store.run(id: runID) }
+            let steps = try time("read steps (store.steps)") { try store.steps(runID: runID) }
+            _ = try time("decode journal (RunJournal.init)") { try RunJournal(run: record!, steps: steps) }
+            _ = try time("write step start (store.beginStep)") { try store.beginStep(runID: runID, step: .setup, lease: lease) }
+            try time("write step end (store.endStep)") {
+                try store.endStep(runID: runID, step: .setup, status: .succeeded, result: output, error: nil, lease: lease)
+            }
+        }
+        return times.mapValues { round3(Samples($0).percentile(50)) }
     }
 
     /// Gaps from a step's `step succeeded`/`step failed` line to the next `step started` line of the same run, in ms.

@@ -84,6 +84,7 @@ public enum DaytonaEmulator {
         if let sandboxRoot, !(await state.useSandboxRoot(sandboxRoot)) {
             throw DaytonaEmulatorStartError.sandboxRootInUse
         }
+        await state.reopen()
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = makeApplication(state: state, host: host, port: port, apiKey: apiKey, logger: logger) { boundPort in
             continuation.yield(boundPort)
@@ -121,6 +122,7 @@ extension DaytonaEmulator {
         logger: Logger = DaytonaEmulator.defaultLogger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
+        await state.reopen()
         let app = makeApplication(
             state: state, host: host, port: port, apiKey: apiKey, logger: logger, onServerRunning: onServerRunning)
         let group = ServiceGroup(configuration: .init(

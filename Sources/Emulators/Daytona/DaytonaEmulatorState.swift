@@ -29,6 +29,8 @@ public actor DaytonaEmulatorState {
     private var provider: LocalSandboxProvider?
     private var rootURL: URL?
     private var ownsRoot = false
+    /// Set by ``shutdown()``: no new sandbox root is made until ``reopen()``.
+    private var isShutDown = false
 
     /// Creates an empty emulator state.
     /// - Parameters:
@@ -112,13 +114,19 @@ public actor DaytonaEmulatorState {
     /// ``cancelRunningWork()``, then removes the sandbox root when this state made it. Called by
     /// ``RunningDaytonaEmulator/stop()`` once the server has stopped; the recorded data stays readable.
     public func shutdown() async {
+        isShutDown = true
         await cancelRunningWork()
         if ownsRoot, let rootURL {
-            try? FileManager.default.removeItem(at: rootURL)
+            await Self.removeTree(rootURL)
             provider = nil
             self.rootURL = nil
             ownsRoot = false
         }
+    }
+
+    /// Allows sandboxes again after ``shutdown()`` (a new emulator serving this state).
+    func reopen() {
+        isShutDown = false
     }
 
     /// Chooses the sandbox root before the first sandbox exists.
@@ -175,6 +183,8 @@ public actor DaytonaEmulatorState {
     /// The local provider backing the sandboxes, made on first use.
     func backend() throws -> LocalSandboxProvider {
         if let provider { return provider }
+        // A request finishing after shutdown must not leave a fresh temporary root behind.
+        guard !isShutDown else { throw CancellationError() }
         let root: URL
         if let rootURL {
             root = rootURL
@@ -193,6 +203,30 @@ public actor DaytonaEmulatorState {
             rootDirectory: root, logger: runnerLogger, cloneTimeoutSeconds: configuration.cloneTimeoutSeconds)
         provider = made
         return made
+    }
+
+    /// Removes `root` even while a killed command or a destroy is still touching it: renamed away
+    /// first, then removed, retried, and made writable if needed (read-only caches).
+    private static func removeTree(_ root: URL) async {
+        let fileManager = FileManager.default
+        var target = root
+        let trash = root.deletingLastPathComponent()
+            .appendingPathComponent(".\(root.lastPathComponent)-removing-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        if (try? fileManager.moveItem(at: root, to: trash)) != nil { target = trash }
+        for attempt in 0..<5 {
+            if !fileManager.fileExists(atPath: target.path) || (try? fileManager.removeItem(at: target)) != nil { return }
+            if attempt >= 1, let paths = fileManager.enumerator(atPath: target.path) {
+                _ = try? fileManager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: target.path)
+                for case let relative as String in paths {
+                    let path = target.appendingPathComponent(relative).path
+                    var isDirectory: ObjCBool = false
+                    if fileManager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                        _ = try? fileManager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: path)
+                    }
+                }
+            }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     /// Where the session files of sandbox `id` live (outside its home, ignored by the local store).

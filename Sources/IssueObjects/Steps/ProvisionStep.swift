@@ -1,12 +1,15 @@
 import DayshiftConfig
+import GitHub
 import Sandboxes
 
-/// provision: creates the run's sandbox, or adopts the one an earlier attempt created (found by
-/// its `dayshift.run` label), so a crash never leaves two.
+/// provision: acknowledges the issue with an 👀 reaction (idempotent: GitHub keeps one reaction
+/// per content and user), then creates the run's sandbox, or adopts the one an earlier attempt
+/// created (found by its `dayshift.run` label), so a crash never leaves two.
 struct ProvisionStep: RunStep {
     let name = StepName.provision
 
     func perform(_ context: StepContext) async throws -> StepOutput {
+        await acknowledge(context)
         let run = context.journal.run
         let labels = SandboxLabels.forRun(run)
         let provider = context.dependencies.sandboxes
@@ -16,5 +19,16 @@ struct ProvisionStep: RunStep {
         let request = SandboxCreateRequest(name: SandboxLabels.name(for: run), labels: labels)
         let sandbox = try await context.call("provision.create") { try await provider.create(request) }
         return StepOutput(sandboxID: sandbox.id, note: "created sandbox \(sandbox.name) (\(provider.kind))")
+    }
+
+    /// Best effort: a missing `issues: write` permission must not stop the run.
+    private func acknowledge(_ context: StepContext) async {
+        let issue = context.journal.context.issue
+        guard let repo = RepositoryName(fullName: issue.repository) else { return }
+        do {
+            try await context.dependencies.github.addIssueReaction(repo, issue: issue.number, content: "eyes")
+        } catch {
+            context.dependencies.logger.warning("could not add the eyes reaction", metadata: ["issue": "\(issue.repository)#\(issue.number)", "error": "\(error)"])
+        }
     }
 }
