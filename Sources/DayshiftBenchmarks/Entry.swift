@@ -12,7 +12,7 @@ import Foundation
 /// | `send-closed --port P --objects N --rate R --secret S` | the issue-object benchmark's load, from its own process |
 /// | `steps --dir D` | runs per second and per-step journal overhead, in-process |
 /// | `objects --dir D [--objects N] [--rate R]` | RSS and activation latency of N issue objects, in-process |
-/// | `recovery --dir D --dayshift BIN [--runs N]` | restart → N in-flight runs resumed |
+/// | `recovery --dir D --dayshift BIN [--runs N] [--trials T]` | restart → N in-flight runs resumed (median of T) |
 /// | `sqlite-version` | the SQLite library Dayshift links |
 @main
 struct DayshiftBenchmarks {

@@ -66,6 +66,7 @@ enum IssueObjectMemory {
               let sent = try JSONSerialization.jsonObject(with: senderOutput) as? [String: Any] else {
             throw BenchmarkError("send-closed failed (exit \(sender.terminationStatus))")
         }
+        let sendSeconds = Double(monotonicNanos() - sendBegan) / 1e9
         guard (sent["failures"] as? Int) == 0, (sent["unexpected_status"] as? Int) == 0 else { throw BenchmarkError("send-closed: \(sent)") }
         let deadline = Date().addingTimeInterval(120)
         while try !instance.store.issueKeysWithPendingMessages().isEmpty {

@@ -295,3 +295,25 @@ extension DaytonaEmulatorState {
 
     private func halfOf(_ duration: Duration) -> Duration { duration / 2 }
 }
+
+extension DaytonaEmulatorState {
+    /// Does what Daytona's platform does to a transition that is stuck for too long (§6.3 of the
+    /// reference: `creating` times out after 15 minutes): every sandbox still `creating` (or
+    /// building) with no transition scheduled ends in `error` with "Timeout while creating", and is
+    /// then deletable. Returns how many sandboxes it moved.
+    @discardableResult
+    public func expireStuckTransitions() -> Int {
+        var expired = 0
+        for (id, sandbox) in records where [.creating, .pendingBuild, .buildingSnapshot].contains(sandbox.state) && transitionTasks[id] == nil {
+            var updated = sandbox
+            updated.state = .error
+            updated.errorReason = "Timeout while creating sandbox"
+            updated.recoverable = false
+            updated.pending = false
+            updated.updatedAt = Date()
+            records[id] = updated
+            expired += 1
+        }
+        return expired
+    }
+}

@@ -52,6 +52,9 @@ struct StepContext: Sendable {
     @discardableResult
     func runChecked(_ command: String, what: String, environment: [String: String] = [:]) async throws -> String {
         let result = try await run(command, environment: environment)
+        // Dayshift's own plumbing (git, ls) finishes in moments: a timeout there is the sandbox's
+        // trouble (e.g. Daytona's 408), not a verdict, so it is retried like other transient errors.
+        if result.timedOut { throw PlumbingTimeout(what: what) }
         guard result.exitCode == 0 else {
             throw StepFailure("\(what) failed (exit \(result.exitCode)): \(result.lastLines(5))")
         }
@@ -77,4 +80,11 @@ struct StepContext: Sendable {
         return ["GIT_AUTHOR_NAME": git.authorName, "GIT_AUTHOR_EMAIL": git.authorEmail,
                 "GIT_COMMITTER_NAME": git.authorName, "GIT_COMMITTER_EMAIL": git.authorEmail]
     }
+}
+
+/// A command Dayshift runs for itself (not the operator's setup, tests or agent) timed out.
+/// Transient: the step is retried.
+struct PlumbingTimeout: Error, CustomStringConvertible {
+    var what: String
+    var description: String { "\(what) timed out in the sandbox" }
 }

@@ -249,7 +249,7 @@ struct DaytonaAPIClient: Sendable {
         let data: Data
         let response: URLResponse
         do {
-            (data, response) = try await perform(request)
+            (data, response) = try await perform(request, deadlineSeconds: max(1, call.timeoutSeconds))
         } catch {
             if Task.isCancelled || error is CancellationError { throw CancellationError() }
             let urlError = error as? URLError
@@ -274,14 +274,26 @@ struct DaytonaAPIClient: Sendable {
         return DaytonaHTTPResponse(status: http.statusCode, headers: headers, body: data)
     }
 
-    /// One request as a completion-handler data task, cancelled (promptly and exactly once) when the
-    /// calling task is: async `URLSession.data(for:)` does not reliably honour cancellation on Linux.
-    private func perform(_ request: URLRequest) async throws -> (Data, URLResponse) {
+    /// One request as a completion-handler data task with this client's own deadline.
+    ///
+    /// - The task is cancelled when the calling task is (async `URLSession.data(for:)` does not
+    ///   reliably honour cancellation on Linux).
+    /// - After `deadlineSeconds` it is cancelled and `URLError(.timedOut)` is thrown:
+    ///   swift-corelibs-foundation ignores `URLRequest.timeoutInterval` and only applies the session
+    ///   configuration's `timeoutIntervalForRequest`.
+    private func perform(_ request: URLRequest, deadlineSeconds: Double) async throws -> (Data, URLResponse) {
         let handle = DaytonaDataTaskHandle()
+        let timer = Task {
+            try? await Task.sleep(for: .milliseconds(Int64(deadlineSeconds * 1000)))
+            if !Task.isCancelled { handle.timeOut() }
+        }
+        defer { timer.cancel() }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, URLResponse), any Error>) in
                 let task = session.dataTask(with: request) { data, response, error in
-                    if let error {
+                    if handle.didTimeOut {
+                        continuation.resume(throwing: URLError(.timedOut))
+                    } else if let error {
                         continuation.resume(throwing: error)
                     } else if let response {
                         continuation.resume(returning: (data ?? Data(), response))
@@ -297,11 +309,26 @@ struct DaytonaAPIClient: Sendable {
     }
 }
 
-/// The data task of one call, so a cancellation arriving before or after it starts cancels it.
+/// The data task of one call, so a cancellation (or the deadline) arriving before or after it starts
+/// cancels it.
 private final class DaytonaDataTaskHandle: @unchecked Sendable {
     private let lock = NSLock()
     private var task: URLSessionDataTask?
     private var cancelled = false
+    private var timedOut = false
+
+    var didTimeOut: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return timedOut
+    }
+
+    func timeOut() {
+        lock.lock()
+        timedOut = true
+        lock.unlock()
+        cancel()
+    }
 
     func start(_ task: URLSessionDataTask) {
         lock.lock()

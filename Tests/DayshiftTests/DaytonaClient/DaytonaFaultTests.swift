@@ -146,7 +146,11 @@ extension DaytonaClient {
             try await withDaytona(faults: [.createSucceedsLate(delaySeconds: 4)], tweak: { $0.requestTimeoutSeconds = 1 }) { fixture in
                 let sandbox = try await fixture.provider.create(DaytonaFixture.request())
                 #expect(sandbox.state == "started")
+                // The emulator records a request when it answers: wait for the late answer, then make
+                // sure the client found the sandbox by name instead of sending the create again.
+                #expect(await eventually { await fixture.requests("POST", "/sandbox").contains { $0.responseStatus == 200 } })
                 #expect(await fixture.requests("POST", "/sandbox").count == 1, "no second create")
+                #expect(await fixture.requests("GET", "/sandbox/dayshift-octo-hello-42-r1").count >= 2, "looked up by name")
                 #expect(await fixture.state.sandboxes.map(\.id) == [sandbox.id])
             }
         }

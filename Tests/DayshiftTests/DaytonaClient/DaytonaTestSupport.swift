@@ -84,7 +84,7 @@ func withDaytona<T>(
     tweak(&settings)
     let sleeps = SleepLog()
     let provider = DaytonaSandboxProvider(
-        settings: settings, logger: DaytonaFixture.quietLogger, session: URLSession(configuration: .ephemeral), clock: sleeps.clock)
+        settings: settings, logger: DaytonaFixture.quietLogger, clock: sleeps.clock)
     let fixture = DaytonaFixture(emulator: emulator, provider: provider, sleeps: sleeps)
     do {
         let result = try await body(fixture)

@@ -156,4 +156,27 @@ extension EndToEndHarness {
         }
         await harness.tearDown()
     }
+
+    /// Like ``with(agentScript:extraFiles:configure:_:)``, with sandboxes from Dayshift's Daytona
+    /// client against the in-repo Daytona emulator (backed by the local runner).
+    static func withDaytona(configure: (inout DayshiftConfiguration) -> Void = { _ in },
+                            _ body: (EndToEndHarness, RunningDaytonaEmulator) async throws -> Void) async throws {
+        let apiKey = "e2e-daytona-key"
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dayshift-e2e-daytona-\(UUID().uuidString.prefix(8))")
+        let daytona = try await DaytonaEmulator.start(apiKey: apiKey, sandboxRoot: root)
+        do {
+            try await with(configure: { configuration in
+                configuration.sandbox.provider = "daytona"
+                configuration.sandbox.daytona.apiURL = daytona.apiURL.absoluteString
+                configuration.sandbox.daytona.apiKey = apiKey
+                configure(&configuration)
+            }) { harness in try await body(harness, daytona) }
+        } catch {
+            await daytona.stop()
+            try? FileManager.default.removeItem(at: root)
+            throw error
+        }
+        await daytona.stop()
+        try? FileManager.default.removeItem(at: root)
+    }
 }
