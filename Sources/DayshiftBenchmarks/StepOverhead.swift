@@ -30,8 +30,9 @@ enum StepOverhead {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
 
-        note("steps: baseline (bare SQLite write transactions)")
-        let baseline = try SQLiteBaseline.run(directory: directory.path, kind: "update", seconds: 2)
+        // The baseline is sampled between the sequential runs (0.2 s after each), so that it sees
+        // the same moments of the machine's background load as the gaps do.
+        var baselineLatencies: [Double] = []
 
         let repository = try await SampleRepository.create(in: directory, name: repo)
         var emulatorLogger = Logger(label: "emulator")
@@ -91,7 +92,9 @@ enum StepOverhead {
             let runs = try await waitAll([number])
             runSeconds.append(Double(monotonicNanos() - began) / 1e9)
             sequentialRecords += runs
+            baselineLatencies += try SQLiteBaseline.run(directory: directory.path, kind: "update", seconds: 0.2).latencies.sorted
         }
+        let baseline = (transactions: baselineLatencies.count, latencies: Samples(baselineLatencies))
         let sequentialEvents = recorder.snapshot()
         recorder.clear()
 

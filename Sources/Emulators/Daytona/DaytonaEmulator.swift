@@ -85,28 +85,11 @@ public enum DaytonaEmulator {
             throw DaytonaEmulatorStartError.sandboxRootInUse
         }
         await state.reopen()
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = makeApplication(state: state, host: host, port: port, apiKey: apiKey, logger: logger) { boundPort in
-            continuation.yield(boundPort)
-            continuation.finish()
+        let server = try await BackgroundServer.start(host: host, logger: logger, didNotStart: DaytonaEmulatorStartError.didNotStart) { onPort in
+            [makeApplication(state: state, host: host, port: port, apiKey: apiKey, logger: logger, onServerRunning: onPort),
+             DaytonaEmulatorWorkService(state: state)]
         }
-        let serviceGroup = ServiceGroup(configuration: .init(
-            services: [app, DaytonaEmulatorWorkService(state: state)], gracefulShutdownSignals: [], logger: logger))
-        let task = Task {
-            defer { continuation.finish() }
-            try await serviceGroup.run()
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let boundPort = await iterator.next() else {
-            try await task.value
-            throw DaytonaEmulatorStartError.didNotStart
-        }
-        let urlHost = host.contains(":") ? "[\(host)]" : host
-        guard let baseURL = URL(string: "http://\(urlHost):\(boundPort)") else {
-            await serviceGroup.triggerGracefulShutdown()
-            throw DaytonaEmulatorStartError.didNotStart
-        }
-        return RunningDaytonaEmulator(baseURL: baseURL, state: state, serviceGroup: serviceGroup, task: task)
+        return RunningDaytonaEmulator(server: server, state: state)
     }
 }
 

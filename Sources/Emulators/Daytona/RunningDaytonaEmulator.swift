@@ -8,14 +8,12 @@ public final class RunningDaytonaEmulator: Sendable {
     public let baseURL: URL
     /// The state behind the emulator: inspect it, inject faults.
     public let state: DaytonaEmulatorState
-    private let serviceGroup: ServiceGroup
-    private let task: Task<Void, any Error>
+    private let server: BackgroundServer
 
-    init(baseURL: URL, state: DaytonaEmulatorState, serviceGroup: ServiceGroup, task: Task<Void, any Error>) {
-        self.baseURL = baseURL
+    init(server: BackgroundServer, state: DaytonaEmulatorState) {
+        self.baseURL = server.baseURL
         self.state = state
-        self.serviceGroup = serviceGroup
-        self.task = task
+        self.server = server
     }
 
     /// `http://host:port/api`: the main-API base URL (`DaytonaConfig(api_url=…)`).
@@ -30,8 +28,7 @@ public final class RunningDaytonaEmulator: Sendable {
     /// Shuts the server down gracefully (in-flight requests finish), then stops the state's
     /// timers and commands and removes its temporary sandbox root. Safe to call more than once.
     public func stop() async {
-        await serviceGroup.triggerGracefulShutdown()
-        _ = await task.result
+        await server.stop()
         await state.shutdown()
     }
 }

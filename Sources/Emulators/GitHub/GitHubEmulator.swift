@@ -71,30 +71,10 @@ public enum GitHubEmulator {
         state: GitHubEmulatorState = GitHubEmulatorState(),
         logger: Logger = GitHubEmulator.defaultLogger
     ) async throws -> RunningGitHubEmulator {
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = makeApplication(state: state, host: host, port: port, logger: logger) { boundPort in
-            continuation.yield(boundPort)
-            continuation.finish()
+        let server = try await BackgroundServer.start(host: host, logger: logger, didNotStart: GitHubEmulatorStartError.didNotStart) { onPort in
+            [makeApplication(state: state, host: host, port: port, logger: logger, onServerRunning: onPort)]
         }
-        let serviceGroup = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger)
-        )
-        let task = Task {
-            defer { continuation.finish() }
-            try await serviceGroup.run()
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let boundPort = await iterator.next() else {
-            // The server stopped before listening: surface its error.
-            try await task.value
-            throw GitHubEmulatorStartError.didNotStart
-        }
-        let urlHost = host.contains(":") ? "[\(host)]" : host
-        guard let baseURL = URL(string: "http://\(urlHost):\(boundPort)") else {
-            await serviceGroup.triggerGracefulShutdown()
-            throw GitHubEmulatorStartError.didNotStart
-        }
-        return RunningGitHubEmulator(baseURL: baseURL, state: state, serviceGroup: serviceGroup, task: task)
+        return RunningGitHubEmulator(server: server, state: state)
     }
 }
 

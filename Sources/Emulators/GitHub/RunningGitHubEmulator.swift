@@ -8,14 +8,12 @@ public final class RunningGitHubEmulator: Sendable {
     public let baseURL: URL
     /// The state behind the emulator: seed it, inspect it, inject faults.
     public let state: GitHubEmulatorState
-    private let serviceGroup: ServiceGroup
-    private let task: Task<Void, any Error>
+    private let server: BackgroundServer
 
-    init(baseURL: URL, state: GitHubEmulatorState, serviceGroup: ServiceGroup, task: Task<Void, any Error>) {
-        self.baseURL = baseURL
+    init(server: BackgroundServer, state: GitHubEmulatorState) {
+        self.baseURL = server.baseURL
         self.state = state
-        self.serviceGroup = serviceGroup
-        self.task = task
+        self.server = server
     }
 
     /// The bound port.
@@ -24,7 +22,6 @@ public final class RunningGitHubEmulator: Sendable {
     /// Shuts the server down gracefully (in-flight requests finish, idle keep-alive connections
     /// close) and waits until it has stopped. Safe to call more than once.
     public func stop() async {
-        await serviceGroup.triggerGracefulShutdown()
-        _ = await task.result
+        await server.stop()
     }
 }

@@ -246,7 +246,7 @@ public final class DaytonaSandboxProvider: SandboxProvider {
                 logger.warning(
                     "no usable answer to the create; looking the sandbox up by name",
                     metadata: ["sandbox.name": "\(request.name)", "error": "\(error)"])
-                if false, let dto = try await lookUp(request, patienceSeconds: Self.lostCreateLookupSeconds) {
+                if let dto = try await lookUp(request, patienceSeconds: Self.lostCreateLookupSeconds) {
                     logger.info("the lost create did make the sandbox; adopting it", metadata: metadata(dto))
                     return dto
                 }
