@@ -18,7 +18,10 @@ enum SandboxProviderFactory {
                 autoStopMinutes: daytona.autoStopMinutes, autoArchiveMinutes: daytona.autoArchiveMinutes,
                 autoDeleteMinutes: daytona.autoDeleteMinutes, networkBlockAll: daytona.networkBlockAll,
                 networkAllowList: daytona.networkAllowList, environment: daytona.environment,
-                requestTimeoutSeconds: daytona.requestTimeoutSeconds, startTimeoutSeconds: daytona.startTimeoutSeconds)
+                requestTimeoutSeconds: daytona.requestTimeoutSeconds, startTimeoutSeconds: daytona.startTimeoutSeconds,
+                // Only long commands (the agent) go through a toolbox session; Dayshift's own git
+                // and test plumbing stays one `process/execute` call each.
+                sessionThresholdSeconds: 300)
             return DaytonaSandboxProvider(settings: settings, logger: logger)
         default:
             let root = configuration.sandbox.localRoot.map { URL(fileURLWithPath: $0, isDirectory: true) }

@@ -18,13 +18,20 @@ public struct GitHubClient: Sendable {
 
     /// - Parameters:
     ///   - baseURL: the API root (no trailing path needed).
-    ///   - timeoutSeconds: per-request timeout in seconds.
+    ///   - timeoutSeconds: per-request timeout in seconds. It is set on the session's
+    ///     configuration, because swift-corelibs-foundation ignores `URLRequest.timeoutInterval`.
+    ///   - session: `nil` makes one with that timeout.
     ///   - token: asked once per request, so that a cache can refresh installation tokens.
-    public init(baseURL: URL, timeoutSeconds: Double = 30, session: URLSession = .shared, token: @escaping @Sendable () async throws -> String) {
+    public init(baseURL: URL, timeoutSeconds: Double = 30, session: URLSession? = nil, token: @escaping @Sendable () async throws -> String) {
         self.baseURL = baseURL
         self.token = token
-        self.session = session
         self.timeoutSeconds = timeoutSeconds
+        self.session = session ?? {
+            let configuration = URLSessionConfiguration.ephemeral
+            configuration.timeoutIntervalForRequest = timeoutSeconds
+            configuration.timeoutIntervalForResource = timeoutSeconds * 4
+            return URLSession(configuration: configuration)
+        }()
     }
 
     // MARK: Pull requests
