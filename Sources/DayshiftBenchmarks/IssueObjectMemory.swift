@@ -1,8 +1,6 @@
 import DayshiftConfig
 import DayshiftServer
-import Emulators
 import Foundation
-import GitHub
 import IssueObjects
 import Logging
 import Store
@@ -118,7 +116,6 @@ enum IssueObjectMemory {
         output.merge(Samples(latencies).summary("activation_ms")) { $1 }
         try emit(output)
     }
-
 }
 
 /// glibc's `malloc_trim` (not in the Glibc module map): returns free heap pages to the kernel,

@@ -9,6 +9,7 @@ enum ConfigurationReader {
             "server", "data_dir", "webhook", "triggers", "github", "sandbox", "agent", "steps", "git", "runtime", "repositories", "failpoints",
         ])
         config.dataDirectory = try top.string("data_dir", default: config.dataDirectory)
+        if config.dataDirectory.isEmpty { throw ConfigurationError(key: "data_dir", problem: "must not be empty") }
         config.failPoints = try top.stringList("failpoints", default: [])
 
         let server = try top.child("server", allowedKeys: ["host", "port", "max_body_bytes", "shutdown_grace_seconds"])
@@ -28,7 +29,10 @@ enum ConfigurationReader {
         config.triggers.command = try triggers.string("command", default: config.triggers.command)
         config.triggers.allowedAssociations = try triggers.stringList("allowed_associations", default: config.triggers.allowedAssociations)
             .map { $0.uppercased() }
-        if config.triggers.command.isEmpty || config.triggers.command.contains(" ") {
+        if config.triggers.label.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ConfigurationError(key: "triggers.label", problem: "must not be empty")
+        }
+        if config.triggers.command.isEmpty || config.triggers.command.contains(where: \.isWhitespace) {
             throw ConfigurationError(key: "triggers.command", problem: "expected one word such as /dayshift")
         }
 
@@ -59,6 +63,12 @@ enum ConfigurationReader {
         config.agent.command = try agent.string("command", default: config.agent.command)
         config.agent.timeoutSeconds = try agent.double("timeout_seconds", default: config.agent.timeoutSeconds, range: 1...86_400)
         config.agent.passEnvironment = try agent.stringList("pass_environment", default: config.agent.passEnvironment)
+        if config.agent.command.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ConfigurationError(key: "agent.command", problem: "must not be empty")
+        }
+        if let secret = config.agent.passEnvironment.first(where: { $0.hasPrefix("DAYSHIFT_") }) {
+            throw ConfigurationError(key: "agent.pass_environment", problem: "\(secret) is Dayshift's own setting and may hold a secret; it is never handed to the agent")
+        }
 
         let steps = try top.child("steps", allowedKeys: ["setup_timeout_seconds", "test_timeout_seconds", "output_tail_lines", "retry"])
         let retry = try steps.child("retry", allowedKeys: Set(["default"] + StepName.allCases.map(\.rawValue)))
@@ -77,6 +87,11 @@ enum ConfigurationReader {
         config.git.authorName = try git.string("author_name", default: config.git.authorName)
         config.git.authorEmail = try git.string("author_email", default: config.git.authorEmail)
         config.git.branchPrefix = try git.string("branch_prefix", default: config.git.branchPrefix)
+        let refSafe = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._/-"))
+        guard !config.git.branchPrefix.isEmpty, config.git.branchPrefix.unicodeScalars.allSatisfy(refSafe.contains),
+              !config.git.branchPrefix.hasPrefix("/"), !config.git.branchPrefix.hasPrefix("-"), !config.git.branchPrefix.contains("..") else {
+            throw ConfigurationError(key: "git.branch_prefix", problem: "expected letters, digits, '.', '_', '/' or '-' (a git branch name prefix)")
+        }
 
         let repositories = try ConfigNode(path: "repositories", node: top.node("repositories"), allowedKeys: nil)
             .anyKeys()

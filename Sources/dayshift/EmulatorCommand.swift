@@ -30,9 +30,14 @@ struct GitHubEmulatorCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one).")
     var port = 9090
 
+    @Flag(help: "Answer 404 for issues nobody seeded, as GitHub does (by default any issue number exists).")
+    var strictIssues = false
+
     func run() async throws {
         let logger = LoggingSetup.bootstrap(level: nil)
-        let app = GitHubEmulator.makeApplication(state: GitHubEmulatorState(), host: host, port: port, logger: logger) { port in
+        let state = GitHubEmulatorState()
+        await state.setAcceptsUnknownIssues(!strictIssues)
+        let app = GitHubEmulator.makeApplication(state: state, host: host, port: port, logger: logger) { port in
             logger.info("GitHub emulator listening", metadata: ["url": "http://\(host):\(port)"])
         }
         try await app.runService()

@@ -27,9 +27,18 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var configuration = try loadConfiguration(file: config)
         if let host { configuration.server.host = host }
-        if let port { configuration.server.port = port }
+        if let port {
+            guard (0...65535).contains(port) else { throw ValidationError("--port: expected 0 to 65535, got \(port)") }
+            configuration.server.port = port
+        }
         let logger = LoggingSetup.bootstrap(level: logLevel)
-        let instance = try DayshiftInstance(configuration: configuration, logger: logger)
+        let instance: DayshiftInstance
+        do {
+            instance = try DayshiftInstance(configuration: configuration, logger: logger)
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("dayshift: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
         try await instance.run()
     }
 }

@@ -31,7 +31,11 @@ public struct DayshiftInstance: Sendable {
         self.configuration = configuration
         self.logger = logger
         let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
-        store = try Store(directory: dataDirectory, logger: logger)
+        do {
+            store = try Store(directory: dataDirectory, logger: logger)
+        } catch {
+            throw ConfigurationError(key: "data_dir", problem: "cannot open the database in \(dataDirectory.path) (\(Self.reason(error)))")
+        }
         sandboxes = try SandboxProviderFactory.make(configuration, logger: logger)
         guard let apiURL = URL(string: configuration.github.apiURL) else {
             throw ConfigurationError(key: "github.api_url", problem: "not a URL")
@@ -53,6 +57,10 @@ public struct DayshiftInstance: Sendable {
         }
     }
 
+    private static func reason(_ error: any Error) -> String {
+        (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+    }
+
     /// The HTTP application: webhooks and health.
     /// - Parameter onServerRunning: called with the bound port once listening.
     public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
@@ -62,8 +70,10 @@ public struct DayshiftInstance: Sendable {
         WebhookController(intake: DeliveryIntake(store: store, configuration: configuration, logger: logger), runtime: runtime,
                           gate: gate, maxBodyBytes: configuration.server.maxBodyBytes)
             .addRoutes(to: router.group("webhooks"))
-        return Application(router: router, configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port),
-                                                                 serverName: "dayshift"),
+        // Idle and half-sent connections are closed after 30 s, so slow clients cannot pile up.
+        return Application(router: router, server: .http1(configuration: .init(idleTimeout: .seconds(30))),
+                           configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port),
+                                                serverName: "dayshift"),
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) }, logger: logger)
     }
 

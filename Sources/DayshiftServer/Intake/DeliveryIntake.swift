@@ -66,7 +66,8 @@ public struct DeliveryIntake: Sendable {
         }
         var message: InboxMessageRecord?
         if case .act(let command, _) = decision, let payload, let snapshot = IssueSnapshot(payload: payload) {
-            let key = "\(snapshot.repository)#\(snapshot.number)"
+            // GitHub's names are case-insensitive (and a rename may change the case): one object per issue.
+            let key = "\(snapshot.repository.lowercased())#\(snapshot.number)"
             message = InboxMessageRecord(issueKey: key, kind: command.rawValue, deliveryGuid: guid, body: try JSONEncoder().encode(snapshot), createdAt: receivedAt)
         }
         let record = DeliveryRecord(guid: guid, event: event, action: payload?.action, repository: payload?.repository?.fullName,

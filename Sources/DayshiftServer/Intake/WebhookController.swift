@@ -1,4 +1,5 @@
 import Foundation
+import GitHub
 import HTTPTypes
 import Hummingbird
 import IssueObjects
@@ -32,12 +33,17 @@ struct WebhookController<Context: RequestContext>: Sendable {
             response.headers[HTTPField.Name("Retry-After")!] = "30"
             return response
         }
+        // Refuse before buffering up to 25 MiB: an unsigned request costs no memory.
+        let signature = request.headers[HTTPField.Name("X-Hub-Signature-256")!]
+        guard WebhookSignature.isWellFormed(header: signature) else {
+            return Self.json(.unauthorized, ["error": "missing or invalid X-Hub-Signature-256"])
+        }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
             throw HTTPError(.contentTooLarge)
         }
         let buffer = try await request.body.collect(upTo: maxBodyBytes)
         let body = Data(buffer.readableBytesView)
-        let outcome = try await intake.receive(body: body, signature: request.headers[HTTPField.Name("X-Hub-Signature-256")!],
+        let outcome = try await intake.receive(body: body, signature: signature,
                                          event: request.headers[HTTPField.Name("X-GitHub-Event")!],
                                          guid: request.headers[HTTPField.Name("X-GitHub-Delivery")!])
         switch outcome {

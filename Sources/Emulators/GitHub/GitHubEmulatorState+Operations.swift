@@ -4,9 +4,13 @@ import Foundation
 /// route handlers; GitHub-level failures are thrown as ``GitHubAPIError``.
 extension GitHubEmulatorState {
     /// Whether `number` is a seeded issue or a pull request (both accept comments and reactions).
+    /// With ``acceptsUnknownIssues``, an unknown number is seeded on the spot as a placeholder issue.
     func issueOrPullExists(owner: String, repo: String, number: Int) -> Bool {
         let data = repos[RepoKey(owner, repo)]
-        return data?.issues[number] != nil || data?.pulls[number] != nil
+        if data?.issues[number] != nil || data?.pulls[number] != nil { return true }
+        guard acceptsUnknownIssues, number > 0 else { return false }
+        seedIssue(owner: owner, repo: repo, number: number, title: "Issue #\(number)")
+        return true
     }
 
     func commentCount(owner: String, repo: String, issue: Int) -> Int {

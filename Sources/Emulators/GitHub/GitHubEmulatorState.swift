@@ -36,6 +36,14 @@ public actor GitHubEmulatorState {
     var faults: [InjectedFault] = []
     var requests: [RecordedRequest] = []
     var lastID = 0
+    /// When true, comments and reactions on an issue nobody seeded create it (as if it existed on
+    /// GitHub), so a standalone emulator works with any issue number. Off by default, as on GitHub.
+    public private(set) var acceptsUnknownIssues = false
+
+    /// Switches ``acceptsUnknownIssues``.
+    public func setAcceptsUnknownIssues(_ accepts: Bool) {
+        acceptsUnknownIssues = accepts
+    }
 
     /// Creates an empty state.
     /// - Parameters:

@@ -31,6 +31,7 @@ public struct TriggerRules: Sendable {
         guard let issue = payload.issue, payload.repository != nil else {
             return .ignore("\(event).\(action) has no issue or repository")
         }
+        guard issue.number > 0 else { return .ignore("issue number \(issue.number) is not a real issue number") }
         if issue.pullRequest != nil {
             return .ignore("#\(issue.number) is a pull request, not an issue")
         }

@@ -23,6 +23,13 @@ public enum WebhookSignature {
         return HMAC<SHA256>.isValidAuthenticationCode(expected, authenticating: Array(body), using: key)
     }
 
+    /// True when `header` has the shape `sha256=<64 hex digits>` (checked before reading a body).
+    public static func isWellFormed(header: String?) -> Bool {
+        guard let header, header.hasPrefix("sha256=") else { return false }
+        let hex = header.dropFirst("sha256=".count)
+        return hex.count == 2 * SHA256.byteCount && hex.allSatisfy(\.isHexDigit)
+    }
+
     static func decodeHex(_ text: Substring) -> [UInt8]? {
         guard text.count % 2 == 0 else { return nil }
         var bytes: [UInt8] = []
@@ -30,7 +37,8 @@ public enum WebhookSignature {
         var index = text.startIndex
         while index < text.endIndex {
             let next = text.index(index, offsetBy: 2)
-            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
+            let pair = text[index..<next]
+            guard pair.allSatisfy(\.isHexDigit), let byte = UInt8(pair, radix: 16) else { return nil }
             bytes.append(byte)
             index = next
         }

@@ -1,12 +1,18 @@
 import DayshiftConfig
 import Foundation
+import GitHub
 
 /// The words Dayshift writes to GitHub: the commit message, the pull request body and the issue
 /// comment. Issue text appears in them only as Markdown data, never as a command.
 enum ReportText {
-    /// Hidden marker that finds a run's report comment again: `<!-- dayshift:report run=<id> -->`.
-    static func reportMarker(_ journal: RunJournal) -> String {
-        "<!-- dayshift:report issue=\(journal.run.issueKey) run=\(journal.run.id ?? 0) -->"
+    /// Hidden marker that finds a run's report comment again:
+    /// `<!-- dayshift:report issue=<key> run=<id> key=<hmac> -->`. The `key` is an HMAC of the
+    /// issue and run under a server secret, so a stranger cannot plant a comment that Dayshift
+    /// would take for its own and edit.
+    static func reportMarker(_ journal: RunJournal, secret: String) -> String {
+        let subject = "report \(journal.run.issueKey) \(journal.run.id ?? 0)"
+        let mac = WebhookSignature.header(for: Data(subject.utf8), secret: secret).suffix(16)
+        return "<!-- dayshift:report issue=\(journal.run.issueKey) run=\(journal.run.id ?? 0) key=\(mac) -->"
     }
 
     static func commitMessage(_ journal: RunJournal) -> String {
@@ -20,7 +26,8 @@ enum ReportText {
         lines.append("Dayshift ran a coding agent on this issue and opened this pull request (run \(journal.run.sequence) of \(journal.run.issueKey)).")
         if let files = journal.output(.agent)?.changedFiles, !files.isEmpty {
             lines.append("")
-            lines.append("**Changed files:** " + files.map { "`\($0)`" }.joined(separator: ", "))
+            lines.append("**Changed files:** " + files.prefix(50).map { "`\(markdownSafe($0))`" }.joined(separator: ", ")
+                         + (files.count > 50 ? " and \(files.count - 50) more" : ""))
         }
         if let verify = journal.verify, verify.exitCode != 0 {
             lines += ["", "> [!WARNING]", "> The tests still fail after the change, so this pull request is a draft."]
@@ -67,5 +74,10 @@ enum ReportText {
         case .running:
             return "Dayshift is working on this issue."
         }
+    }
+
+    /// A file name as inline code: no backticks or line breaks that could end the code span.
+    static func markdownSafe(_ text: String) -> String {
+        String(text.map { $0 == "`" ? "'" : ($0.isNewline ? " " : $0) })
     }
 }

@@ -49,18 +49,14 @@ actor IssueObject {
     func shutDown(graceSeconds: Double) async {
         shuttingDown = true
         if let task = runTask {
-            let finished = await withTaskGroup(of: Bool.self) { group in
-                group.addTask { _ = await task.value; return true }
-                group.addTask { try? await Task.sleep(for: .seconds(graceSeconds)); return false }
-                let first = await group.next() ?? false
-                group.cancelAll()
-                return first
-            }
-            if !finished {
-                logger.warning("step still running after the shutdown grace period; interrupting it")
+            let logger = logger
+            let deadline = Task {
+                try await Task.sleep(for: .seconds(graceSeconds))
+                logger.warning("step still running after the shutdown grace period; interrupting it (it resumes at the next start)")
                 task.cancel()
-                _ = await task.value
             }
+            _ = await task.value
+            deadline.cancel()
         }
         await drainTask?.value
     }

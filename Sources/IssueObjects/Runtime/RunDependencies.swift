@@ -17,6 +17,8 @@ public struct RunDependencies: Sendable {
     public var logger: Logger
     /// Raised on graceful shutdown: no run starts another step.
     public let stopping = StopSignal()
+    /// Hides the configured secrets in everything a run stores or publishes.
+    public var redactor: SecretRedactor
 
     public init(store: Store, sandboxes: any SandboxProvider, github: GitHubClient, agent: CommandAgent,
                 configuration: DayshiftConfiguration, failPoints: FailPoints, logger: Logger) {
@@ -27,5 +29,7 @@ public struct RunDependencies: Sendable {
         self.configuration = configuration
         self.failPoints = failPoints
         self.logger = logger
+        self.redactor = SecretRedactor(secrets: [configuration.webhook.secret, configuration.github.token, configuration.sandbox.daytona.apiKey]
+            + agent.environment.values)
     }
 }

@@ -82,12 +82,13 @@ struct RunExecutor: Sendable {
         logger.debug("step started", metadata: ["attempt": "\(attempt)"])
         do {
             let output = try await step.perform(StepContext(dependencies: dependencies, journal: journal, attempt: attempt))
-            try store.endStep(runID: runID, step: step.name, status: .succeeded, result: try JSONEncoder().encode(output), error: nil, lease: lease)
+            let result = Data(dependencies.redactor.redact(String(decoding: try JSONEncoder().encode(output), as: UTF8.self)).utf8)
+            try store.endStep(runID: runID, step: step.name, status: .succeeded, result: result, error: nil, lease: lease)
             logger.info("step succeeded", metadata: ["attempt": "\(attempt)"])
         } catch {
             if error is StoreError { throw error }
             if isInterruption(error), try !loadJournal().cancelRequested { throw error }
-            let message = isInterruption(error) ? "cancelled" : String(describing: error)
+            let message = isInterruption(error) ? "cancelled" : dependencies.redactor.redact(String(describing: error))
             let policy = dependencies.configuration.steps.retryPolicy(for: step.name)
             if !isInterruption(error), StepErrorClassifier.isTransient(error), attempt < policy.attempts {
                 let delay = policy.delay(afterAttempt: attempt)

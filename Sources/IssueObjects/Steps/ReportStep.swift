@@ -12,7 +12,8 @@ struct ReportStep: RunStep {
             throw StepFailure("bad repository name \(journal.context.issue.repository)")
         }
         let github = context.dependencies.github
-        let marker = ReportText.reportMarker(journal)
+        let settings = context.settings
+        let marker = ReportText.reportMarker(journal, secret: settings.webhook.secret.isEmpty ? settings.github.token : settings.webhook.secret)
         let body = ReportText.issueComment(journal) + "\n\n" + marker
         let issue = journal.context.issue.number
         if let existing = try await github.issueComments(repo, issue: issue).first(where: { $0.body?.contains(marker) == true }) {

@@ -78,6 +78,12 @@ struct ConfigurationTests {
         ("triggers:\n  allowed_associations: OWNER\n", "triggers.allowed_associations"),
         ("failpoints: [explode:now]\n", "failpoints"),
         ("server: [1, 2]\n", "server"),
+        ("git:\n  branch_prefix: \"it's/\"\n", "git.branch_prefix"),
+        ("agent:\n  command: \"\"\n", "agent.command"),
+        ("agent:\n  pass_environment: [DAYSHIFT_GITHUB_TOKEN]\n", "agent.pass_environment"),
+        ("triggers:\n  label: \"\"\n", "triggers.label"),
+        ("triggers:\n  command: \"/day\\tshift\"\n", "triggers.command"),
+        ("data_dir: \"\"\n", "data_dir"),
     ])
     func badConfig(yaml: String, key: String) {
         do {

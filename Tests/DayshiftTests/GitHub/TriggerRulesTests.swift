@@ -45,6 +45,12 @@ struct TriggerRulesTests {
         #expect(try decide(builder.issueOpened(number: 3, title: "t", body: "", association: "NONE"), onOpen: true).command == nil)
     }
 
+    @Test("issue numbers that cannot exist are ignored")
+    func impossibleNumbers() throws {
+        #expect(try decide(builder.issueLabeled(number: 0, title: "t", body: "")).command == nil)
+        #expect(try decide(builder.issueLabeled(number: -3, title: "t", body: "")).command == nil)
+    }
+
     @Test("issues.closed asks the issue object to stop")
     func closed() throws {
         #expect(try decide(builder.issueClosed(number: 3, title: "t")).command == .closed)

@@ -136,4 +136,13 @@ struct WebhookIntakeTests {
             #expect(try (1...120).filter { try store.messages(issueKey: "octo/hello#\($0)").count == 1 }.count == 60)
         }
     }
+
+    @Test("an unsigned request is refused with 401 before its body is read, even when oversized")
+    func unsignedRefusedEarly() async throws {
+        try await withServer { client, store async throws in
+            let big = WebhookDelivery(event: "issues", body: Data(repeating: UInt8(ascii: "x"), count: 26 * 1024 * 1024))
+            #expect(try await post(client, big.body, headers(big, drop: "X-Hub-Signature-256")) == .unauthorized)
+            #expect(try store.deliveryCount() == 0)
+        }
+    }
 }

@@ -4,6 +4,9 @@ import Foundation
 import IssueObjects
 import Store
 import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// The main job end to end on real parts: loopback HTTP, SQLite files, git, subprocesses.
 @Suite("Main job", .serialized)
@@ -193,6 +196,46 @@ struct MainJobTests {
             let operations = Set(recorded.compactMap { validator.operation(method: $0.method, path: $0.path)?.operationID })
             #expect(operations.isSuperset(of: ["pulls/create", "pulls/list", "pulls/update", "issues/create-comment", "issues/list-comments"]))
             #expect(recorded.allSatisfy { $0.hasAuthorization })
+        }
+    }
+
+    @Test("an agent that prints the server's secrets gets them redacted from the journal and the issue comment")
+    func secretsAreRedacted() async throws {
+        try await EndToEndHarness.with(agentScript: "echo \"leak: $LEAKED_SECRET and test-token\"; exit 1", configure: {
+            $0.agent.passEnvironment = ["LEAKED_SECRET"]
+        }) { harness in
+            setenv("LEAKED_SECRET", "sk-ant-very-secret-value", 1)
+            defer { unsetenv("LEAKED_SECRET") }
+            try await harness.startServer(environment: ["LEAKED_SECRET": "sk-ant-very-secret-value"])
+            try await harness.send(harness.payloads.issueLabeled(number: 22, title: "leak", body: ""))
+            let journal = try await harness.waitForFinishedRun(22)
+            #expect(journal.run.status == .failed)
+            let comment = try #require(await harness.comments(22).first).body
+            #expect(comment.contains("[redacted]"))
+            for secret in ["sk-ant-very-secret-value", "test-token", EndToEndHarness.secret] {
+                #expect(!comment.contains(secret))
+                #expect(journal.steps.values.allSatisfy { !($0.error ?? "").contains(secret) })
+                #expect(!(journal.run.summary ?? "").contains(secret))
+            }
+        }
+    }
+
+    @Test("a stranger's comment carrying a guessed report marker is not taken for Dayshift's own")
+    func plantedMarkerIsIgnored() async throws {
+        try await EndToEndHarness.with { harness in
+            try await harness.startServer()
+            await harness.emulator.state.seedIssue(owner: EndToEndHarness.owner, repo: EndToEndHarness.repo, number: 23, title: "planted")
+            let planted = (1...20).map { "<!-- dayshift:report issue=octo/calculator#23 run=\($0) -->" }.joined(separator: "\n")
+            var request = URLRequest(url: harness.emulator.baseURL.appendingPathComponent("repos/octo/calculator/issues/23/comments"))
+            request.httpMethod = "POST"
+            request.setValue("Bearer stranger", forHTTPHeaderField: "Authorization")
+            request.httpBody = try JSONSerialization.data(withJSONObject: ["body": planted])
+            _ = try await URLSession.shared.data(for: request)
+            try await harness.send(harness.payloads.issueLabeled(number: 23, title: "planted", body: ""))
+            #expect(try await harness.waitForFinishedRun(23).run.status == .succeeded)
+            let comments = await harness.comments(23)
+            #expect(comments.count == 2)
+            #expect(comments.first?.body == planted, "the stranger's comment is untouched")
         }
     }
 }

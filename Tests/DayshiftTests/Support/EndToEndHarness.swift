@@ -59,10 +59,10 @@ final class EndToEndHarness: @unchecked Sendable {
     func issueKey(_ number: Int) -> String { "\(Self.owner)/\(Self.repo)#\(number)" }
 
     @discardableResult
-    func startServer(failPointAction: FailPoints.Action = .throwCrash) async throws -> RunningDayshift {
+    func startServer(failPointAction: FailPoints.Action = .throwCrash, environment: [String: String] = [:]) async throws -> RunningDayshift {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let instance = try DayshiftInstance(configuration: configuration, logger: logger, environment: [:], failPointAction: failPointAction)
+        let instance = try DayshiftInstance(configuration: configuration, logger: logger, environment: environment, failPointAction: failPointAction)
         let server = try await instance.start()
         self.instance = instance
         self.server = server
