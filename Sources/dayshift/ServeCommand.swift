@@ -32,14 +32,12 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.server.port = port
         }
         let logger = LoggingSetup.bootstrap(level: logLevel)
-        let instance: DayshiftInstance
         do {
-            instance = try DayshiftInstance(configuration: configuration, logger: logger)
+            try await DayshiftInstance(configuration: configuration, logger: logger).run()
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("dayshift: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        try await instance.run()
     }
 }
 

@@ -98,7 +98,10 @@ public struct DayshiftInstance: Sendable {
 
     /// Runs until SIGTERM or SIGINT, then stops taking webhooks and lets running steps stop at
     /// their journal point; unfinished runs resume at the next start.
+    /// - Throws: ``ConfigurationError`` for `data_dir` when another process uses it.
     public func run() async throws {
+        let lock = try DataDirectoryLock(directory: configuration.dataDirectory)
+        defer { lock.release() }
         logStartup()
         let group = ServiceGroup(services: services(application()), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
@@ -111,13 +114,18 @@ public struct DayshiftInstance: Sendable {
     }
 
     /// Starts the server in this process and returns once it listens (for the demo and tests).
+    /// - Throws: ``ConfigurationError`` for `data_dir` when another server uses it.
     public func start() async throws -> RunningDayshift {
+        let lock = try DataDirectoryLock(directory: configuration.dataDirectory)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let group = ServiceGroup(services: services(application { continuation.yield($0) }), gracefulShutdownSignals: [], logger: logger)
         let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CancellationError() }
-        return RunningDayshift(baseURL: URL(string: "http://\(configuration.server.host):\(port)")!, group: group, task: task)
+        guard let port = await iterator.next() else {
+            lock.release()
+            throw CancellationError()
+        }
+        return RunningDayshift(baseURL: URL(string: "http://\(configuration.server.host):\(port)")!, group: group, task: task, lock: lock)
     }
 }
 
@@ -127,10 +135,12 @@ public struct RunningDayshift: Sendable {
     public let baseURL: URL
     let group: ServiceGroup
     let task: Task<Void, any Error>
+    let lock: DataDirectoryLock
 
     /// Stops taking requests, interrupts running steps at their journal point, and waits.
     public func stop() async {
         await group.triggerGracefulShutdown()
         _ = try? await task.value
+        lock.release()
     }
 }

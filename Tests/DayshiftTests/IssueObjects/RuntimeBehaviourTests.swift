@@ -4,6 +4,8 @@ import Foundation
 import IssueObjects
 import Store
 import Testing
+import DayshiftServer
+import Logging
 
 /// Retries with alarms, hibernation, closing, and graceful shutdown, on real parts.
 @Suite("Issue-object runtime", .serialized)
@@ -147,6 +149,25 @@ struct RuntimeBehaviourTests {
             let journal = try await harness.waitForFinishedRun(16)
             #expect(journal.run.status == .succeeded)
             #expect(journal.steps[.agent]?.attempt == 1)
+        }
+    }
+}
+
+@Suite("Data directory lock")
+struct DataDirectoryLockTests {
+    @Test("a second server on the same data directory is refused with an error naming data_dir")
+    func secondServerRefused() async throws {
+        try await EndToEndHarness.with { harness in
+            try await harness.startServer()
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            let second = try DayshiftInstance(configuration: harness.configuration, logger: logger, environment: [:])
+            do {
+                _ = try await second.start()
+                Issue.record("the second server started")
+            } catch let error as ConfigurationError {
+                #expect(error.key == "data_dir")
+            }
         }
     }
 }
