@@ -20,7 +20,18 @@ public struct CommandAgent: Sendable {
         self.environment = environment
     }
 
+    /// The sandbox file (relative to home) where the agent's process group id is kept, so that a
+    /// later attempt can stop an agent that outlived a crashed server.
+    public static let processGroupFile = ".dayshift/agent.pgid"
+
+    /// A shell command that kills the process group recorded by an earlier attempt, if any.
+    public static let killEarlierAttempt = """
+        f="$HOME/\(processGroupFile)"; if [ -s "$f" ]; then kill -KILL -- "-$(cat "$f")" 2>/dev/null; rm -f "$f"; fi; true
+        """
+
     /// Writes `prompt` to `promptPath` in the sandbox, then runs the agent in `workingDirectory`.
+    /// The operator's command runs as `exec sh -c "$DAYSHIFT_AGENT_COMMAND"` after recording its
+    /// process group in ``processGroupFile``.
     /// - Parameters:
     ///   - promptPath: a sandbox path outside the clone, so the prompt is never committed.
     /// - Returns: how the agent process ended (exit code, output tail).
@@ -32,7 +43,11 @@ public struct CommandAgent: Sendable {
         environment["DAYSHIFT_PROMPT_FILE"] = absolutePrompt
         environment["DAYSHIFT_ISSUE_NUMBER"] = String(prompt.issueNumber)
         environment["DAYSHIFT_REPOSITORY"] = prompt.repository
-        return try await provider.execute(in: sandbox.id, SandboxCommand(command, workingDirectory: workingDirectory, environment: environment,
+        environment["DAYSHIFT_AGENT_COMMAND"] = command
+        let wrapper = """
+            cut -d' ' -f5 /proc/$$/stat > "$HOME/\(Self.processGroupFile)" 2>/dev/null; exec /bin/sh -c "$DAYSHIFT_AGENT_COMMAND"
+            """
+        return try await provider.execute(in: sandbox.id, SandboxCommand(wrapper, workingDirectory: workingDirectory, environment: environment,
                                                                         timeoutSeconds: timeoutSeconds, outputLimitBytes: 256 * 1024))
     }
 }

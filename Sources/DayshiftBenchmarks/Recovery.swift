@@ -3,6 +3,7 @@ import Foundation
 import IssueObjects
 import Logging
 import Store
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -52,6 +53,8 @@ enum Recovery {
             }
             results.append([
                 "recovery_seconds": round3(recovery.allBegun), "first_resumed_seconds": round3(recovery.firstBegun),
+                "half_resumed_seconds": round3(recovery.halfBegun), "first_poll_seconds": round3(recovery.firstPoll),
+                "resumed_at_first_poll": recovery.begunAtFirstPoll, "polls": recovery.polls,
                 "ready_seconds": round3(recovery.ready), "empty_ready_seconds": round3(empty.ready), "seed_seconds": round3(seedSeconds),
                 "resumed": recovery.begun,
                 "resumed_per_second": round3(Double(recovery.begun) / max(1e-9, recovery.allBegun - recovery.firstBegun)),
@@ -77,6 +80,10 @@ enum Recovery {
         var ready: Double = .nan
         var firstBegun: Double = .nan
         var allBegun: Double = .nan
+        var halfBegun: Double = .nan
+        var firstPoll: Double = .nan
+        var begunAtFirstPoll = 0
+        var polls = 0
         var begun = 0
         var logMentionsResume = false
     }
@@ -128,20 +135,38 @@ enum Recovery {
             }
             try? log.close()
         }
+        // `/healthz` is probed from its own thread: a server busy resuming may take a while to
+        // answer, and that must not delay the database polls (nor be charged to them).
+        let readyAt = Mutex<Double>(.nan)
+        let stopProbing = Atomic<Bool>(false)
+        let prober = Thread {
+            while !stopProbing.load(ordering: .relaxed) {
+                if (try? HTTPConnection(port: port).roundTrip(health)) == 200 {
+                    readyAt.withLock { $0 = Double(monotonicNanos() - started) / 1e9 }
+                    return
+                }
+                usleep(2_000)
+            }
+        }
+        prober.start()
+        defer { stopProbing.store(true, ordering: .relaxed) }
         var reader: RawSQLite?
         let deadline = started + 120_000_000_000
         while monotonicNanos() < deadline {
-            let now = monotonicNanos()
-            let elapsed = Double(now - started) / 1e9
-            if timing.ready.isNaN, (try? HTTPConnection(port: port).roundTrip(health)) == 200 { timing.ready = elapsed }
             if expectedRuns > 0 {
                 if reader == nil { reader = try? RawSQLite(path: databasePath, readOnly: true) }
                 if let reader, let begun = try? reader.scalarInt("SELECT COUNT(*) FROM run_steps WHERE name = 'agent' AND attempt >= 2") {
+                    // The instant the count was read, not when the poll began.
+                    let elapsed = Double(monotonicNanos() - started) / 1e9
                     if begun > 0, timing.firstBegun.isNaN { timing.firstBegun = elapsed }
+                    if begun * 2 >= expectedRuns, timing.halfBegun.isNaN { timing.halfBegun = elapsed }
+                    if timing.polls == 0 { timing.firstPoll = elapsed; timing.begunAtFirstPoll = begun }
+                    timing.polls += 1
                     timing.begun = begun
                     if begun >= expectedRuns { timing.allBegun = elapsed }
                 }
             }
+            timing.ready = readyAt.withLock { $0 }
             if !timing.ready.isNaN, expectedRuns == 0 || !timing.allBegun.isNaN { break }
             guard process.isRunning else { throw BenchmarkError("dayshift serve exited early; see \(logPath.path)") }
             usleep(2_000)

@@ -65,6 +65,11 @@ public struct SampleRepository: Sendable {
         return output.split(separator: "\n").map(String.init)
     }
 
+    /// The paths of every file at `branch`.
+    public func files(at branch: String) async throws -> [String] {
+        try await Self.git(["ls-tree", "-r", "--name-only", branch], in: bareDirectory).split(separator: "\n").map(String.init)
+    }
+
     /// The contents of `path` at `branch`.
     public func file(_ path: String, at branch: String) async throws -> String {
         try await Self.git(["show", "\(branch):\(path)"], in: bareDirectory)

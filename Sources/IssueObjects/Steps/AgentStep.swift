@@ -11,6 +11,8 @@ struct AgentStep: RunStep {
 
     func perform(_ context: StepContext) async throws -> StepOutput {
         if context.attempt > 1, let base = context.journal.output(.clone)?.commit {
+            // An agent started by a server that crashed may still be running: stop it first.
+            try await context.runChecked(CommandAgent.killEarlierAttempt, what: "stopping an earlier agent")
             try await context.runChecked("git reset -q --hard \(base) && git clean -q -fd", what: "resetting the work tree")
         }
         let before = try WorkTreeStatus(base64: try await context.runChecked(WorkTreeStatus.command, what: "listing files before the agent"))

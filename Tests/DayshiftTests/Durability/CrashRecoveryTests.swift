@@ -103,4 +103,32 @@ struct CrashRecoveryTests {
         }
         await harness.tearDown()
     }
+
+    @Test("an agent that outlives a killed server is stopped before the step runs again")
+    func orphanedAgentIsStopped() async throws {
+        let agent = "sleep 3; touch \"late-$$.txt\"\n" + EndToEndHarness.fixingAgent
+        let harness = try await ProcessHarness(agentScript: agent)
+        do {
+            var server = try await harness.start()
+            #expect(try await harness.sendLabeled(1) == 202)
+            let store = try harness.store()
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline {
+                if let run = try store.latestRun(issueKey: harness.issueKey(1)),
+                   try store.steps(runID: run.id!).first(where: { $0.name == .agent })?.status == .running { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            try await server.stop(signal: SIGKILL)
+            server = try await harness.start()
+            let runs = try await harness.waitForFinishedRuns([1])
+            #expect(runs[1]?.status == .succeeded)
+            let files = try await harness.repository.files(at: "dayshift/issue-1")
+            #expect(files.filter { $0.hasPrefix("late-") }.count == 1, "\(files)")
+            #expect(try await server.stop(signal: SIGTERM) == 0)
+        } catch {
+            await harness.tearDown()
+            throw error
+        }
+        await harness.tearDown()
+    }
 }
