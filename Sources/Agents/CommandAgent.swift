@@ -26,7 +26,7 @@ public struct CommandAgent: Sendable {
 
     /// A shell command that kills the process group recorded by an earlier attempt, if any.
     public static let killEarlierAttempt = """
-        f="$HOME/\(processGroupFile)"; if [ -s "$f" ]; then kill -KILL -- "-$(cat "$f")" 2>/dev/null; rm -f "$f"; fi; true
+        f="$HOME/\(processGroupFile)"; if [ -s "$f" ]; then kill -9 "-$(cat "$f")" 2>/dev/null; rm -f "$f"; fi; true
         """
 
     /// Writes `prompt` to `promptPath` in the sandbox, then runs the agent in `workingDirectory`.

@@ -14,6 +14,7 @@ import Foundation
 /// | `objects --dir D [--objects N] [--rate R]` | RSS and activation latency of N issue objects, in-process |
 /// | `recovery --dir D --dayshift BIN [--runs N] [--trials T]` | restart → N in-flight runs resumed (median of T) |
 /// | `sqlite-version` | the SQLite library Dayshift links |
+/// | `store-pragmas --dir D` | the `synchronous` level a database opened as `Store` does really gets |
 @main
 struct DayshiftBenchmarks {
     static func main() async {
@@ -34,6 +35,7 @@ struct DayshiftBenchmarks {
             case "objects": try await IssueObjectMemory.main(arguments)
             case "recovery": try await Recovery.main(arguments)
             case "sqlite-version": print(RawSQLite.libraryVersion)
+            case "store-pragmas": try StorePragmas.main(arguments)
             default: throw BenchmarkError("unknown subcommand \(argv[1])")
             }
         } catch {

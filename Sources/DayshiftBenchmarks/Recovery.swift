@@ -38,6 +38,8 @@ enum Recovery {
             let trialDirectory = directory.appendingPathComponent("trial-\(trial)")
             note("recovery \(trial)/\(trials): baseline (\(runs) bare SQLite write transactions)")
             let bare = try SQLiteBaseline.run(directory: trialDirectory.path, kind: "update", seconds: 60, maxTransactions: runs)
+            let bareNormal = try SQLiteBaseline.run(directory: trialDirectory.path, kind: "update", seconds: 60, maxTransactions: runs,
+                                                    synchronous: "NORMAL")
             note("recovery \(trial)/\(trials): baseline (start on an empty database)")
             let empty = try await measureStart(binary: binary, dataDirectory: trialDirectory.appendingPathComponent("empty"), expectedRuns: 0)
             note("recovery \(trial)/\(trials): seeding \(runs) runs left running in the agent step")
@@ -59,6 +61,7 @@ enum Recovery {
                 "resumed": recovery.begun,
                 "resumed_per_second": round3(Double(recovery.begun) / max(1e-9, recovery.allBegun - recovery.firstBegun)),
                 "bare_transactions_seconds": round3(bare.seconds), "bare_transaction_p50_ms": round3(bare.latencies.percentile(50)),
+                "bare_normal_transactions_seconds": round3(bareNormal.seconds),
                 "ratio_recovery_to_bare_transactions": round3(recovery.allBegun / bare.seconds),
                 "ratio_recovery_to_empty_start": round3(recovery.allBegun / empty.ready),
                 "log_resuming_line": recovery.logMentionsResume,

@@ -7,6 +7,7 @@ import Foundation
 /// - `update`: one small-row UPDATE per transaction (what a journal step commit writes).
 ///
 /// Measured after a warm-up that lets the WAL wrap once, as in a server that has been running.
+/// `--synchronous NORMAL` gives the level Dayshift's store actually runs at (see `store-pragmas`).
 enum SQLiteBaseline {
     struct Result {
         var transactions: Int
@@ -24,9 +25,11 @@ enum SQLiteBaseline {
         let batch = try arguments.int("batch", default: 1)
         let rowBytes = try arguments.int("row-bytes", default: 12 * 1024)
         let maxTransactions = try arguments.int("transactions", default: Int.max)
-        let result = try run(directory: directory, kind: kind, seconds: seconds, batch: batch, rowBytes: rowBytes, maxTransactions: maxTransactions)
+        let synchronous = try arguments.string("synchronous", default: "FULL")
+        let result = try run(directory: directory, kind: kind, seconds: seconds, batch: batch, rowBytes: rowBytes, maxTransactions: maxTransactions,
+                             synchronous: synchronous)
         var output: [String: Any] = [
-            "kind": kind, "batch": batch, "row_bytes": rowBytes, "seconds": round3(result.seconds),
+            "kind": kind, "batch": batch, "synchronous": synchronous, "row_bytes": rowBytes, "seconds": round3(result.seconds),
             "transactions": result.transactions, "rows": result.rows,
             "transactions_per_second": round3(result.transactionsPerSecond), "rows_per_second": round3(result.rowsPerSecond),
             "sqlite_version": RawSQLite.libraryVersion,
@@ -36,7 +39,7 @@ enum SQLiteBaseline {
     }
 
     static func run(directory: String, kind: String, seconds: Double, batch: Int = 1, rowBytes: Int = 12 * 1024,
-                    maxTransactions: Int = .max) throws -> Result {
+                    maxTransactions: Int = .max, synchronous: String = "FULL") throws -> Result {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = "\(directory)/baseline-\(kind)-\(batch)-\(UUID().uuidString).sqlite"
         defer {
@@ -52,26 +55,18 @@ enum SQLiteBaseline {
         let insert = try database.prepare("INSERT INTO deliveries (guid, payload) VALUES (?, ?)")
         let update = try database.prepare("UPDATE steps SET status = ?, endedAt = ? WHERE id = 1")
         // Warm-up: until the WAL has wrapped once (1,000 pages, SQLite's auto-checkpoint), so that
-        // the measured commits overwrite WAL blocks as a long-running server's do, instead of
-        // growing a new file.
-        let warmup = kind == "update" ? 1_100 : 300 / max(1, batch) + 1
-        for _ in 0..<warmup {
+        // the measured commits overwrite WAL blocks as a long-running server's do instead of growing
+        // a new file. Done with `synchronous=OFF` (quick), then the level under test is set.
+        try database.execute("PRAGMA synchronous = OFF")
+        for index in 0..<1_100 {
             try database.execute("BEGIN IMMEDIATE")
-            if kind == "update" {
-                update.bind(1, text: "pending")
-                update.bind(2, text: "2026-01-01 00:00:00.000")
-                try update.step()
-                update.reset()
-            } else {
-                for _ in 0..<batch {
-                    insert.bind(1, text: UUID().uuidString)
-                    insert.bind(2, blob: payload)
-                    try insert.step()
-                    insert.reset()
-                }
-            }
+            update.bind(1, text: index % 2 == 0 ? "running" : "succeeded")
+            update.bind(2, text: "2025-01-01 00:00:00.\(index % 1000)")
+            try update.step()
+            update.reset()
             try database.execute("COMMIT")
         }
+        try database.execute("PRAGMA synchronous = \(synchronous)")
         var latencies: [Double] = []
         latencies.reserveCapacity(100_000)
         var rows = 0

@@ -30,9 +30,14 @@ enum StepOverhead {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
 
-        // The baseline is sampled between the sequential runs (0.2 s after each), so that it sees
-        // the same moments of the machine's background load as the gaps do.
-        var baselineLatencies: [Double] = []
+        // Baselines: bare one-row write transactions, 1 s before the runs and 1 s after them, with
+        // the brief's settings (WAL, synchronous=FULL) and with the level Dayshift's store really
+        // runs at (NORMAL: GRDB's DatabasePool overrides the FULL that Store asks for).
+        func bare(_ level: String) throws -> [Double] {
+            try SQLiteBaseline.run(directory: directory.path, kind: "update", seconds: 1, synchronous: level).latencies.sorted
+        }
+        var baselineLatencies = try bare("FULL")
+        var normalLatencies = try bare("NORMAL")
 
         let repository = try await SampleRepository.create(in: directory, name: repo)
         var emulatorLogger = Logger(label: "emulator")
@@ -92,9 +97,11 @@ enum StepOverhead {
             let runs = try await waitAll([number])
             runSeconds.append(Double(monotonicNanos() - began) / 1e9)
             sequentialRecords += runs
-            baselineLatencies += try SQLiteBaseline.run(directory: directory.path, kind: "update", seconds: 0.2).latencies.sorted
         }
+        baselineLatencies += try bare("FULL")
+        normalLatencies += try bare("NORMAL")
         let baseline = (transactions: baselineLatencies.count, latencies: Samples(baselineLatencies))
+        let normal = Samples(normalLatencies)
         let sequentialEvents = recorder.snapshot()
         recorder.clear()
 
@@ -137,6 +144,8 @@ enum StepOverhead {
         output.merge(concurrentGaps.summary("concurrent_gap_ms")) { $1 }
         output.merge(storedGaps.summary("stored_gap_ms")) { $1 }
         output.merge(baseline.latencies.summary("baseline_ms")) { $1 }
+        output.merge(normal.summary("normal_baseline_ms")) { $1 }
+        output["ratio_gap_p50_to_normal_baseline_p50"] = round3(sequentialGaps.percentile(50) / normal.percentile(50))
         output["ratio_gap_p50_to_baseline_p50"] = round3(sequentialGaps.percentile(50) / baseline.latencies.percentile(50))
         output["ratio_gap_p99_to_baseline_p99"] = round3(sequentialGaps.percentile(99) / baseline.latencies.percentile(99))
         try emit(output)

@@ -106,19 +106,18 @@ struct CrashRecoveryTests {
 
     @Test("an agent that outlives a killed server is stopped before the step runs again")
     func orphanedAgentIsStopped() async throws {
-        let agent = "sleep 3; touch \"late-$$.txt\"\n" + EndToEndHarness.fixingAgent
+        let started = FileManager.default.temporaryDirectory.appendingPathComponent("dayshift-agent-started-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: started) }
+        let agent = "touch '\(started.path)'; sleep 3; touch \"late-$$.txt\"\n" + EndToEndHarness.fixingAgent
         let harness = try await ProcessHarness(agentScript: agent)
         do {
             var server = try await harness.start()
             #expect(try await harness.sendLabeled(1) == 202)
-            let store = try harness.store()
             let deadline = Date().addingTimeInterval(60)
-            while Date() < deadline {
-                if let run = try store.latestRun(issueKey: harness.issueKey(1)),
-                   try store.steps(runID: run.id!).first(where: { $0.name == .agent })?.status == .running { break }
-                try await Task.sleep(for: .milliseconds(50))
+            while !FileManager.default.fileExists(atPath: started.path), Date() < deadline {
+                try await Task.sleep(for: .milliseconds(20))
             }
-            try await server.stop(signal: SIGKILL)
+            try await server.stop(signal: SIGKILL)  // the agent is mid-sleep: it outlives the server
             server = try await harness.start()
             let runs = try await harness.waitForFinishedRuns([1])
             #expect(runs[1]?.status == .succeeded)
