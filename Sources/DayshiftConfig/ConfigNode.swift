@@ -13,7 +13,9 @@ struct ConfigNode {
         self.path = path
         self.allowedKeys = allowedKeys
         switch node {
-        case nil, .scalar(_) where node?.null != nil:
+        case nil:
+            mapping = nil
+        case .scalar? where node?.null != nil:
             mapping = nil
         case .mapping(let map)?:
             mapping = map
