@@ -51,10 +51,12 @@ public struct DeliveryIntake: Sendable {
         }
         guard let event, !event.isEmpty else { return .badRequest("missing X-GitHub-Event header") }
         guard let guid, !guid.isEmpty, guid.count <= 200 else { return .badRequest("missing X-GitHub-Delivery header") }
-        guard (try? JSONSerialization.jsonObject(with: body)) is [String: Any] else {
+        // One parse on the common path: the typed decode. Only when it fails is the body parsed
+        // again, to tell a body that is not JSON (400) from one whose fields have other shapes (ignored).
+        let payload = try? JSONDecoder().decode(WebhookPayload.self, from: body)
+        if payload == nil, !((try? JSONSerialization.jsonObject(with: body)) is [String: Any]) {
             return .badRequest("body is not a JSON object")
         }
-        let payload = try? JSONDecoder().decode(WebhookPayload.self, from: body)
         let decision: TriggerDecision
         if event == "ping" {
             decision = .ignore("ping")
