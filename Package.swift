@@ -86,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "DayshiftBenchmarks",
             dependencies: [
-                "DayshiftConfig", "Store", "GitHub", "IssueObjects", "DayshiftServer", "Emulators",
+                "DayshiftConfig", "Store", "GitHub", "IssueObjects", "DayshiftServer", "Emulators", "Sandboxes",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),

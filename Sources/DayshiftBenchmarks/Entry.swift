@@ -14,6 +14,7 @@ import Foundation
 /// | `objects --dir D [--objects N] [--rate R]` | RSS and activation latency of N issue objects, in-process |
 /// | `recovery --dir D --dayshift BIN [--runs N] [--trials T]` | restart → N in-flight runs resumed (median of T) |
 /// | `sqlite-version` | the SQLite library Dayshift links |
+/// | `daytona-exec [--count N]` | Daytona client per `process/execute` against plain curl, same emulator endpoint |
 /// | `store-pragmas --dir D` | the `synchronous` level a database opened as `Store` does really gets |
 @main
 struct DayshiftBenchmarks {
@@ -36,6 +37,7 @@ struct DayshiftBenchmarks {
             case "recovery": try await Recovery.main(arguments)
             case "sqlite-version": print(RawSQLite.libraryVersion)
             case "store-pragmas": try StorePragmas.main(arguments)
+            case "daytona-exec": try await DaytonaExecOverhead.main(arguments)
             default: throw BenchmarkError("unknown subcommand \(argv[1])")
             }
         } catch {
