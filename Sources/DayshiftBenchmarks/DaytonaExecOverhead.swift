@@ -30,11 +30,16 @@ enum DaytonaExecOverhead {
         }
 
         let url = emulator.toolboxURL.appendingPathComponent(sandbox.id).appendingPathComponent("process/execute").absoluteString
+        // The very command line the client sends for `true` (the SDKs' base64 `sh -c` wrapper),
+        // so that the emulator does the same work for both sides.
+        let wire = "sh -c 'eval \"$(echo \(Data("true".utf8).base64EncodedString()) | base64 -d)\"' < /dev/null"
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: ["command": wire, "timeout": 30]), as: UTF8.self)
+        let quoted = body.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
         let entry = """
             url = "\(url)"
             header = "Authorization: Bearer \(apiKey)"
             header = "Content-Type: application/json"
-            data = "{\\"command\\":\\"true\\",\\"timeout\\":30}"
+            data = "\(quoted)"
             output = "/dev/null"
 
             """
