@@ -38,11 +38,14 @@ struct RunExecutor: Sendable {
         logger[metadataKey: "issue"] = "\(lease.issueKey)"
         do {
             if try dependencies.store.pendingAlarm(runID: runID) != nil { return .waiting }
+            // The journal is read once, then again only after this executor wrote to it, so a
+            // resumed run does not reload it for every step already done.
+            var journal = try loadJournal()
             for step in Self.steps {
-                let journal = try loadJournal()
                 guard let record = journal.steps[step.name], !record.status.isDone else { continue }
                 if journal.shouldSkip(step.name) {
                     try dependencies.store.endStep(runID: runID, step: step.name, status: .skipped, result: nil, error: nil, lease: lease)
+                    journal = try loadJournal()
                     continue
                 }
                 // A cancel requested mid-run still lets report and cleanup run; any other
@@ -50,8 +53,8 @@ struct RunExecutor: Sendable {
                 try Task.checkCancellation()
                 if dependencies.stopping.isRaised { throw CancellationError() }
                 try await runStep(step, journal: journal, logger: logger)
+                journal = try loadJournal()
             }
-            let journal = try loadJournal()
             let status = journal.finalStatus
             try dependencies.store.finishRun(runID: runID, status: status, summary: ReportText.issueComment(journal), lease: lease)
             logger.info("run finished", metadata: ["status": "\(status.rawValue)"])
