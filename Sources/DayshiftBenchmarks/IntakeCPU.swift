@@ -28,7 +28,7 @@ enum IntakeCPU {
         try measure("signature (HMAC-SHA256 of the body)") {
             guard WebhookSignature.isValid(header: signature, body: body, secret: secret) else { throw BenchmarkError("bad signature") }
         }
-        try measure("JSONSerialization.jsonObject (is the body a JSON object?)") {
+        try measure(fallbackStage) {
             guard (try JSONSerialization.jsonObject(with: body)) is [String: Any] else { throw BenchmarkError("not an object") }
         }
         try measure("JSONDecoder().decode(WebhookPayload.self)") {
@@ -44,14 +44,18 @@ enum IntakeCPU {
             _ = try JSONSerialization.data(withJSONObject: ["status": "accepted", "acted": "false", "reason": "label \"bug\" is not the trigger label \"dayshift\""],
                                            options: [.sortedKeys])
         }
-        let total = stages.reduce(0) { $0 + $1.1 }
+        // Since d5bca3f the intake runs the object check only when the typed decode fails, so it
+        // is timed (for comparison) but not counted in the common path's sum.
+        let total = stages.filter { $0.0 != fallbackStage }.reduce(0) { $0 + $1.1 }
         try emit([
             "iterations": iterations, "body_bytes": body.count,
             "stages_us": Dictionary(uniqueKeysWithValues: stages.map { ($0.0, round3($0.1)) }),
-            "order": stages.map(\.0), "total_us": round3(total),
+            "order": stages.map(\.0), "total_us": round3(total), "not_in_total": [fallbackStage],
             "hmac_share": round3(stages[0].1 / total),
         ])
     }
+
+    static let fallbackStage = "JSONSerialization.jsonObject (only when the typed decode fails; every delivery before d5bca3f)"
 
     static func threadCPUNanos() -> UInt64 {
         var time = timespec()

@@ -24,8 +24,16 @@ public final class Store: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         database = try DatabasePool(path: directory.appendingPathComponent("dayshift.sqlite").path, configuration: configuration)
+        // GRDB sets the WAL writer to synchronous=NORMAL after `prepareDatabase`; what is
+        // acknowledged to GitHub must survive power loss, so the writer gets FULL again here.
+        try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         self.logger = logger
         try StoreMigrations.migrator.migrate(database)
+    }
+
+    /// The writer connection's `PRAGMA synchronous` level: 2 is FULL.
+    public func writerSynchronousLevel() throws -> Int {
+        try database.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// The SQLite library version in use, e.g. `3.40.1`.

@@ -68,4 +68,12 @@ struct StoreLeaseTests {
             #expect(try store.pendingAlarm(runID: run.id!) == nil)
         }
     }
+
+    @Test("the writer connection commits with synchronous=FULL (GRDB's pool would leave NORMAL)")
+    func writerIsFull() throws {
+        try withStore { store in
+            let level = try store.writerSynchronousLevel()
+            #expect(level == 2)
+        }
+    }
 }
