@@ -54,6 +54,7 @@ let package = Package(
             name: "IssueObjects",
             dependencies: [
                 "DayshiftConfig", "Store", "GitHub", "Sandboxes", "Agents",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

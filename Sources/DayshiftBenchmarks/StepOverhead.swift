@@ -43,6 +43,7 @@ enum StepOverhead {
         var emulatorLogger = Logger(label: "emulator")
         emulatorLogger.logLevel = .critical
         let emulator = try await GitHubEmulator.start(logger: emulatorLogger)
+        await emulator.state.registerRepository(owner: owner, repo: repo, bareDirectory: repository.bareDirectory)
         var configuration = DayshiftConfiguration()
         configuration.dataDirectory = directory.appendingPathComponent("data").path
         configuration.server.port = 0

@@ -6,7 +6,8 @@ enum ConfigurationReader {
     static func read(_ root: Node?) throws -> DayshiftConfiguration {
         var config = DayshiftConfiguration()
         let top = try ConfigNode(path: "", node: root, allowedKeys: [
-            "server", "data_dir", "webhook", "triggers", "github", "sandbox", "agent", "steps", "git", "runtime", "repositories", "failpoints",
+            "server", "data_dir", "webhook", "triggers", "github", "sandbox", "agent", "steps", "pull_request", "git", "runtime", "repositories",
+            "failpoints",
         ])
         config.dataDirectory = try top.string("data_dir", default: config.dataDirectory)
         if config.dataDirectory.isEmpty { throw ConfigurationError(key: "data_dir", problem: "must not be empty") }
@@ -36,8 +37,26 @@ enum ConfigurationReader {
             throw ConfigurationError(key: "triggers.command", problem: "expected one word such as /dayshift")
         }
 
-        let github = try top.child("github", allowedKeys: ["api_url", "token", "token_file", "request_timeout_seconds"])
+        let github = try top.child("github", allowedKeys: [
+            "api_url", "token", "token_file", "request_timeout_seconds", "app_id", "private_key", "private_key_file", "writes_per_minute",
+            "allowed_owners", "allowed_repositories",
+        ])
         try github.refuseSecret("token", use: "DAYSHIFT_GITHUB_TOKEN or github.token_file")
+        try github.refuseSecret("private_key", use: "DAYSHIFT_GITHUB_PRIVATE_KEY_FILE or github.private_key_file")
+        config.github.appID = try github.optionalString("app_id")
+        if let file = try github.optionalString("private_key_file") {
+            config.github.privateKeyPEM = try readSecret(file, key: github.keyPath("private_key_file"))
+        }
+        config.github.writesPerMinute = try github.int("writes_per_minute", default: config.github.writesPerMinute, range: 0...10_000)
+        config.github.allowedOwners = try github.stringList("allowed_owners", default: [])
+        config.github.allowedRepositories = try github.stringList("allowed_repositories", default: [])
+        for pattern in config.github.allowedRepositories where !pattern.contains("/") {
+            throw ConfigurationError(key: github.keyPath("allowed_repositories"), problem: "expected owner/name patterns such as acme/*, got \"\(pattern)\"")
+        }
+        let pullRequest = try top.child("pull_request", allowedKeys: ["draft_on_test_failure", "labels", "reviewers"])
+        config.pullRequest.draftOnTestFailure = try pullRequest.bool("draft_on_test_failure", default: config.pullRequest.draftOnTestFailure)
+        config.pullRequest.labels = try pullRequest.stringList("labels", default: [])
+        config.pullRequest.reviewers = try pullRequest.stringList("reviewers", default: [])
         config.github.apiURL = try github.string("api_url", default: config.github.apiURL)
         config.github.requestTimeoutSeconds = try github.double("request_timeout_seconds", default: config.github.requestTimeoutSeconds, range: 1...600)
         if let file = try github.optionalString("token_file") {

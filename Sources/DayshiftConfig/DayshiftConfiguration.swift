@@ -10,7 +10,9 @@ import Yams
 /// |---|---|
 /// | `DAYSHIFT_DATA_DIR` | `data_dir` |
 /// | `DAYSHIFT_WEBHOOK_SECRET` | the webhook secret (never in YAML; or `webhook.secret_file`) |
-/// | `DAYSHIFT_GITHUB_TOKEN` | the GitHub token (never in YAML; or `github.token_file`) |
+/// | `DAYSHIFT_GITHUB_TOKEN` | a personal access token (never in YAML; or `github.token_file`) |
+/// | `DAYSHIFT_GITHUB_APP_ID` | `github.app_id` |
+/// | `DAYSHIFT_GITHUB_PRIVATE_KEY_FILE` | the App's private key file (or `github.private_key_file`) |
 /// | `DAYSHIFT_GITHUB_API_URL` | `github.api_url` |
 /// | `DAYSHIFT_DAYTONA_API_KEY` | the Daytona API key (never in YAML; or `sandbox.daytona.api_key_file`) |
 /// | `DAYSHIFT_FAILPOINTS` | `failpoints` |
@@ -26,6 +28,7 @@ public struct DayshiftConfiguration: Sendable {
     public var sandbox = SandboxSettings()
     public var agent = AgentSettings()
     public var steps = StepSettings()
+    public var pullRequest = PullRequestSettings()
     public var git = GitSettings()
     public var runtime = RuntimeSettings()
     /// Per-repository settings, keyed by `owner/name`.
@@ -78,10 +81,28 @@ public struct TriggerSettings: Sendable, Equatable {
 public struct GitHubSettings: Sendable, Equatable {
     /// `github.api_url`, default `https://api.github.com` (override with `DAYSHIFT_GITHUB_API_URL`).
     public var apiURL = "https://api.github.com"
-    /// The token for REST calls and pushes, from `DAYSHIFT_GITHUB_TOKEN` or `github.token_file`.
+    /// A personal access token, from `DAYSHIFT_GITHUB_TOKEN` or `github.token_file`: for one
+    /// repository without a GitHub App. Ignored when an App is configured.
     public var token = ""
+    /// `github.app_id` (or `DAYSHIFT_GITHUB_APP_ID`): the GitHub App's id or client id, the JWT's `iss`.
+    /// Set with a private key, Dayshift authenticates as that App with installation access tokens.
+    public var appID: String?
+    /// The App's private key (PEM, PKCS#1 or PKCS#8), read from `DAYSHIFT_GITHUB_PRIVATE_KEY_FILE`
+    /// or `github.private_key_file`; never from YAML.
+    public var privateKeyPEM = ""
+    /// True when both ``appID`` and ``privateKeyPEM`` are set.
+    public var usesApp: Bool { appID != nil && !privateKeyPEM.isEmpty }
     /// `github.request_timeout_seconds`, default 30.
     public var requestTimeoutSeconds = 30.0
+    /// `github.writes_per_minute`: content-creating requests (blobs, trees) per minute once a large
+    /// change has sent its first 60, to stay under GitHub's secondary limits; default 150, 0 = unpaced.
+    public var writesPerMinute = 150
+    /// `github.allowed_owners`: glob patterns (`acme`, `acme-*`) of the accounts whose repositories
+    /// Dayshift works on; empty (the default) allows every owner.
+    public var allowedOwners: [String] = []
+    /// `github.allowed_repositories`: glob patterns (`acme/*`, `octo/hello`) of the repositories
+    /// Dayshift works on; empty (the default) allows every repository.
+    public var allowedRepositories: [String] = []
     public init() {}
 }
 
@@ -156,6 +177,18 @@ public struct StepSettings: Sendable, Equatable {
 
     /// The retry policy for `step`.
     public func retryPolicy(for step: StepName) -> RetryPolicy { retry[step] ?? defaultRetry }
+}
+
+/// `pull_request.*`
+public struct PullRequestSettings: Sendable, Equatable {
+    /// `pull_request.draft_on_test_failure`: open the pull request as a draft when the tests still
+    /// fail after the change; default true.
+    public var draftOnTestFailure = true
+    /// `pull_request.labels`: labels added to every pull request Dayshift opens; default none.
+    public var labels: [String] = []
+    /// `pull_request.reviewers`: GitHub logins asked to review; default none.
+    public var reviewers: [String] = []
+    public init() {}
 }
 
 /// `runtime.*`: the issue-object runtime.
@@ -235,6 +268,10 @@ extension DayshiftConfiguration {
         if let dir = value("DAYSHIFT_DATA_DIR") { dataDirectory = dir }
         if let secret = value("DAYSHIFT_WEBHOOK_SECRET") { webhook.secret = secret }
         if let token = value("DAYSHIFT_GITHUB_TOKEN") { github.token = token }
+        if let id = value("DAYSHIFT_GITHUB_APP_ID") { github.appID = id }
+        if let file = value("DAYSHIFT_GITHUB_PRIVATE_KEY_FILE") {
+            github.privateKeyPEM = try ConfigurationReader.readSecret(file, key: "DAYSHIFT_GITHUB_PRIVATE_KEY_FILE")
+        }
         if let url = value("DAYSHIFT_GITHUB_API_URL") { github.apiURL = url }
         if let key = value("DAYSHIFT_DAYTONA_API_KEY") { sandbox.daytona.apiKey = key }
         if let points = value("DAYSHIFT_FAILPOINTS") {
@@ -244,6 +281,12 @@ extension DayshiftConfiguration {
     }
 
     func validate(environmentKeys: Bool) throws {
+        if github.appID != nil, github.privateKeyPEM.isEmpty {
+            throw ConfigurationError(key: "github.private_key_file", problem: "github.app_id is set but there is no private key (DAYSHIFT_GITHUB_PRIVATE_KEY_FILE or github.private_key_file)")
+        }
+        if github.appID == nil, !github.privateKeyPEM.isEmpty {
+            throw ConfigurationError(key: "github.app_id", problem: "a private key is set but not the App's id (github.app_id or DAYSHIFT_GITHUB_APP_ID)")
+        }
         guard let url = URL(string: github.apiURL), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
             throw ConfigurationError(key: "github.api_url", problem: "expected an http(s) URL, got \"\(github.apiURL)\"")
         }

@@ -12,7 +12,7 @@ public struct FailPoint: Hashable, Sendable, CustomStringConvertible {
 
     /// The external calls that have fail points of their own, each inside the step its prefix names.
     public static let callSites = [
-        "provision.create", "clone.git_clone", "agent.run", "publish.commit", "publish.push",
+        "provision.create", "clone.git_clone", "agent.run", "publish.commit",
         "pull_request.create", "pull_request.update", "report.comment", "cleanup.delete",
     ]
 

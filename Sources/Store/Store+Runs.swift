@@ -69,6 +69,17 @@ extension Store {
         }
     }
 
+    /// The stored results of `step` where it succeeded, in every run of the issue, oldest first
+    /// (e.g. every commit the publish step wrote for it).
+    public func succeededStepResults(issueKey: String, step: StepName) throws -> [Data] {
+        try database.read { db in
+            try Data.fetchAll(db, sql: """
+                SELECT s.result FROM run_steps s JOIN runs r ON r.id = s.runId
+                WHERE r.issueKey = ? AND s.name = ? AND s.status = ? AND s.result IS NOT NULL ORDER BY r.sequence
+                """, arguments: [issueKey, step.rawValue, StepRecord.Status.succeeded.rawValue])
+        }
+    }
+
     /// Marks a step `running` and counts the attempt; committed before the step's effect starts.
     /// - Returns: the attempt number, from 1.
     /// - Throws: ``StoreError/leaseLost(issueKey:epoch:)``.

@@ -40,8 +40,7 @@ public struct DayshiftInstance: Sendable {
         guard let apiURL = URL(string: configuration.github.apiURL) else {
             throw ConfigurationError(key: "github.api_url", problem: "not a URL")
         }
-        let token = configuration.github.token
-        let github = GitHubClient(baseURL: apiURL, timeoutSeconds: configuration.github.requestTimeoutSeconds) { token }
+        let github = PersonalTokenAccess(baseURL: apiURL, token: configuration.github.token, timeoutSeconds: configuration.github.requestTimeoutSeconds)
         var agentEnvironment: [String: String] = [:]
         for name in configuration.agent.passEnvironment {
             if let value = environment[name] { agentEnvironment[name] = value }

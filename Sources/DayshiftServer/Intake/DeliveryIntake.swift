@@ -28,6 +28,7 @@ public struct DeliveryIntake: Sendable {
     let commits: DeliveryCommitQueue
     let configuration: DayshiftConfiguration
     let rules: TriggerRules
+    let scope: RepositoryScope
     let logger: Logger
 
     public init(store: Store, configuration: DayshiftConfiguration, logger: Logger) {
@@ -36,6 +37,7 @@ public struct DeliveryIntake: Sendable {
         self.configuration = configuration
         self.rules = TriggerRules(label: configuration.triggers.label, command: configuration.triggers.command,
                                   allowedAssociations: configuration.triggers.allowedAssociations)
+        self.scope = RepositoryScope(configuration.github)
         self.logger = logger
     }
 
@@ -57,12 +59,15 @@ public struct DeliveryIntake: Sendable {
         if payload == nil, !((try? JSONSerialization.jsonObject(with: body)) is [String: Any]) {
             return .badRequest("body is not a JSON object")
         }
-        let decision: TriggerDecision
+        var decision: TriggerDecision
         if event == "ping" {
             decision = .ignore("ping")
         } else if let payload {
             let settings = payload.repository.map { configuration.repository($0.fullName) } ?? RepositorySettings()
             decision = rules.decide(event: event, payload: payload, openedIssuesEnabled: settings.onOpen)
+            if case .act = decision, let repository = payload.repository, let refusal = scope.refusal(for: repository.fullName) {
+                decision = .ignore(refusal)
+            }
         } else {
             decision = .ignore("\(event) payload has no fields Dayshift reads")
         }

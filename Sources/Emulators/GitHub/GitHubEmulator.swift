@@ -17,6 +17,7 @@ import ServiceLifecycle
 /// | `GET /repos/{owner}/{repo}/pulls?state&head&base&direction&per_page&page` | 200 `[pull-request]` |
 /// | `GET /repos/{owner}/{repo}/pulls/{pull_number}` | 200 `pull-request` / 404 |
 /// | `PATCH /repos/{owner}/{repo}/pulls/{pull_number}` `{title?, body?, state?, base?, maintainer_can_modify?}` | 200 `pull-request` |
+/// | `/repos/{owner}/{repo}/git/…` (refs, blobs, trees, commits) | see ``GitHubEmulatorGitDataRoutes`` |
 ///
 /// Every request needs `Authorization: Bearer …` or `Authorization: token …` (else 401
 /// `Requires authentication`); unknown routes answer 404 `Not Found`; all errors use
@@ -24,7 +25,7 @@ import ServiceLifecycle
 /// requests and fault injection live in ``GitHubEmulatorState``.
 public enum GitHubEmulator {
     /// Largest accepted request body (bytes).
-    static let maxBodySize = 10 * 1024 * 1024
+    static let maxBodySize = 128 * 1024 * 1024
 
     /// Logger used when none is given: label `dayshift.emulator.github`, level `warning`.
     public static var defaultLogger: Logger {
@@ -40,6 +41,7 @@ public enum GitHubEmulator {
         router.add(middleware: GitHubEmulatorMiddleware<BasicRequestContext>(state: state))
         GitHubEmulatorIssueRoutes.add(to: router, state: state)
         GitHubEmulatorPullRoutes.add(to: router, state: state)
+        GitHubEmulatorGitDataRoutes.add(to: router, state: state)
         return router
     }
 

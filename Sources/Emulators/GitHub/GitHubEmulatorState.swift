@@ -36,6 +36,8 @@ public actor GitHubEmulatorState {
     var faults: [InjectedFault] = []
     var requests: [RecordedRequest] = []
     var lastID = 0
+    /// Bare git repositories behind the Git Data API, and branches that refuse writes.
+    var git = GitHostingState()
     /// When true, comments and reactions on an issue nobody seeded create it (as if it existed on
     /// GitHub), so a standalone emulator works with any issue number. Off by default, as on GitHub.
     public private(set) var acceptsUnknownIssues = false
@@ -119,18 +121,21 @@ public actor GitHubEmulatorState {
     /// `status`, the given extra `headers` (e.g. `["retry-after": "1"]`) and a GitHub error body
     /// `{"message": message, "documentation_url": ...}`. Faults are served before authentication
     /// and routing; several faults queue in insertion order. A `count` below 1 does nothing.
+    /// With `losingResponse` the request is handled first and only its answer is replaced (a
+    /// created pull request whose `201` never reached the client).
     public func injectFault(
         method: String? = nil,
         pathPrefix: String = "/",
         status: Int,
         count: Int = 1,
         headers: [String: String] = [:],
-        message: String? = nil
+        message: String? = nil,
+        losingResponse: Bool = false
     ) {
         guard count > 0 else { return }
         faults.append(InjectedFault(
             method: method, pathPrefix: pathPrefix, status: status, remaining: count, headers: headers,
-            message: message ?? InjectedFault.defaultMessage(forStatus: status)
+            message: message ?? InjectedFault.defaultMessage(forStatus: status), losesResponse: losingResponse
         ))
     }
 

@@ -14,9 +14,14 @@ public struct InjectedFault: Sendable, Codable, Equatable {
     public var headers: [String: String]
     /// The `message` of the error body.
     public var message: String
+    /// When true the request is handled first (its effect happens) and only the answer is
+    /// replaced by the fault: a response lost on the way back, e.g. a `201` that never arrived.
+    public var losesResponse: Bool?
 
     /// Creates a fault.
-    public init(method: String?, pathPrefix: String, status: Int, remaining: Int, headers: [String: String], message: String) {
+    public init(method: String?, pathPrefix: String, status: Int, remaining: Int, headers: [String: String], message: String,
+                losesResponse: Bool = false) {
+        self.losesResponse = losesResponse
         self.method = method?.uppercased()
         self.pathPrefix = pathPrefix
         self.status = status

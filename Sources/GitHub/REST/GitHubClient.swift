@@ -87,14 +87,14 @@ public struct GitHubClient: Sendable {
 
     // MARK: Transport
 
-    private struct IgnoredBody: Decodable {}
+    struct IgnoredBody: Decodable {}
 
     private struct ErrorBody: Decodable {
         var message: String?
         var errors: [GitHubAPIError.FieldError]?
     }
 
-    private func send<Response: Decodable>(_ method: String, _ path: String, query: [String: String] = [:], body: [String: any Sendable]? = nil) async throws -> Response {
+    func send<Response: Decodable>(_ method: String, _ path: String, query: [String: String] = [:], body: [String: any Sendable]? = nil) async throws -> Response {
         let call = "\(method) \(path)"
         var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)
         if !query.isEmpty {

@@ -59,9 +59,11 @@ public struct WebhookPayload: Decodable, Sendable {
         public var owner: Account
         public var cloneUrl: String?
         public var defaultBranch: String?
+        /// `true` for a private (or internal) repository; the clone then needs a token.
+        public var isPrivate: Bool?
 
         enum CodingKeys: String, CodingKey {
-            case name, fullName = "full_name", owner, cloneUrl = "clone_url", defaultBranch = "default_branch"
+            case name, fullName = "full_name", owner, cloneUrl = "clone_url", defaultBranch = "default_branch", isPrivate = "private"
         }
     }
 

@@ -16,9 +16,12 @@ public struct IssueSnapshot: Codable, Sendable, Equatable {
     public var requestedBy: String?
     /// The GitHub App installation the delivery came through, if any.
     public var installationID: Int64?
+    /// The payload's `repository.private`; `nil` when unknown (then treated as private).
+    public var isPrivate: Bool?
 
     public init(repository: String, number: Int, title: String, body: String, cloneURL: String?, defaultBranch: String?,
-                requestedBy: String?, installationID: Int64?) {
+                requestedBy: String?, installationID: Int64?, isPrivate: Bool? = nil) {
+        self.isPrivate = isPrivate
         self.repository = repository
         self.number = number
         self.title = title
@@ -34,6 +37,7 @@ public struct IssueSnapshot: Codable, Sendable, Equatable {
         guard let issue = payload.issue, let repository = payload.repository else { return nil }
         self.init(repository: repository.fullName, number: issue.number, title: issue.title, body: issue.body ?? "",
                   cloneURL: repository.cloneUrl, defaultBranch: repository.defaultBranch,
-                  requestedBy: payload.comment?.user?.login ?? payload.sender?.login, installationID: payload.installation?.id)
+                  requestedBy: payload.comment?.user?.login ?? payload.sender?.login, installationID: payload.installation?.id,
+                  isPrivate: repository.isPrivate)
     }
 }

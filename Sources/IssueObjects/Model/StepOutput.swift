@@ -6,6 +6,9 @@ import Sandboxes
 public struct StepOutput: Codable, Sendable, Equatable {
     /// provision: the sandbox's id.
     public var sandboxID: String?
+    /// provision: the sandbox's home directory (absolute, on the sandbox's machine), so that output
+    /// can show paths relative to the repository.
+    public var sandboxHome: String?
     /// clone: the base commit; publish: the pushed commit.
     public var commit: String?
     /// clone: the checked-out base branch; publish: the pushed branch.
@@ -14,6 +17,8 @@ public struct StepOutput: Codable, Sendable, Equatable {
     public var command: CommandOutcome?
     /// agent: files the agent changed (`git status --porcelain` paths). Empty means no change.
     public var changedFiles: [String]?
+    /// publish: what the commit changed.
+    public var change: ChangeSummary?
     /// pull_request: the pull request opened or updated.
     public var pullRequest: PullRequestOutcome?
     /// report: the issue comment written or updated.
@@ -21,9 +26,12 @@ public struct StepOutput: Codable, Sendable, Equatable {
     /// Anything worth a line in the journal (e.g. `adopted existing sandbox`).
     public var note: String?
 
-    public init(sandboxID: String? = nil, commit: String? = nil, branch: String? = nil, command: CommandOutcome? = nil,
-                changedFiles: [String]? = nil, pullRequest: PullRequestOutcome? = nil, commentID: Int64? = nil, note: String? = nil) {
+    public init(sandboxID: String? = nil, sandboxHome: String? = nil, commit: String? = nil, branch: String? = nil, command: CommandOutcome? = nil,
+                changedFiles: [String]? = nil, change: ChangeSummary? = nil, pullRequest: PullRequestOutcome? = nil,
+                commentID: Int64? = nil, note: String? = nil) {
+        self.change = change
         self.sandboxID = sandboxID
+        self.sandboxHome = sandboxHome
         self.commit = commit
         self.branch = branch
         self.command = command
@@ -63,4 +71,28 @@ public struct PullRequestOutcome: Codable, Sendable, Equatable {
     public var draft: Bool
     /// True when an existing pull request was found and updated instead of opening another.
     public var updated: Bool
+}
+
+/// What a published commit changed: paths by kind of change, and the bytes written.
+public struct ChangeSummary: Codable, Sendable, Equatable {
+    /// Paths written (added or modified), sorted.
+    public var written: [String]
+    /// Paths deleted, sorted.
+    public var deleted: [String]
+    /// Bytes of file and link contents written.
+    public var bytes: Int
+
+    public init(written: [String], deleted: [String], bytes: Int) {
+        self.written = written
+        self.deleted = deleted
+        self.bytes = bytes
+    }
+
+    init(_ change: SandboxChange) {
+        var written: [String] = [], deleted: [String] = []
+        for entry in change.entries {
+            if entry.kind == .deleted { deleted.append(entry.path) } else { written.append(entry.path) }
+        }
+        self.init(written: written, deleted: deleted, bytes: change.byteCount)
+    }
 }

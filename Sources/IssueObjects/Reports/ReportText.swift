@@ -20,14 +20,20 @@ enum ReportText {
         return "Fix #\(issue.number): \(issue.title.prefix(60))\n\nChange made by Dayshift for issue #\(issue.number).\n"
     }
 
+    /// `(run 12,`: how a pull request body names the run that opened it.
+    static func runMention(_ journal: RunJournal) -> String { "(run \(journal.run.id ?? 0)," }
+
     static func pullRequestBody(_ journal: RunJournal) -> String {
         let issue = journal.context.issue
         var lines = ["Fixes #\(issue.number)", ""]
-        lines.append("Dayshift ran a coding agent on this issue and opened this pull request (run \(journal.run.sequence) of \(journal.run.issueKey)).")
-        if let files = journal.output(.agent)?.changedFiles, !files.isEmpty {
+        lines.append("Dayshift ran a coding agent on this issue and opened this pull request \(runMention(journal)) the issue's run \(journal.run.sequence)).")
+        if let change = journal.output(.publish)?.change {
+            let files = change.written.map { ($0, "changed") } + change.deleted.map { ($0, "deleted") }
+            lines += ["", "### What changed", ""]
+            lines.append("\(files.count) \(files.count == 1 ? "file" : "files"): \(change.written.count) written, \(change.deleted.count) deleted, \(change.bytes) bytes.")
             lines.append("")
-            lines.append("**Changed files:** " + files.prefix(50).map { "`\(markdownSafe($0))`" }.joined(separator: ", ")
-                         + (files.count > 50 ? " and \(files.count - 50) more" : ""))
+            for (path, verb) in files.sorted(by: { $0.0 < $1.0 }).prefix(50) { lines.append("- `\(markdownSafe(path))` \(verb)") }
+            if files.count > 50 { lines.append("- … and \(files.count - 50) more") }
         }
         if let verify = journal.verify, verify.exitCode != 0 {
             lines += ["", "> [!WARNING]", "> The tests still fail after the change, so this pull request is a draft."]
@@ -45,32 +51,40 @@ enum ReportText {
             + codeBlock(outcome.tail) + [""]
     }
 
-    /// A fenced block whose fence is longer than any backtick run in `text`, so output cannot end it.
-    static func codeBlock(_ text: String) -> [String] {
+    /// Untrusted output as a collapsed, fenced block whose fence is longer than any backtick run in
+    /// `text` (so the output cannot end it), with `@mentions` neutralised.
+    static func codeBlock(_ text: String, summary: String = "last lines") -> [String] {
+        let text = neutraliseMentions(text)
         var longest = 0, current = 0
         for character in text {
             current = character == "`" ? current + 1 : 0
             longest = max(longest, current)
         }
         let fence = String(repeating: "`", count: max(3, longest + 1))
-        return ["<details><summary>last lines</summary>", "", fence, text, fence, "", "</details>"]
+        return ["<details><summary>\(summary)</summary>", "", fence, text, fence, "", "</details>"]
+    }
+
+    /// `@name` → `@\u{200B}name`, so nobody is notified by text Dayshift repeats.
+    static func neutraliseMentions(_ text: String) -> String {
+        text.replacing(/@(?=[A-Za-z0-9])/) { _ in "@\u{200B}" }
     }
 
     static func issueComment(_ journal: RunJournal) -> String {
         switch journal.finalStatus {
-        case .succeeded:
+        case .succeeded, .tests_failed:
             let pr = journal.output(.pull_request)?.pullRequest
-            return "Dayshift opened \(pr.map { "#\($0.number) (\($0.url))" } ?? "a pull request") for this issue; the tests pass."
-        case .tests_failed:
-            let pr = journal.output(.pull_request)?.pullRequest
-            return "Dayshift opened a **draft** pull request \(pr.map { "#\($0.number) (\($0.url))" } ?? ""): the tests still fail after the change (exit code \(journal.verify?.exitCode ?? -1))."
+            let link = pr.map { "#\($0.number) (\($0.url))" } ?? "a pull request"
+            let action = pr?.updated == true ? "updated \(link) with a new commit" : "opened \(pr?.draft == true ? "the draft pull request " : "")\(link)"
+            if journal.finalStatus == .succeeded { return "Dayshift \(action) for this issue; the tests pass." }
+            return "Dayshift \(action): the tests still fail after the change (exit code \(journal.verify?.exitCode ?? -1))."
         case .no_changes:
             return "Dayshift ran the agent on this issue, but it made no change, so there is no pull request."
         case .cancelled:
             return "Dayshift cancelled its run on this issue."
         case .failed:
             let step = journal.failedStep
-            return "Dayshift could not finish this issue: the `\(step?.name.rawValue ?? "?")` step failed: \(step?.error ?? "unknown error")"
+            return (["Dayshift could not finish this issue: the `\(step?.name.rawValue ?? "?")` step failed.", ""]
+                + codeBlock(step?.error ?? "unknown error", summary: "what happened")).joined(separator: "\n")
         case .running:
             return "Dayshift is working on this issue."
         }

@@ -10,7 +10,8 @@ import Store
 public struct RunDependencies: Sendable {
     public var store: Store
     public var sandboxes: any SandboxProvider
-    public var github: GitHubClient
+    /// GitHub clients per repository (an App's installation tokens, or a personal access token).
+    public var github: any GitHubAccess
     public var agent: CommandAgent
     public var configuration: DayshiftConfiguration
     public var failPoints: FailPoints
@@ -20,7 +21,7 @@ public struct RunDependencies: Sendable {
     /// Hides the configured secrets in everything a run stores or publishes.
     public var redactor: SecretRedactor
 
-    public init(store: Store, sandboxes: any SandboxProvider, github: GitHubClient, agent: CommandAgent,
+    public init(store: Store, sandboxes: any SandboxProvider, github: any GitHubAccess, agent: CommandAgent,
                 configuration: DayshiftConfiguration, failPoints: FailPoints, logger: Logger) {
         self.store = store
         self.sandboxes = sandboxes
@@ -30,6 +31,12 @@ public struct RunDependencies: Sendable {
         self.failPoints = failPoints
         self.logger = logger
         self.redactor = SecretRedactor(secrets: [configuration.webhook.secret, configuration.github.token, configuration.sandbox.daytona.apiKey]
-            + agent.environment.values)
+            + Self.pemLines(configuration.github.privateKeyPEM) + agent.environment.values)
+    }
+
+    /// A PEM key, and each long line of its base64 body (a key printed in pieces is still found).
+    static func pemLines(_ pem: String) -> [String] {
+        guard !pem.isEmpty else { return [] }
+        return [pem] + pem.split(whereSeparator: \.isNewline).map(String.init).filter { $0.count >= 32 && !$0.hasPrefix("-----") }
     }
 }

@@ -85,11 +85,14 @@ struct RunExecutor: Sendable {
         logger.debug("step started", metadata: ["attempt": "\(attempt)"])
         do {
             let output = try await step.perform(StepContext(dependencies: dependencies, journal: journal, attempt: attempt))
+            dependencies.redactor.add(await dependencies.github.knownSecrets())
+            // Command output was redacted before it was encoded; this pass catches what a step put elsewhere.
             let result = Data(dependencies.redactor.redact(String(decoding: try JSONEncoder().encode(output), as: UTF8.self)).utf8)
             try store.endStep(runID: runID, step: step.name, status: .succeeded, result: result, error: nil, lease: lease)
             logger.info("step succeeded", metadata: ["attempt": "\(attempt)"])
         } catch {
             if error is StoreError { throw error }
+            dependencies.redactor.add(await dependencies.github.knownSecrets())
             if isInterruption(error), try !loadJournal().cancelRequested { throw error }
             let message = isInterruption(error) ? "cancelled" : dependencies.redactor.redact(String(describing: error))
             let policy = dependencies.configuration.steps.retryPolicy(for: step.name)

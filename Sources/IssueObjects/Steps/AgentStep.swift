@@ -26,7 +26,7 @@ struct AgentStep: RunStep {
         }
         let outcome = context.outcome(context.dependencies.agent.command, result)
         guard result.exitCode == 0 else {
-            throw StepFailure("the agent exited \(result.exitCode)\(result.timedOut ? " (timed out)" : ""): \(result.lastLines(5))")
+            throw StepFailure("the agent exited \(result.exitCode)\(result.timedOut ? " (timed out)" : ""): \(context.publicOutput(result.lastLines(5)))")
         }
         let after = try WorkTreeStatus(base64: try await context.runChecked(WorkTreeStatus.command, what: "listing changed files"))
         return StepOutput(command: outcome, changedFiles: after.changed(since: before))

@@ -1,19 +1,30 @@
 import DayshiftConfig
+import GitHub
 import Sandboxes
 
 /// clone: clones the repository into the sandbox (starting again from scratch when an earlier
 /// attempt left a partial clone), checks out the base branch, and records the base commit.
+///
+/// A public repository is cloned with no token at all. A private one (over HTTPS) is cloned with
+/// an installation access token narrowed to that one repository with `contents: read`; nothing
+/// that can write ever enters the sandbox.
 struct CloneStep: RunStep {
     let name = StepName.clone
 
     func perform(_ context: StepContext) async throws -> StepOutput {
         let sandbox = try await context.sandbox()
         let provider = context.dependencies.sandboxes
+        let journal = context.journal
         _ = try await provider.execute(in: sandbox.id, SandboxCommand("rm -rf \(StepContext.repositoryPath)"))
-        let token = context.settings.github.token
-        let useToken = !token.isEmpty && context.journal.context.cloneURL.lowercased().hasPrefix("https://")
-        let request = GitCloneRequest(url: context.journal.context.cloneURL, path: StepContext.repositoryPath, branch: context.journal.context.baseBranch,
-                                      username: useToken ? "x-access-token" : nil, password: useToken ? token : nil)
+        var token: String?
+        if journal.context.cloneURL.lowercased().hasPrefix("https://"), journal.context.issue.isPrivate != false,
+           let repository = RepositoryName(fullName: journal.context.issue.repository) {
+            token = try await context.call("clone.token") {
+                try await context.dependencies.github.cloneToken(for: repository, installationID: journal.context.issue.installationID)
+            }
+        }
+        let request = GitCloneRequest(url: journal.context.cloneURL, path: StepContext.repositoryPath, branch: journal.context.baseBranch,
+                                      username: token == nil ? nil : "x-access-token", password: token)
         try await context.call("clone.git_clone") { try await provider.gitClone(in: sandbox.id, request) }
         let commit = try await context.runChecked("git rev-parse HEAD", what: "reading the base commit")
         let branch = try await context.runChecked("git rev-parse --abbrev-ref HEAD", what: "reading the base branch")

@@ -14,11 +14,11 @@ struct ProvisionStep: RunStep {
         let labels = SandboxLabels.forRun(run)
         let provider = context.dependencies.sandboxes
         if let existing = try await provider.find(labels: [SandboxLabels.run: labels[SandboxLabels.run]!]).first {
-            return StepOutput(sandboxID: existing.id, note: "adopted sandbox \(existing.name)")
+            return StepOutput(sandboxID: existing.id, sandboxHome: existing.homeDirectory, note: "adopted sandbox \(existing.name)")
         }
         let request = SandboxCreateRequest(name: SandboxLabels.name(for: run), labels: labels)
         let sandbox = try await context.call("provision.create") { try await provider.create(request) }
-        return StepOutput(sandboxID: sandbox.id, note: "created sandbox \(sandbox.name) (\(provider.kind))")
+        return StepOutput(sandboxID: sandbox.id, sandboxHome: sandbox.homeDirectory, note: "created sandbox \(sandbox.name) (\(provider.kind))")
     }
 
     /// Best effort: a missing `issues: write` permission must not stop the run.
@@ -26,7 +26,7 @@ struct ProvisionStep: RunStep {
         let issue = context.journal.context.issue
         guard let repo = RepositoryName(fullName: issue.repository) else { return }
         do {
-            try await context.dependencies.github.addIssueReaction(repo, issue: issue.number, content: "eyes")
+            try await context.github(for: repo).addIssueReaction(repo, issue: issue.number, content: "eyes")
         } catch {
             context.dependencies.logger.warning("could not add the eyes reaction", metadata: ["issue": "\(issue.repository)#\(issue.number)", "error": "\(error)"])
         }

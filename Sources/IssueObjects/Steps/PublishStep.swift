@@ -1,48 +1,74 @@
 import DayshiftConfig
 import Foundation
+import GitHub
 
-/// publish: commits the files the agent changed (and only those) on the run's branch and force-pushes it to the clone's
-/// remote. Safe to repeat: an existing commit is kept, and the push is a forced update of a
-/// branch only Dayshift writes.
+/// publish: reads the agent's change out of the sandbox (only the files the agent changed) and
+/// writes it to GitHub from the server as one commit on the run's branch, whose parent is the base
+/// commit the run cloned (``GitDataPublisher``). No credential that can write ever enters the
+/// sandbox. A change that holds any secret Dayshift knows, in any of its encodings, is refused
+/// before anything is sent, with a message naming the file, never the secret.
+///
+/// Safe to repeat: the commit is found again on the branch (same tree, same parent), and the branch
+/// is moved only from a commit Dayshift wrote.
 struct PublishStep: RunStep {
     let name = StepName.publish
 
-    /// The agent controls the clone, `.git` included: never run its hooks or its fsmonitor
-    /// program in Dayshift's own git commands.
-    static let untrustedRepositoryGuards = "-c core.hooksPath=/dev/null -c core.fsmonitor= "
+    static let indexPath = ".dayshift/publish-index"
+    static let diffPath = ".dayshift/publish-diff"
+    static let blobsPath = ".dayshift/publish-blobs"
 
     func perform(_ context: StepContext) async throws -> StepOutput {
-        let branch = context.journal.context.branch
-        let base = context.journal.output(.clone)?.commit
-        let head = try await context.runChecked("git rev-parse HEAD", what: "reading the commit")
-        if head == base {
-            // Not committed yet (a repeat after a crash finds the commit already made).
-            let paths = context.journal.output(.agent)?.changedFiles ?? []
-            let sandbox = try await context.sandbox()
-            let provider = context.dependencies.sandboxes
-            try await provider.uploadFile(in: sandbox.id, path: StepContext.commitMessagePath, contents: Data(ReportText.commitMessage(context.journal).utf8))
-            try await provider.uploadFile(in: sandbox.id, path: StepContext.changedPathsPath, contents: Data(paths.joined(separator: "\0").utf8))
-            try await context.call("publish.commit") {
-                try await context.runChecked("""
-                git checkout -q -B '\(branch)' && \
-                git add -A --pathspec-from-file="$HOME/\(StepContext.changedPathsPath)" --pathspec-file-nul && \
-                git \(Self.untrustedRepositoryGuards) commit -q -F "$HOME/\(StepContext.commitMessagePath)"
-                """, what: "committing", environment: context.gitIdentityEnvironment)
+        let journal = context.journal
+        guard let base = journal.output(.clone)?.commit else { throw StepFailure("no base commit: the clone step left none") }
+        guard let repository = RepositoryName(fullName: journal.context.issue.repository) else {
+            throw StepFailure("bad repository name \(journal.context.issue.repository)")
+        }
+        let change = try await readChange(context, base: base)
+        guard !change.entries.isEmpty else { throw StepFailure("nothing to publish: the change is empty") }
+        if let path = secretHolder(in: change, redactor: context.dependencies.redactor) {
+            throw StepFailure("the change holds a secret that Dayshift uses, in \(path); nothing was published. Remove it and ask again.")
+        }
+        let client = try await context.github(for: repository)
+        let publisher = GitDataPublisher(client: client, repository: repository, writesPerMinute: context.settings.github.writesPerMinute)
+        let ownCommits = try context.dependencies.store.succeededStepResults(issueKey: journal.run.issueKey, step: .publish)
+            .compactMap { try? JSONDecoder().decode(StepOutput.self, from: $0).commit }
+        let branch = journal.context.branch
+        let outcome = try await context.call("publish.commit") {
+            try await publisher.publish(change, branch: branch, base: base, message: ReportText.commitMessage(journal), ownCommits: Set(ownCommits))
+        }
+        return StepOutput(commit: outcome.commit, branch: branch, change: ChangeSummary(change),
+                          note: "\(outcome.action) \(branch): \(change.entries.count) files, \(change.byteCount) bytes")
+    }
+
+    /// Runs git in the sandbox to list the change and its blobs, downloads both, and checks them.
+    func readChange(_ context: StepContext, base: String) async throws -> SandboxChange {
+        let paths = context.journal.output(.agent)?.changedFiles ?? []
+        let sandbox = try await context.sandbox()
+        let provider = context.dependencies.sandboxes
+        try await provider.uploadFile(in: sandbox.id, path: StepContext.changedPathsPath, contents: Data(paths.joined(separator: "\0").utf8))
+        try await context.runChecked(SandboxChange.command(base: base, changedPaths: StepContext.changedPathsPath, index: Self.indexPath,
+                                                           diff: Self.diffPath, blobs: Self.blobsPath),
+                                     what: "reading the change")
+        let diff = try await provider.downloadFile(in: sandbox.id, path: Self.diffPath)
+        let blobs = try await provider.downloadFile(in: sandbox.id, path: Self.blobsPath)
+        do {
+            return try SandboxChange(diff: diff, blobs: blobs)
+        } catch let invalid as SandboxChange.Invalid {
+            throw StepFailure(invalid.description)
+        }
+    }
+
+    /// The first path whose name or contents hold a secret, if any.
+    func secretHolder(in change: SandboxChange, redactor: SecretRedactor) -> String? {
+        for entry in change.entries {
+            if redactor.containsSecret(Data(entry.path.utf8)) { return "a file name" }
+            switch entry.kind {
+            case .file(let data, _), .symlink(let data):
+                if redactor.containsSecret(data) { return redactor.redact(entry.path) }
+            case .submodule, .deleted:
+                continue
             }
         }
-        let commit = try await context.runChecked("git rev-parse HEAD", what: "reading the commit")
-        guard commit != context.journal.output(.clone)?.commit else { throw StepFailure("nothing to publish: no commit beyond the base") }
-        try await context.call("publish.push") {
-            // Push to the configured clone URL, not to whatever `origin` the agent may have
-            // rewritten, with hooks and URL rewriting switched off: the credential must only
-            // ever reach the real remote.
-            var environment = context.gitCredentialEnvironment
-            environment["DAYSHIFT_PUSH_URL"] = context.journal.context.cloneURL
-            try await context.runChecked("""
-                for section in $(git config --local --name-only --get-regexp '^url\\.' | sed 's/\\.[^.]*$//' | sort -u); do git config --local --remove-section "$section"; done; \
-                git \(Self.untrustedRepositoryGuards) push -q --force "$DAYSHIFT_PUSH_URL" 'HEAD:refs/heads/\(branch)'
-                """, what: "pushing \(branch)", environment: environment)
-        }
-        return StepOutput(commit: commit, branch: branch)
+        return nil
     }
 }

@@ -11,7 +11,7 @@ struct ReportStep: RunStep {
         guard let repo = RepositoryName(fullName: journal.context.issue.repository) else {
             throw StepFailure("bad repository name \(journal.context.issue.repository)")
         }
-        let github = context.dependencies.github
+        let github = try await context.github(for: repo)
         let settings = context.settings
         let marker = ReportText.reportMarker(journal, secret: settings.webhook.secret.isEmpty ? settings.github.token : settings.webhook.secret)
         let body = ReportText.issueComment(journal) + "\n\n" + marker

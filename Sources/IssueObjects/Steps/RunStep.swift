@@ -1,5 +1,6 @@
 import DayshiftConfig
 import Foundation
+import GitHub
 import Sandboxes
 
 /// One step of a run. A step must be safe to run again after a crash: it finds what an earlier
@@ -56,23 +57,34 @@ struct StepContext: Sendable {
         // trouble (e.g. Daytona's 408), not a verdict, so it is retried like other transient errors.
         if result.timedOut { throw PlumbingTimeout(what: what) }
         guard result.exitCode == 0 else {
-            throw StepFailure("\(what) failed (exit \(result.exitCode)): \(result.lastLines(5))")
+            throw StepFailure("\(what) failed (exit \(result.exitCode)): \(publicOutput(result.lastLines(5)))")
         }
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Keeps a command's end for the journal.
     func outcome(_ command: String, _ result: CommandResult) -> CommandOutcome {
-        CommandOutcome(command: command, result: result, tailLines: settings.steps.outputTailLines)
+        var outcome = CommandOutcome(command: command, result: result, tailLines: settings.steps.outputTailLines)
+        outcome.tail = publicOutput(outcome.tail)
+        return outcome
     }
 
-    /// Environment that lets git authenticate to GitHub over HTTPS for one command, through
-    /// `GIT_CONFIG_*` variables (never the command line, never `.git/config`). Empty for other URLs.
-    var gitCredentialEnvironment: [String: String] {
-        let token = settings.github.token
-        guard !token.isEmpty, journal.context.cloneURL.lowercased().hasPrefix("https://") else { return [:] }
-        let basic = Data("x-access-token:\(token)".utf8).base64EncodedString()
-        return ["GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "http.extraHeader", "GIT_CONFIG_VALUE_0": "Authorization: Basic \(basic)"]
+    /// Output from the sandbox made fit to keep and show: secrets redacted, and the sandbox's
+    /// absolute paths on the server's machine shown relative to the repository.
+    func publicOutput(_ text: String) -> String {
+        var text = dependencies.redactor.redact(text)
+        if let home = journal.output(.provision)?.sandboxHome, home.count > 1 {
+            text = text.replacingOccurrences(of: "\(home)/\(Self.repositoryPath)/", with: "")
+                .replacingOccurrences(of: "\(home)/\(Self.repositoryPath)", with: ".")
+                .replacingOccurrences(of: home, with: "~")
+        }
+        return text
+    }
+
+    /// A GitHub client for `repository` whose every request carries a token good for that one
+    /// repository (an installation access token narrowed to it, or the personal access token).
+    func github(for repository: RepositoryName) async throws -> GitHubClient {
+        try await dependencies.github.client(for: repository, installationID: journal.context.issue.installationID)
     }
 
     var gitIdentityEnvironment: [String: String] {

@@ -9,7 +9,7 @@ struct SetupStep: RunStep {
         let result = try await context.run(command, timeoutSeconds: context.settings.steps.setupTimeoutSeconds)
         let outcome = context.outcome(command, result)
         guard result.exitCode == 0 else {
-            throw StepFailure("setup command exited \(result.exitCode)\(result.timedOut ? " (timed out)" : ""): \(result.lastLines(5))")
+            throw StepFailure("setup command exited \(result.exitCode)\(result.timedOut ? " (timed out)" : ""): \(context.publicOutput(result.lastLines(5)))")
         }
         return StepOutput(command: outcome)
     }

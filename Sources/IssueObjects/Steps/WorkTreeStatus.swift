@@ -35,6 +35,7 @@ struct WorkTreeStatus: Equatable, Sendable {
     /// Paths whose status differs from `earlier`: what changed in between, sorted.
     func changed(since earlier: WorkTreeStatus) -> [String] {
         let paths = Set(entries.keys).union(earlier.entries.keys)
-        return paths.filter { entries[$0] != earlier.entries[$0] }.sorted()
+        // An untracked file that is gone again (left by the baseline tests, removed since) is no change to the base.
+        return paths.filter { entries[$0] != earlier.entries[$0] && !(entries[$0] == nil && earlier.entries[$0] == "??") }.sorted()
     }
 }

@@ -42,6 +42,7 @@ struct DemoCommand: AsyncParsableCommand {
         say("The agent is a stand-in script that applies the sample's known fix; configure agent.command for a real coding agent.")
 
         let emulator = try await GitHubEmulator.start()
+        await emulator.state.registerRepository(owner: DemoWorkspace.owner, repo: DemoWorkspace.repo, bareDirectory: workspace.repository.bareDirectory)
         await emulator.state.seedIssue(owner: DemoWorkspace.owner, repo: DemoWorkspace.repo, number: DemoWorkspace.issueNumber,
                                        title: DemoWorkspace.issueTitle, body: DemoWorkspace.issueBody)
         var configuration = workspace.configuration(githubURL: emulator.baseURL)

@@ -28,6 +28,7 @@ final class EndToEndHarness: @unchecked Sendable {
         directory = try TestDirectory("e2e")
         repository = try await SampleRepository.create(in: directory.url, extraFiles: extraFiles)
         emulator = try await GitHubEmulator.start()
+        await emulator.state.registerRepository(owner: Self.owner, repo: Self.repo, bareDirectory: repository.bareDirectory)
         let agent = directory.url.appendingPathComponent("agent.sh")
         try Data(agentScript.utf8).write(to: agent)
         var configuration = DayshiftConfiguration()

@@ -24,6 +24,7 @@ final class ProcessHarness: @unchecked Sendable {
         directory = try TestDirectory("process")
         repository = try await SampleRepository.create(in: directory.url)
         emulator = try await GitHubEmulator.start()
+        await emulator.state.registerRepository(owner: Self.owner, repo: Self.repo, bareDirectory: repository.bareDirectory)
         dataDirectory = directory.url.appendingPathComponent("data")
         let agent = directory.url.appendingPathComponent("agent.sh")
         try Data(agentScript.utf8).write(to: agent)
@@ -106,7 +107,7 @@ final class ProcessHarness: @unchecked Sendable {
     }
 
     func tearDown() async {
-        try? await server?.stop(signal: SIGKILL)
+        _ = try? await server?.stop(signal: SIGKILL)
         await emulator.stop()
         directory.remove()
     }
