@@ -75,6 +75,41 @@ public struct SampleRepository: Sendable {
         try await Self.git(["show", "\(branch):\(path)"], in: bareDirectory)
     }
 
+    /// The commit `branch` points at.
+    public func head(of branch: String) async throws -> String {
+        try await Self.git(["rev-parse", "refs/heads/\(branch)"], in: bareDirectory).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// `git ls-tree -r <branch>` lines: `<mode> <type> <sha>\t<path>`.
+    public func tree(at branch: String) async throws -> [String] {
+        try await Self.git(["ls-tree", "-r", branch], in: bareDirectory).split(separator: "\n").map(String.init)
+    }
+
+    /// The parents of commit `sha`.
+    public func parents(of sha: String) async throws -> [String] {
+        try await Self.git(["rev-list", "--parents", "-n", "1", sha], in: bareDirectory).split(separator: " ").dropFirst()
+            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    }
+
+    /// True when `ancestor` is reachable from `branch`.
+    public func branch(_ branch: String, contains ancestor: String) async throws -> Bool {
+        (try? await Self.git(["merge-base", "--is-ancestor", ancestor, "refs/heads/\(branch)"], in: bareDirectory)) != nil
+    }
+
+    /// Pushes a commit to `branch` as a person would (not through the API): `path` gets `contents`
+    /// on top of the branch's head. Returns the new commit.
+    @discardableResult
+    public func commitAsPerson(branch: String, path: String, contents: String) async throws -> String {
+        let work = bareDirectory.deletingLastPathComponent().appendingPathComponent("person-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        try await Self.git(["clone", "-q", "-b", branch, bareDirectory.path, work.path], in: bareDirectory.deletingLastPathComponent())
+        try Data(contents.utf8).write(to: work.appendingPathComponent(path))
+        try await Self.git(["add", "-A"], in: work)
+        try await Self.git(["commit", "-q", "-m", "A person's commit"], in: work)
+        try await Self.git(["push", "-q", "origin", branch], in: work)
+        return try await head(of: branch)
+    }
+
     @discardableResult
     static func git(_ arguments: [String], in directory: URL) async throws -> String {
         let environment = [
