@@ -36,6 +36,7 @@ let package = Package(
             name: "GitHub",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -71,6 +72,7 @@ let package = Package(
             name: "Emulators",
             dependencies: [
                 "GitHub", "Sandboxes",
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -99,6 +101,7 @@ let package = Package(
             dependencies: [
                 "DayshiftConfig", "Store", "GitHub", "Sandboxes", "Agents", "IssueObjects",
                 "DayshiftServer", "Emulators",
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ]

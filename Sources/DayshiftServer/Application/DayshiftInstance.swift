@@ -16,6 +16,8 @@ public struct DayshiftInstance: Sendable {
     public let store: Store
     public let runtime: IssueObjectRuntime
     public let sandboxes: any SandboxProvider
+    /// GitHub as the App (installation access tokens) or with a personal access token.
+    public let github: GitHubAuthenticator
     /// Deletes leaked sandboxes (labelled `dayshift.managed=true`, run ended or unknown).
     public let reaper: SandboxReaper
     let gate = IntakeGate()
@@ -40,7 +42,16 @@ public struct DayshiftInstance: Sendable {
         guard let apiURL = URL(string: configuration.github.apiURL) else {
             throw ConfigurationError(key: "github.api_url", problem: "not a URL")
         }
-        let github = PersonalTokenAccess(baseURL: apiURL, token: configuration.github.token, timeoutSeconds: configuration.github.requestTimeoutSeconds)
+        let github: GitHubAuthenticator
+        do {
+            let credentials: GitHubCredentials = configuration.github.usesApp
+                ? .app(appID: configuration.github.appID ?? "", privateKeyPEM: configuration.github.privateKeyPEM)
+                : .personalAccessToken(configuration.github.token)
+            github = try GitHubAuthenticator(credentials: credentials, baseURL: apiURL, timeoutSeconds: configuration.github.requestTimeoutSeconds)
+        } catch {
+            throw ConfigurationError(key: "github.private_key_file", problem: "\(error)")
+        }
+        self.github = github
         var agentEnvironment: [String: String] = [:]
         for name in configuration.agent.passEnvironment {
             if let value = environment[name] { agentEnvironment[name] = value }

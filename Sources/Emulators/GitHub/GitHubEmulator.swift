@@ -18,9 +18,16 @@ import ServiceLifecycle
 /// | `GET /repos/{owner}/{repo}/pulls/{pull_number}` | 200 `pull-request` / 404 |
 /// | `PATCH /repos/{owner}/{repo}/pulls/{pull_number}` `{title?, body?, state?, base?, maintainer_can_modify?}` | 200 `pull-request` |
 /// | `/repos/{owner}/{repo}/git/…` (refs, blobs, trees, commits) | see ``GitHubEmulatorGitDataRoutes`` |
+/// | `POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers` `{reviewers?, team_reviewers?}` | 201 `pull-request`; 422 author as reviewer |
+/// | `POST /repos/{owner}/{repo}/issues/{issue_number}/labels` `{labels}` | 200 `[label]` |
+/// | `GET /repos/{owner}/{repo}/installation` (App JWT) | 200 `installation` / 404 |
+/// | `POST /app/installations/{installation_id}/access_tokens` (App JWT) `{repositories?, permissions?}` | 201 `installation-token`; 401 bad JWT; 422 narrowing outside the installation |
 ///
 /// Every request needs `Authorization: Bearer …` or `Authorization: token …` (else 401
-/// `Requires authentication`); unknown routes answer 404 `Not Found`; all errors use
+/// `Requires authentication`). Once an App (``GitHubEmulatorState/registerApp(id:slug:key:)``) or
+/// a PAT is registered, repository routes also need a live installation token allowed for the
+/// repository and call, or a registered PAT (401 `Bad credentials` / 403 `Resource not accessible
+/// by integration`). Unknown routes answer 404 `Not Found`; all errors use
 /// GitHub's `{"message", "documentation_url"}` body (``GitHubErrorBody``). State, recorded
 /// requests and fault injection live in ``GitHubEmulatorState``.
 public enum GitHubEmulator {
@@ -42,6 +49,8 @@ public enum GitHubEmulator {
         GitHubEmulatorIssueRoutes.add(to: router, state: state)
         GitHubEmulatorPullRoutes.add(to: router, state: state)
         GitHubEmulatorGitDataRoutes.add(to: router, state: state)
+        GitHubEmulatorLabelRoutes.add(to: router, state: state)
+        GitHubEmulatorAppRoutes.add(to: router, state: state)
         return router
     }
 

@@ -3,8 +3,9 @@ import Hummingbird
 
 /// Runs in front of every route (and of the not-found fallback), in this order:
 /// 1. collects the body, 2. serves a matching injected fault, 3. answers 401 unless
-/// `Authorization: Bearer …` / `Authorization: token …` is present, 4. calls the route,
-/// 5. turns thrown errors into GitHub error bodies, 6. records the request with its status.
+/// `Authorization: Bearer …` / `Authorization: token …` is present, 4. in App mode checks the token
+/// (``GitHubEmulatorState/authorize(method:path:token:)``), 5. calls the route, 6. turns thrown
+/// errors into GitHub error bodies, 7. records the request with its status and token kind.
 struct GitHubEmulatorMiddleware<Context: RequestContext>: RouterMiddleware {
     let state: GitHubEmulatorState
 
@@ -16,6 +17,8 @@ struct GitHubEmulatorMiddleware<Context: RequestContext>: RouterMiddleware {
         let body = (try? await request.collectBody(upTo: GitHubEmulator.maxBodySize)) ?? ByteBuffer()
         let authorization = request.headers[.authorization]
         let response = await respond(request, context: context, authorization: authorization, next: next)
+        var credential: GitHubEmulatorState.Credential?
+        if let token = Self.bearerToken(authorization) { credential = await state.classify(token: token) }
 
         var headers: [String: String] = [:]
         for name in Self.recordedHeaderNames {
@@ -29,7 +32,9 @@ struct GitHubEmulatorMiddleware<Context: RequestContext>: RouterMiddleware {
             hasAuthorization: authorization != nil,
             authorizationScheme: authorization.flatMap { $0.split(separator: " ").first.map(String.init) },
             body: Data(body.readableBytesView),
-            responseStatus: response.status.code
+            responseStatus: response.status.code,
+            tokenKind: credential.map(Self.kind),
+            tokenID: credential.flatMap(Self.tokenID)
         ))
         return response
     }
@@ -44,10 +49,11 @@ struct GitHubEmulatorMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             return Self.response(for: fault)
         }
-        guard Self.isAcceptable(authorization: authorization) else {
+        guard Self.isAcceptable(authorization: authorization), let token = Self.bearerToken(authorization) else {
             return GitHubAPIError.requiresAuthentication.response
         }
         do {
+            try await state.authorize(method: request.method.rawValue, path: request.uri.path, token: token)
             return try await next(request, context)
         } catch let error as GitHubAPIError {
             return error.response
@@ -65,6 +71,26 @@ struct GitHubEmulatorMiddleware<Context: RequestContext>: RouterMiddleware {
             return false
         }
         return ["bearer", "token"].contains(parts[0].lowercased())
+    }
+
+    /// The token of an acceptable `Authorization` header.
+    static func bearerToken(_ authorization: String?) -> String? {
+        guard isAcceptable(authorization: authorization), let parts = authorization?.split(separator: " ") else { return nil }
+        return parts.last.map(String.init)
+    }
+
+    static func kind(_ credential: GitHubEmulatorState.Credential) -> String {
+        switch credential {
+        case .jwt: "jwt"
+        case .installation: "installation"
+        case .pat: "pat"
+        case .unregistered: "unregistered"
+        }
+    }
+
+    static func tokenID(_ credential: GitHubEmulatorState.Credential) -> Int? {
+        guard case .installation(let record) = credential else { return nil }
+        return record.id
     }
 
     static func response(for fault: InjectedFault) -> Response {

@@ -60,8 +60,7 @@ enum GitHubEmulatorPullRoutes {
         let (page, headers) = GitHubEmulatorResponse.paginated(pulls, request: request, base: renderer.base)
         var items: [JSONValue] = []
         for pull in page {
-            let count = await state.commentCount(owner: owner, repo: repo, issue: pull.number)
-            items.append(renderer.pullRequest(pull, commentCount: count))
+            items.append(await decorated(pull, renderer: renderer, state: state))
         }
         return GitHubEmulatorResponse.json(JSONValue.array(items), status: .ok, extraHeaders: headers)
     }
@@ -91,11 +90,21 @@ enum GitHubEmulatorPullRoutes {
 
     static func render(_ pull: EmulatedPullRequest, status: HTTPResponse.Status, request: Request, state: GitHubEmulatorState) async throws -> Response {
         let renderer = GitHubEmulatorRoutes.renderer(request, state)
-        let count = await state.commentCount(owner: pull.owner, repo: pull.repo, issue: pull.number)
         var headers: HTTPFields = [:]
         if status == .created {
             headers[.location] = "\(renderer.apiRepo(pull.owner, pull.repo))/pulls/\(pull.number)"
         }
-        return GitHubEmulatorResponse.json(renderer.pullRequest(pull, commentCount: count), status: status, extraHeaders: headers)
+        return GitHubEmulatorResponse.json(await decorated(pull, renderer: renderer, state: state), status: status, extraHeaders: headers)
+    }
+
+    /// The rendered pull request with its comment count, labels and requested reviewers.
+    static func decorated(_ pull: EmulatedPullRequest, renderer: GitHubEmulatorRenderer, state: GitHubEmulatorState) async -> JSONValue {
+        let count = await state.commentCount(owner: pull.owner, repo: pull.repo, issue: pull.number)
+        guard case .object(var object) = renderer.pullRequest(pull, commentCount: count) else { return .null }
+        let labels = await state.labels(owner: pull.owner, repo: pull.repo, number: pull.number)
+        let reviewers = await state.requestedReviewers(owner: pull.owner, repo: pull.repo, number: pull.number)
+        object["labels"] = .array(labels.map { renderer.label(pull.owner, pull.repo, $0) })
+        object["requested_reviewers"] = .array(reviewers.map { renderer.user($0) })
+        return .object(object)
     }
 }

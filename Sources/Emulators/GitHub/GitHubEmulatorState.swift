@@ -12,7 +12,11 @@ public actor GitHubEmulatorState {
     public nonisolated let userLogin: String
     /// Numeric id of ``userLogin``.
     public nonisolated let userID: Int
-    nonisolated let now: @Sendable () -> Date
+    /// The emulator's clock (see ``GitHubEmulatorClock``); move it with ``advanceClock(by:)``.
+    public nonisolated let clock: GitHubEmulatorClock
+
+    /// The emulator's current time, ``clock``'s `now()`.
+    public nonisolated func now() -> Date { clock.now() }
 
     struct RepoKey: Hashable {
         var owner: String
@@ -38,6 +42,16 @@ public actor GitHubEmulatorState {
     var lastID = 0
     /// Bare git repositories behind the Git Data API, and branches that refuse writes.
     var git = GitHostingState()
+    /// App mode: the registered GitHub App, its installations, the tokens minted, accepted PATs.
+    var app: RegisteredApp?
+    var installations: [Int64: EmulatedInstallation] = [:]
+    var issuedTokens: [String: EmulatedInstallationToken] = [:]
+    var personalAccessTokens: Set<String> = []
+    var lastTokenID = 0
+    /// Labels per issue or pull request, in the order they were added.
+    var labels: [RepoKey: [Int: [String]]] = [:]
+    /// Requested reviewers per pull request, in the order they were requested.
+    var requestedReviewers: [RepoKey: [Int: [String]]] = [:]
     /// When true, comments and reactions on an issue nobody seeded create it (as if it existed on
     /// GitHub), so a standalone emulator works with any issue number. Off by default, as on GitHub.
     public private(set) var acceptsUnknownIssues = false
@@ -51,7 +65,8 @@ public actor GitHubEmulatorState {
     /// - Parameters:
     ///   - userLogin: author login for objects created over HTTP (a GitHub App shows as `<slug>[bot]`).
     ///   - userID: numeric id of that user.
-    ///   - now: clock used for `created_at`/`updated_at`; inject a fixed clock for deterministic output.
+    ///   - now: base clock for `created_at`/`updated_at` and token expiry; inject a fixed clock for
+    ///     deterministic output. ``advanceClock(by:)`` adds an offset to it.
     public init(
         userLogin: String = "dayshift-emulator[bot]",
         userID: Int = 9_000_001,
@@ -59,7 +74,13 @@ public actor GitHubEmulatorState {
     ) {
         self.userLogin = userLogin
         self.userID = userID
-        self.now = now
+        self.clock = GitHubEmulatorClock(base: now)
+    }
+
+    /// Moves the emulator's clock forward by `seconds`: installation tokens (1 hour) and App JWTs
+    /// expire on it.
+    public func advanceClock(by seconds: TimeInterval) {
+        clock.advance(by: seconds)
     }
 
     // MARK: Seeding and inspection
@@ -145,9 +166,18 @@ public actor GitHubEmulatorState {
     /// Drops every pending fault.
     public func clearFaults() { faults.removeAll() }
 
-    /// Forgets everything: issues, pull requests, comments, reactions, faults, recorded requests, id counters.
+    /// Forgets everything: issues, pull requests, comments, reactions, labels, reviewers, faults,
+    /// recorded requests, id counters, the registered app, installations, tokens and PATs. The
+    /// clock keeps its offset.
     public func reset() {
         repos.removeAll()
+        app = nil
+        installations.removeAll()
+        issuedTokens.removeAll()
+        personalAccessTokens.removeAll()
+        lastTokenID = 0
+        labels.removeAll()
+        requestedReviewers.removeAll()
         allComments.removeAll()
         allReactions.removeAll()
         faults.removeAll()

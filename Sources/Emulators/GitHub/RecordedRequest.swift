@@ -22,6 +22,12 @@ public struct RecordedRequest: Sendable, Codable, Equatable {
     public var body: Data
     /// The HTTP status the emulator answered with.
     public var responseStatus: Int
+    /// What the bearer credential was: `installation` (a token this emulator minted), `pat` (a
+    /// registered personal access token), `jwt` (three dot-separated segments, an App JWT) or
+    /// `unregistered`; nil without a usable `Authorization` header.
+    public var tokenKind: String?
+    /// For `installation`: the ``EmulatedInstallationToken/id`` of the token used.
+    public var tokenID: Int?
 
     /// Creates a record.
     public init(
@@ -32,7 +38,9 @@ public struct RecordedRequest: Sendable, Codable, Equatable {
         hasAuthorization: Bool,
         authorizationScheme: String?,
         body: Data,
-        responseStatus: Int
+        responseStatus: Int,
+        tokenKind: String? = nil,
+        tokenID: Int? = nil
     ) {
         self.method = method
         self.path = path
@@ -42,6 +50,8 @@ public struct RecordedRequest: Sendable, Codable, Equatable {
         self.authorizationScheme = authorizationScheme
         self.body = body
         self.responseStatus = responseStatus
+        self.tokenKind = tokenKind
+        self.tokenID = tokenID
     }
 
     /// The body decoded as UTF-8, nil if it is not valid UTF-8.

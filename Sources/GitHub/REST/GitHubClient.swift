@@ -9,23 +9,48 @@ import FoundationNetworking
 /// Every request sends `Authorization: Bearer <token>`, `Accept: application/vnd.github+json` and
 /// `X-GitHub-Api-Version: 2022-11-28`. Errors are ``GitHubAPIError``; the token never appears in them
 /// or in logs.
+///
+/// Two recoveries happen inside one call:
+/// - rate limits (403/429 with GitHub's signs) are retried as ``GitHubRetryPolicy`` says;
+/// - a 401 to a token that `credentialRejected` can replace (an installation token or App JWT from
+///   a cache) is reported to it once, and the call is repeated once with a newly asked token.
 public struct GitHubClient: Sendable {
     /// e.g. `https://api.github.com` or an emulator's `http://127.0.0.1:PORT`.
     public let baseURL: URL
     private let token: @Sendable () async throws -> String
+    private let credentialRejected: (@Sendable (String) async -> Void)?
     private let session: URLSession
     private let timeoutSeconds: Double
+    private let retryPolicy: GitHubRetryPolicy
+    private let sleep: @Sendable (Double) async throws -> Void
+    private let now: @Sendable () -> Date
 
     /// - Parameters:
     ///   - baseURL: the API root (no trailing path needed).
     ///   - timeoutSeconds: per-request timeout in seconds. It is set on the session's
     ///     configuration, because swift-corelibs-foundation ignores `URLRequest.timeoutInterval`.
     ///   - session: `nil` makes one with that timeout.
+    ///   - retryPolicy: rate-limit retries; ``GitHubRetryPolicy/init(maxRetries:secondaryLimitWaitSeconds:backoffMultiplier:maxWaitSeconds:waitCapSeconds:)`` defaults follow GitHub's advice.
+    ///   - sleep: waits the given seconds between retries (inject a recorder in tests).
+    ///   - now: the clock used to turn `x-ratelimit-reset` into a wait.
     ///   - token: asked once per request, so that a cache can refresh installation tokens.
-    public init(baseURL: URL, timeoutSeconds: Double = 30, session: URLSession? = nil, token: @escaping @Sendable () async throws -> String) {
+    ///   - credentialRejected: called with the token GitHub answered 401 to, before the single
+    ///     repeat; nil (a fixed personal access token) means a 401 is thrown at once.
+    public init(
+        baseURL: URL, timeoutSeconds: Double = 30, session: URLSession? = nil,
+        retryPolicy: GitHubRetryPolicy = GitHubRetryPolicy(),
+        sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .seconds($0)) },
+        now: @escaping @Sendable () -> Date = { Date() },
+        token: @escaping @Sendable () async throws -> String,
+        credentialRejected: (@Sendable (String) async -> Void)? = nil
+    ) {
         self.baseURL = baseURL
         self.token = token
+        self.credentialRejected = credentialRejected
         self.timeoutSeconds = timeoutSeconds
+        self.retryPolicy = retryPolicy
+        self.sleep = sleep
+        self.now = now
         self.session = session ?? {
             let configuration = URLSessionConfiguration.ephemeral
             configuration.timeoutIntervalForRequest = timeoutSeconds
@@ -55,7 +80,24 @@ public struct GitHubClient: Sendable {
         try await send("PATCH", "/repos/\(repo.owner)/\(repo.name)/pulls/\(number)", body: ["title": title, "body": body])
     }
 
-    // MARK: Issue comments and reactions
+    /// `POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers` with `reviewers` (logins)
+    /// and `team_reviewers` (team slugs) → 201 pull-request.
+    /// - Throws: ``GitHubAPIError``; 422 when a reviewer is not a collaborator or is the author.
+    public func requestReviewers(_ repo: RepositoryName, pullRequest number: Int, reviewers: [String], teamReviewers: [String] = []) async throws -> PullRequest {
+        try await send("POST", "/repos/\(repo.owner)/\(repo.name)/pulls/\(number)/requested_reviewers",
+                       body: ["reviewers": reviewers, "team_reviewers": teamReviewers])
+    }
+
+    // MARK: Issue comments, labels and reactions
+
+    /// `POST /repos/{owner}/{repo}/issues/{issue_number}/labels` with `{"labels": [names]}` → 200
+    /// `[label]`; labels that do not exist yet are created. Works for pull requests too.
+    /// - Returns: the names of every label the issue now has.
+    public func addLabels(_ repo: RepositoryName, issue: Int, labels: [String]) async throws -> [String] {
+        let added: [Label] = try await send("POST", "/repos/\(repo.owner)/\(repo.name)/issues/\(issue)/labels", body: ["labels": labels])
+        return added.map(\.name)
+    }
+
 
     /// `POST /repos/{owner}/{repo}/issues/{issue_number}/comments` → 201 issue-comment.
     public func createIssueComment(_ repo: RepositoryName, issue: Int, body: String) async throws -> IssueComment {
@@ -87,6 +129,7 @@ public struct GitHubClient: Sendable {
 
     // MARK: Transport
 
+    /// A response body the caller does not read (`send` skips decoding for it).
     struct IgnoredBody: Decodable {}
 
     private struct ErrorBody: Decodable {
@@ -94,6 +137,15 @@ public struct GitHubClient: Sendable {
         var errors: [GitHubAPIError.FieldError]?
     }
 
+    /// Sends one REST call and decodes a 2xx body as `Response` (``IgnoredBody`` to skip it),
+    /// applying the rate-limit retries and the single 401 re-authentication described on the type.
+    /// For use by this module's extensions (`GitHubClient+….swift`).
+    /// - Parameters:
+    ///   - path: starts with `/`, e.g. `/repos/o/r/pulls`; appended to ``baseURL``.
+    ///   - query: sorted into the URL.
+    ///   - body: serialised with `JSONSerialization` (sorted keys); nil sends no body.
+    /// - Throws: ``GitHubAPIError``; `.response` carries `retryAfterSeconds` from `retry-after`, or
+    ///   the seconds until `x-ratelimit-reset` when `x-ratelimit-remaining` is 0.
     func send<Response: Decodable>(_ method: String, _ path: String, query: [String: String] = [:], body: [String: any Sendable]? = nil) async throws -> Response {
         let call = "\(method) \(path)"
         var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)
@@ -101,14 +153,48 @@ public struct GitHubClient: Sendable {
             components?.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
         }
         guard let url = components?.url else { throw GitHubAPIError.transport(call: call, reason: "invalid URL") }
+        let bodyData = try body.map { try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) }
+        var retries = 0
+        var reauthenticated = false
+        while true {
+            let credential = try await token()
+            let (data, http) = try await exchange(call: call, url: url, method: method, body: bodyData, credential: credential)
+            if (200..<300).contains(http.statusCode) {
+                if Response.self == IgnoredBody.self { return IgnoredBody() as! Response }
+                do {
+                    return try JSONDecoder().decode(Response.self, from: data)
+                } catch {
+                    throw GitHubAPIError.transport(call: call, reason: "unexpected response body (\(error))")
+                }
+            }
+            let decoded = try? JSONDecoder().decode(ErrorBody.self, from: data)
+            let message = decoded?.message ?? HTTPURLResponse.localizedString(forStatusCode: http.statusCode)
+            let hints = GitHubRetryPolicy.Hints(http)
+            if http.statusCode == 401, let credentialRejected, !reauthenticated {
+                reauthenticated = true
+                await credentialRejected(credential)
+                continue
+            }
+            if let wait = retryPolicy.wait(status: http.statusCode, message: message, hints: hints, retry: retries + 1, now: now()) {
+                retries += 1
+                try await sleep(retryPolicy.sleepSeconds(for: wait))
+                continue
+            }
+            throw GitHubAPIError.response(call: call, status: http.statusCode, message: message,
+                                          errors: decoded?.errors ?? [], retryAfterSeconds: hints.headerWait(now: now()))
+        }
+    }
+
+    /// One HTTP exchange; transport failures become ``GitHubAPIError/transport(call:reason:)``.
+    private func exchange(call: String, url: URL, method: String, body: Data?, credential: String) async throws -> (Data, HTTPURLResponse) {
         var request = URLRequest(url: url, timeoutInterval: timeoutSeconds)
         request.httpMethod = method
-        request.setValue("Bearer \(try await token())", forHTTPHeaderField: "Authorization")
+        request.setValue("Bearer \(credential)", forHTTPHeaderField: "Authorization")
         request.setValue("application/vnd.github+json", forHTTPHeaderField: "Accept")
         request.setValue("2022-11-28", forHTTPHeaderField: "X-GitHub-Api-Version")
         request.setValue("dayshift", forHTTPHeaderField: "User-Agent")
         if let body {
-            request.httpBody = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+            request.httpBody = body
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
         let data: Data
@@ -119,17 +205,6 @@ public struct GitHubClient: Sendable {
             throw GitHubAPIError.transport(call: call, reason: (error as? URLError).map { "network error \($0.code.rawValue)" } ?? "network error")
         }
         guard let http = response as? HTTPURLResponse else { throw GitHubAPIError.transport(call: call, reason: "not an HTTP response") }
-        guard (200..<300).contains(http.statusCode) else {
-            let decoded = try? JSONDecoder().decode(ErrorBody.self, from: data)
-            let retryAfter = (http.value(forHTTPHeaderField: "Retry-After")).flatMap(Double.init)
-            throw GitHubAPIError.response(call: call, status: http.statusCode, message: decoded?.message ?? HTTPURLResponse.localizedString(forStatusCode: http.statusCode),
-                                          errors: decoded?.errors ?? [], retryAfterSeconds: retryAfter)
-        }
-        if Response.self == IgnoredBody.self { return IgnoredBody() as! Response }
-        do {
-            return try JSONDecoder().decode(Response.self, from: data)
-        } catch {
-            throw GitHubAPIError.transport(call: call, reason: "unexpected response body (\(error))")
-        }
+        return (data, http)
     }
 }

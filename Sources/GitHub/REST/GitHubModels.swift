@@ -54,3 +54,8 @@ public struct RepositoryName: Sendable, Hashable, Codable, CustomStringConvertib
 
     public var description: String { "\(owner)/\(name)" }
 }
+
+/// The fields of GitHub's `label` object that Dayshift reads (`/repos/{owner}/{repo}/issues/{issue_number}/labels`).
+struct Label: Decodable, Sendable {
+    var name: String
+}

@@ -1,6 +1,8 @@
 import GitHub
 
 /// How runs reach GitHub: a client per repository, and the read-only token a sandbox may clone with.
+/// ``GitHub/GitHubAuthenticator`` is the implementation (an App's installation access tokens, or a
+/// personal access token).
 public protocol GitHubAccess: Sendable {
     /// A client whose requests carry a token good for `repository` (an installation access token
     /// narrowed to it, renewed ahead of expiry, or a personal access token).
@@ -15,3 +17,5 @@ public protocol GitHubAccess: Sendable {
     /// Every secret value held right now (keys, minted tokens), for redaction.
     func knownSecrets() async -> [String]
 }
+
+extension GitHubAuthenticator: GitHubAccess {}

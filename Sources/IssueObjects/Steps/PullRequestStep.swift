@@ -35,10 +35,10 @@ struct PullRequestStep: RunStep {
 
         func decorate(_ number: Int) async throws {
             if !settings.labels.isEmpty {
-                try await context.call("pull_request.labels") { try await github.addLabels(repo, issue: number, labels: settings.labels) }
+                try await context.call("pull_request.labels") { _ = try await github.addLabels(repo, issue: number, labels: settings.labels) }
             }
             if !settings.reviewers.isEmpty {
-                try await context.call("pull_request.reviewers") { try await github.requestReviewers(repo, number: number, reviewers: settings.reviewers) }
+                try await context.call("pull_request.reviewers") { _ = try await github.requestReviewers(repo, pullRequest: number, reviewers: settings.reviewers) }
             }
         }
 

@@ -1,0 +1,68 @@
+import Foundation
+import Hummingbird
+
+/// GitHub App endpoints, authenticated with the App JWT (see ``GitHubEmulatorJWTVerifier``):
+/// `GET /repos/{owner}/{repo}/installation` and `POST /app/installations/{installation_id}/access_tokens`.
+enum GitHubEmulatorAppRoutes {
+    static func add<Context: RequestContext>(to router: some RouterMethods<Context>, state: GitHubEmulatorState) {
+        router.get("/repos/:owner/:repo/installation") { request, context in
+            try await state.verifyAppJWT(try bearer(request))
+            let owner = try context.parameters.require("owner")
+            let repo = try context.parameters.require("repo")
+            guard let installation = await state.installation(owner: owner, repo: repo) else { throw GitHubAPIError.notFound }
+            let renderer = GitHubEmulatorRoutes.renderer(request, state)
+            return GitHubEmulatorResponse.json(
+                renderer.installation(installation, app: await state.registeredApp, now: state.now()), status: .ok
+            )
+        }
+        router.post("/app/installations/:installation_id/access_tokens") { request, context in
+            try await mint(request, context, state)
+        }
+    }
+
+    /// `POST /app/installations/{installation_id}/access_tokens` `{repositories?, permissions?}` →
+    /// 201 `installation-token` (1 hour on the emulator's clock); 401 bad JWT, 404 unknown
+    /// installation, 422 narrowing outside the installation or malformed fields.
+    static func mint<Context: RequestContext>(_ request: Request, _ context: Context, _ state: GitHubEmulatorState) async throws -> Response {
+        try await state.verifyAppJWT(try bearer(request))
+        guard let id = context.parameters.get("installation_id", as: Int64.self) else { throw GitHubAPIError.notFound }
+        let body = try await request.jsonObjectBody()
+        var repositories: [String]?
+        switch body["repositories"] {
+        case nil, .null: repositories = nil
+        case .array(let items):
+            repositories = try items.map {
+                guard case .string(let name) = $0 else { throw invalid("repositories") }
+                return name
+            }
+        default: throw invalid("repositories")
+        }
+        var permissions: [String: String]?
+        switch body["permissions"] {
+        case nil, .null: permissions = nil
+        case .object(let items):
+            permissions = try items.mapValues {
+                guard case .string(let level) = $0 else { throw invalid("permissions") }
+                return level
+            }
+        default: throw invalid("permissions")
+        }
+        let (token, record, account) = try await state.mintInstallationToken(
+            installationID: id, repositories: repositories, permissions: permissions
+        )
+        let renderer = GitHubEmulatorRoutes.renderer(request, state)
+        return GitHubEmulatorResponse.json(renderer.installationToken(token, record: record, account: account), status: .created)
+    }
+
+    /// The bearer token of the request (the middleware has already required one).
+    static func bearer(_ request: Request) throws -> String {
+        guard let token = GitHubEmulatorMiddleware<BasicRequestContext>.bearerToken(request.headers[.authorization]) else {
+            throw GitHubAPIError.requiresAuthentication
+        }
+        return token
+    }
+
+    static func invalid(_ field: String) -> GitHubAPIError {
+        GitHubAPIError.validationFailed([.init(resource: "Installation", field: field, code: "invalid")])
+    }
+}
