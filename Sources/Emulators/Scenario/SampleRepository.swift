@@ -120,7 +120,7 @@ public struct SampleRepository: Sendable {
             "GIT_CONFIG_NOSYSTEM": "1",
         ]
         let result = try await ProcessRunner().run(.init(executable: "git", arguments: arguments, environment: environment,
-                                                         workingDirectory: directory.path, timeoutSeconds: 60))
+                                                         workingDirectory: directory.path, timeoutSeconds: 60, outputLimitBytes: 64 << 20))
         guard result.exitCode == 0 else { throw SampleRepositoryError(command: "git \(arguments.first ?? "")", output: result.lastLines(5)) }
         return result.output
     }

@@ -15,7 +15,7 @@ struct AgentStep: RunStep {
             try await context.runChecked(CommandAgent.killEarlierAttempt, what: "stopping an earlier agent")
             try await context.runChecked("git reset -q --hard \(base) && git clean -q -fd", what: "resetting the work tree")
         }
-        let before = try WorkTreeStatus(base64: try await context.runChecked(WorkTreeStatus.command, what: "listing files before the agent"))
+        let before = try await WorkTreeStatus.read(context, what: "listing files before the agent")
         let sandbox = try await context.sandbox()
         let issue = context.journal.context.issue
         let prompt = AgentPrompt(repository: issue.repository, issueNumber: issue.number, title: issue.title, body: issue.body,
@@ -28,7 +28,7 @@ struct AgentStep: RunStep {
         guard result.exitCode == 0 else {
             throw StepFailure("the agent exited \(result.exitCode)\(result.timedOut ? " (timed out)" : ""): \(context.publicOutput(result.lastLines(5)))")
         }
-        let after = try WorkTreeStatus(base64: try await context.runChecked(WorkTreeStatus.command, what: "listing changed files"))
+        let after = try await WorkTreeStatus.read(context, what: "listing changed files")
         return StepOutput(command: outcome, changedFiles: after.changed(since: before))
     }
 }

@@ -6,16 +6,19 @@ struct WorkTreeStatus: Equatable, Sendable {
     /// `path → "XY"` (e.g. ` M`, `??`, `D `); a rename's old path is listed as deleted.
     var entries: [String: String]
 
-    /// Base64 keeps the NUL separators intact through any transport (a toolbox's JSON `result`
-    /// string may not carry them).
-    static let command = "git status --porcelain=v1 -z --untracked-files=all | base64 | tr -d '\\n'"
+    /// Where ``command`` writes the listing, relative to the sandbox home (outside the clone).
+    static let listingPath = ".dayshift/status"
 
-    /// Reads the output of ``command``.
-    init(base64 output: String) throws {
-        guard let data = Data(base64Encoded: output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw StepFailure("git status output was not base64")
-        }
-        self.init(porcelain: String(decoding: data, as: UTF8.self))
+    /// Writes the listing to a file, read back with a download: it keeps the NUL separators and has
+    /// no size limit (a command's output is cut to its last 64 KiB).
+    static let command = "git -c core.fsmonitor= status --porcelain=v1 -z --untracked-files=all > \"$HOME/\(listingPath)\""
+
+    /// Runs ``command`` in the clone and reads the listing.
+    static func read(_ context: StepContext, what: String) async throws -> WorkTreeStatus {
+        try await context.runChecked("mkdir -p \"$HOME/.dayshift\" && " + command, what: what)
+        let sandbox = try await context.sandbox()
+        let data = try await context.dependencies.sandboxes.downloadFile(in: sandbox.id, path: listingPath)
+        return WorkTreeStatus(porcelain: String(decoding: data, as: UTF8.self))
     }
 
     init(porcelain output: String) {
