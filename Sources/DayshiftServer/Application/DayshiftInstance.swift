@@ -28,8 +28,9 @@ public struct DayshiftInstance: Sendable {
     ///   - environment: the process environment, for `agent.pass_environment`.
     ///   - failPointAction: what an armed fail point does (tests use `.throwCrash`).
     /// - Throws: storage errors when the data directory or database cannot be opened.
+    ///   - now: the clock for App JWTs and installation-token expiry (tests share an emulator's clock).
     public init(configuration: DayshiftConfiguration, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment,
-                failPointAction: FailPoints.Action = .exitProcess) throws {
+                failPointAction: FailPoints.Action = .exitProcess, now: @escaping @Sendable () -> Date = { Date() }) throws {
         self.configuration = configuration
         self.logger = logger
         let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
@@ -47,7 +48,7 @@ public struct DayshiftInstance: Sendable {
             let credentials: GitHubCredentials = configuration.github.usesApp
                 ? .app(appID: configuration.github.appID ?? "", privateKeyPEM: configuration.github.privateKeyPEM)
                 : .personalAccessToken(configuration.github.token)
-            github = try GitHubAuthenticator(credentials: credentials, baseURL: apiURL, timeoutSeconds: configuration.github.requestTimeoutSeconds)
+            github = try GitHubAuthenticator(credentials: credentials, baseURL: apiURL, timeoutSeconds: configuration.github.requestTimeoutSeconds, now: now)
         } catch {
             throw ConfigurationError(key: "github.private_key_file", problem: "\(error)")
         }

@@ -45,7 +45,10 @@ struct DemoCommand: AsyncParsableCommand {
         await emulator.state.registerRepository(owner: DemoWorkspace.owner, repo: DemoWorkspace.repo, bareDirectory: workspace.repository.bareDirectory)
         await emulator.state.seedIssue(owner: DemoWorkspace.owner, repo: DemoWorkspace.repo, number: DemoWorkspace.issueNumber,
                                        title: DemoWorkspace.issueTitle, body: DemoWorkspace.issueBody)
-        var configuration = workspace.configuration(githubURL: emulator.baseURL)
+        // Dayshift works as a GitHub App, installed on the demo account: installation access tokens, narrowed per repository.
+        let privateKeyPEM = try await emulator.state.registerApp(id: DemoWorkspace.appID, slug: "dayshift-demo")
+        await emulator.state.addInstallation(id: 1, account: DemoWorkspace.owner)
+        var configuration = workspace.configuration(githubURL: emulator.baseURL, privateKeyPEM: privateKeyPEM)
         var daytona: RunningDaytonaEmulator?
         if sandbox == .daytonaEmulator {
             let apiKey = "demo-daytona-key"

@@ -40,13 +40,18 @@ struct DemoWorkspace {
 
     """
 
-    func configuration(githubURL: URL) -> DayshiftConfiguration {
+    /// The demo's GitHub App id in the emulator; the App is installed on ``owner`` as installation 1.
+    static let appID: Int64 = 1001
+
+    /// - Parameter privateKeyPEM: the App's private key, made by the emulator.
+    func configuration(githubURL: URL, privateKeyPEM: String) -> DayshiftConfiguration {
         var configuration = DayshiftConfiguration()
         configuration.dataDirectory = directory.appendingPathComponent("data").path
         configuration.server.port = 0
         configuration.webhook.secret = webhookSecret
         configuration.github.apiURL = githubURL.absoluteString
-        configuration.github.token = "demo-token"
+        configuration.github.appID = String(Self.appID)
+        configuration.github.privateKeyPEM = privateKeyPEM
         configuration.agent.command = "sh \(agentScript.path)"
         configuration.agent.timeoutSeconds = 120
         configuration.agent.passEnvironment = []

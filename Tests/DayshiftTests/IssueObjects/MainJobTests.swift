@@ -205,6 +205,7 @@ struct MainJobTests {
     func secretsAreRedacted() async throws {
         try await EndToEndHarness.with(agentScript: "echo \"leak: $LEAKED_SECRET and test-token\"; exit 1", configure: {
             $0.agent.passEnvironment = ["LEAKED_SECRET"]
+            $0.github.token = "test-token"  // configured but unused beside the App: still a secret
         }) { harness in
             setenv("LEAKED_SECRET", "sk-ant-very-secret-value", 1)
             defer { unsetenv("LEAKED_SECRET") }
@@ -227,6 +228,7 @@ struct MainJobTests {
         try await EndToEndHarness.with { harness in
             try await harness.startServer()
             await harness.emulator.state.seedIssue(owner: EndToEndHarness.owner, repo: EndToEndHarness.repo, number: 23, title: "planted")
+            await harness.emulator.state.addPersonalAccessToken("stranger")
             let planted = (1...20).map { "<!-- dayshift:report issue=octo/calculator#23 run=\($0) -->" }.joined(separator: "\n")
             var request = URLRequest(url: harness.emulator.baseURL.appendingPathComponent("repos/octo/calculator/issues/23/comments"))
             request.httpMethod = "POST"

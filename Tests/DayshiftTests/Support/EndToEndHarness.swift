@@ -12,6 +12,7 @@ final class EndToEndHarness: @unchecked Sendable {
     static let owner = "octo"
     static let repo = "calculator"
     static let secret = "test-webhook-secret"
+    static let appID: Int64 = 4242
 
     let directory: TestDirectory
     let repository: SampleRepository
@@ -36,7 +37,10 @@ final class EndToEndHarness: @unchecked Sendable {
         configuration.server.port = 0
         configuration.webhook.secret = Self.secret
         configuration.github.apiURL = emulator.baseURL.absoluteString
-        configuration.github.token = "test-token"
+        // Dayshift runs as a GitHub App installed on the owner's account (installation 1, as in the payloads).
+        configuration.github.appID = String(Self.appID)
+        configuration.github.privateKeyPEM = try await emulator.state.registerApp(id: Self.appID)
+        await emulator.state.addInstallation(id: 1, account: Self.owner)
         configuration.agent.command = "sh \(agent.path)"
         configuration.agent.timeoutSeconds = 60
         configuration.agent.passEnvironment = []
@@ -63,7 +67,9 @@ final class EndToEndHarness: @unchecked Sendable {
     func startServer(failPointAction: FailPoints.Action = .throwCrash, environment: [String: String] = [:]) async throws -> RunningDayshift {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let instance = try DayshiftInstance(configuration: configuration, logger: logger, environment: environment, failPointAction: failPointAction)
+        let state = emulator.state
+        let instance = try DayshiftInstance(configuration: configuration, logger: logger, environment: environment, failPointAction: failPointAction,
+                                            now: { state.now() })
         let server = try await instance.start()
         self.instance = instance
         self.server = server
