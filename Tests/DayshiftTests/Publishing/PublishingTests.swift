@@ -141,3 +141,28 @@ struct PublishingTests {
         }
     }
 }
+
+/// Installation access tokens live one hour; a run that outlives one still publishes.
+@Suite("Long runs")
+struct LongRunTests {
+    @Test("a run spanning more than an hour of GitHub's clock publishes with a renewed installation token")
+    func runLongerThanATokenPublishes() async throws {
+        let agent = "sleep 3\n" + EndToEndHarness.fixingAgent
+        try await EndToEndHarness.with(agentScript: agent) { harness in
+            try await harness.startServer()
+            try await harness.send(harness.payloads.issueLabeled(number: 1, title: "slow fix", body: ""))
+            try await harness.waitUntil("the agent step to start") {
+                let run = try harness.store.latestRun(issueKey: harness.issueKey(1))
+                return try run.flatMap { try harness.store.steps(runID: $0.id ?? 0).first { $0.name == .agent }?.status == .running } ?? false
+            }
+            let tokensBefore = await harness.emulator.state.installationTokens.count
+            await harness.emulator.state.advanceClock(by: 2 * 3600)  // the agent "works" for two hours
+            let journal = try await harness.waitForFinishedRun(1)
+            #expect(journal.run.status == .succeeded, "\(journal.failedStep?.error ?? "")")
+            #expect(tokensBefore >= 1)
+            #expect(await harness.emulator.state.installationTokens.count > tokensBefore, "a new token was minted after the first expired")
+            #expect(await harness.emulator.state.recordedRequests.allSatisfy { $0.responseStatus != 401 })
+            #expect(try await harness.repository.branches().contains("dayshift/issue-1"))
+        }
+    }
+}

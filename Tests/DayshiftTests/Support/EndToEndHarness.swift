@@ -64,9 +64,11 @@ final class EndToEndHarness: @unchecked Sendable {
     func issueKey(_ number: Int) -> String { "\(Self.owner)/\(Self.repo)#\(number)" }
 
     @discardableResult
-    func startServer(failPointAction: FailPoints.Action = .throwCrash, environment: [String: String] = [:]) async throws -> RunningDayshift {
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
+    /// - Parameter logs: where to keep every log line (at trace level); by default warnings go to stderr.
+    func startServer(failPointAction: FailPoints.Action = .throwCrash, environment: [String: String] = [:],
+                     logs: LogCapture? = nil) async throws -> RunningDayshift {
+        var logger = logs?.logger() ?? Logger(label: "test")
+        if logs == nil { logger.logLevel = .warning }
         let state = emulator.state
         let instance = try DayshiftInstance(configuration: configuration, logger: logger, environment: environment, failPointAction: failPointAction,
                                             now: { state.now() })
