@@ -66,6 +66,20 @@ struct ConfigurationTests {
         #expect(config.failPoints == ["publish:after", "agent:before"])
     }
 
+    @Test("a GitHub App comes from DAYSHIFT_GITHUB_APP_ID and the key file DAYSHIFT_GITHUB_PRIVATE_KEY_FILE names")
+    func appFromEnvironment() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("dayshift-key-\(UUID().uuidString).pem")
+        try Data("-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let config = try DayshiftConfiguration.parse(yaml: "", environment: ["DAYSHIFT_GITHUB_APP_ID": "77", "DAYSHIFT_GITHUB_PRIVATE_KEY_FILE": file.path])
+        #expect(config.github.usesApp)
+        #expect(config.github.appID == "77")
+        #expect(config.github.privateKeyPEM.hasPrefix("-----BEGIN RSA PRIVATE KEY-----"))
+        #expect(throws: ConfigurationError.self) {
+            try DayshiftConfiguration.parse(yaml: "", environment: ["DAYSHIFT_GITHUB_APP_ID": "77"])
+        }
+    }
+
     @Test("a bad config fails with one line naming the key", arguments: [
         ("server:\n  port: http\n", "server.port"),
         ("server:\n  prot: 80\n", "server.prot"),
@@ -84,6 +98,12 @@ struct ConfigurationTests {
         ("triggers:\n  label: \"\"\n", "triggers.label"),
         ("triggers:\n  command: \"/day\\tshift\"\n", "triggers.command"),
         ("data_dir: \"\"\n", "data_dir"),
+        ("github:\n  app_id: 12\n", "github.private_key_file"),
+        ("github:\n  private_key: hunter2\n", "github.private_key"),
+        ("github:\n  private_key_file: /nonexistent/app.pem\n", "github.private_key_file"),
+        ("github:\n  allowed_repositories: [acme]\n", "github.allowed_repositories"),
+        ("github:\n  writes_per_minute: -1\n", "github.writes_per_minute"),
+        ("pull_request:\n  draft_on_test_failure: sometimes\n", "pull_request.draft_on_test_failure"),
     ])
     func badConfig(yaml: String, key: String) {
         do {
