@@ -57,20 +57,19 @@ struct GitDataPublisher: Sendable {
             guard ownCommits.contains(head) else { throw BranchTaken(branch: branch, head: head) }
         }
         let commit = try await client.createCommit(repository, message: message, tree: tree, parents: [base])
-        guard let head else {
-            do {
-                try await client.createBranch(repository, branch: branch, sha: commit)
-                return Outcome(commit: commit, action: "created")
-            } catch let error as GitHubAPIError where error.status == 422 {
-                // Created meanwhile (a lost answer, or someone else): judge the head we find now.
-                guard let now = try await client.branchReference(repository, branch: branch)?.object.sha else { throw error }
-                if try await isThisChange(now, tree: tree, base: base) { return Outcome(commit: now, action: "adopted") }
-                throw BranchTaken(branch: branch, head: now)
-            }
+        if head != nil {
+            try await client.updateBranch(repository, branch: branch, sha: commit, force: true)
+            return Outcome(commit: commit, action: "updated")
         }
-        _ = head
-        try await client.updateBranch(repository, branch: branch, sha: commit, force: true)
-        return Outcome(commit: commit, action: "updated")
+        do {
+            try await client.createBranch(repository, branch: branch, sha: commit)
+            return Outcome(commit: commit, action: "created")
+        } catch let error as GitHubAPIError where error.status == 422 {
+            // Created meanwhile (a lost answer, or someone else): judge the head found now.
+            guard let now = try await client.branchReference(repository, branch: branch)?.object.sha else { throw error }
+            if try await isThisChange(now, tree: tree, base: base) { return Outcome(commit: now, action: "adopted") }
+            throw BranchTaken(branch: branch, head: now)
+        }
     }
 
     /// True when `head` is a commit of `tree` whose only parent is `base`: this change, published before.

@@ -44,6 +44,11 @@ public struct SandboxChange: Sendable, Equatable {
         public var description: String { "the change read from the sandbox is not usable: \(reason)" }
     }
 
+    /// A change made of these entries, sorted by path.
+    init(entries: [Entry]) {
+        self.entries = entries.sorted { $0.path < $1.path }
+    }
+
     /// The shell command (run in the clone) that writes the two files. The private index keeps the
     /// clone's own index untouched; hooks, fsmonitor and pathspec magic are off.
     /// - Parameters: paths of files relative to the sandbox home.
