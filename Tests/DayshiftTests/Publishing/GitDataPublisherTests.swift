@@ -7,16 +7,21 @@ import Testing
 /// ``GitDataPublisher`` against the GitHub emulator's Git Data API over a real bare repository.
 @Suite("Git Data publisher")
 struct GitDataPublisherTests {
-    @Test("a 60 MB change publishes as one commit: text inline in chunked trees, large and binary files as blobs")
-    func sixtyMegabytes() async throws {
+    /// A sample repository behind the emulator's Git Data API, and a publisher for it.
+    static func publisher() async throws -> (SampleRepository, RunningGitHubEmulator, GitDataPublisher, @Sendable () -> Void) {
         let directory = try TestDirectory("publisher")
-        defer { directory.remove() }
         let repository = try await SampleRepository.create(in: directory.url)
         let emulator = try await GitHubEmulator.start()
-        defer { Task { await emulator.stop() } }
         await emulator.state.registerRepository(owner: "octo", repo: "calculator", bareDirectory: repository.bareDirectory)
         let client = GitHubClient(baseURL: emulator.baseURL, timeoutSeconds: 120) { "token" }
-        let name = RepositoryName(owner: "octo", name: "calculator")
+        let publisher = GitDataPublisher(client: client, repository: RepositoryName(owner: "octo", name: "calculator"))
+        return (repository, emulator, publisher, { Task { await emulator.stop(); directory.remove() } })
+    }
+
+    @Test("a 60 MB change publishes as one commit: text inline in chunked trees, large and binary files as blobs")
+    func sixtyMegabytes() async throws {
+        let (repository, emulator, publisher, cleanUp) = try await Self.publisher()
+        defer { cleanUp() }
 
         let line = String(repeating: "0123456789abcdef", count: 4) + "\n"
         var entries: [SandboxChange.Entry] = (0..<100).map { index in
@@ -29,7 +34,6 @@ struct GitDataPublisherTests {
         #expect(change.byteCount > 60_000_000)
 
         let base = try await repository.head(of: "main")
-        let publisher = GitDataPublisher(client: client, repository: name)
         let outcome = try await publisher.publish(change, branch: "dayshift/issue-1", base: base, message: "Big change\n", ownCommits: [])
         #expect(outcome.action == "created")
         #expect(try await repository.parents(of: outcome.commit) == [base])
@@ -44,13 +48,8 @@ struct GitDataPublisherTests {
 
     @Test("a branch whose head Dayshift did not write is refused and left as it was")
     func foreignHeadIsRefused() async throws {
-        let directory = try TestDirectory("publisher")
-        defer { directory.remove() }
-        let repository = try await SampleRepository.create(in: directory.url)
-        let emulator = try await GitHubEmulator.start()
-        defer { Task { await emulator.stop() } }
-        await emulator.state.registerRepository(owner: "octo", repo: "calculator", bareDirectory: repository.bareDirectory)
-        let publisher = GitDataPublisher(client: GitHubClient(baseURL: emulator.baseURL) { "token" }, repository: RepositoryName(owner: "octo", name: "calculator"))
+        let (repository, _, publisher, cleanUp) = try await Self.publisher()
+        defer { cleanUp() }
         let base = try await repository.head(of: "main")
         let change = SandboxChange(entries: [.init(path: "calc.py", kind: .file(Data("fixed\n".utf8), executable: false))])
 
