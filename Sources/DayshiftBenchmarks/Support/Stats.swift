@@ -57,7 +57,7 @@ func procStatus(_ field: String, pid: Int32? = nil) -> Int {
 }
 
 /// GRDB stores `Date` as `yyyy-MM-dd HH:mm:ss.SSS` in UTC (millisecond resolution).
-nonisolated(unsafe) private let databaseDateFormatter: DateFormatter = {
+private let databaseDateFormatter: DateFormatter = {
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
     formatter.timeZone = TimeZone(identifier: "UTC")

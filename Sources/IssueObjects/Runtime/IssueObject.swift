@@ -151,7 +151,7 @@ actor IssueObject {
         let executor = RunExecutor(dependencies: dependencies, runID: runID, lease: lease)
         runTask = Task {
             let ending = await executor.execute()
-            await self.runEnded(ending)
+            self.runEnded(ending)
             return ending
         }
     }

@@ -63,7 +63,7 @@ struct DaytonaMainJobTests {
                 // Daytona refuses to delete a sandbox mid-transition; its platform ends a stuck
                 // `creating` in `error` (after 15 minutes), and then the leak reaper deletes it.
                 #expect(await daytona.state.expireStuckTransitions() >= 1)
-                let sweep = await try #require(harness.instance).reaper.sweep()
+                let sweep = try await #require(harness.instance).reaper.sweep()
                 #expect(!sweep.reaped.isEmpty)
             }
             try await harness.waitUntil("no sandbox left") {

@@ -40,7 +40,7 @@ final class ServerProcess: @unchecked Sendable {
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DAYSHIFT_") }
         env.merge(environment) { _, new in new }
         process.environment = env
-        if !FileManager.default.fileExists(atPath: logFile.path) { FileManager.default.createFile(atPath: logFile.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: logFile.path) { _ = FileManager.default.createFile(atPath: logFile.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: logFile)
         handle.seekToEndOfFile()
         process.standardOutput = handle
