@@ -101,16 +101,30 @@ struct IsolatedProcessControlTests {
             let deadServer = Process()
             deadServer.executableURL = URL(fileURLWithPath: "/bin/sh")
             deadServer.arguments = [
-                "-c", "setsid \(bwrap) --unshare-user --unshare-pid --ro-bind / / -- /bin/sleep \(marker) >/dev/null 2>&1 & echo $! > \(pidFile.path)",
+                "-c", "setsid \(bwrap) --unshare-user --unshare-pid --ro-bind /usr /usr --symlink usr/lib /lib --symlink usr/lib64 /lib64 "
+                    + "-- /usr/bin/sleep \(marker) >\(root.path)/orphan.log 2>&1 & echo $! > \(pidFile.path)",
             ]
             try deadServer.run()
-            deadServer.waitUntilExit()
-            let pid = try #require(pid_t(String(decoding: try Data(contentsOf: pidFile), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
-            let leaderStart = try #require(Self.startTime(pid))
+            // Not `waitUntilExit()`: Foundation would wait for the orphan too (it inherits Foundation's exit pipe).
+            var pid: pid_t?
+            let spawnStart = Date()
+            while pid == nil {
+                try #require(Date().timeIntervalSince(spawnStart) < 10, "the stand-in server did not start its command")
+                try await Task.sleep(for: .milliseconds(20))
+                pid = (try? String(contentsOf: pidFile, encoding: .utf8)).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            }
+            let orphanPID = try #require(pid)
+            let leaderStart = try #require(Self.startTime(orphanPID))
             let records = root.appendingPathComponent("data/sandboxes/\(sandbox.id)/processes")
             try FileManager.default.createDirectory(at: records, withIntermediateDirectories: true)
-            try Data("\(deadServer.processIdentifier) 1 \(leaderStart)\n".utf8).write(to: records.appendingPathComponent(String(pid)))
-            #expect(!IsolationFixture.hostProcesses(containing: marker).isEmpty)
+            // The server's start time never matches: that server is gone.
+            try Data("\(deadServer.processIdentifier) 1 \(leaderStart)\n".utf8).write(to: records.appendingPathComponent(String(orphanPID)))
+            let waitStart = Date()
+            while IsolationFixture.hostProcesses(containing: marker).isEmpty {
+                let log = (try? String(contentsOf: root.appendingPathComponent("orphan.log"), encoding: .utf8)) ?? ""
+                try #require(Date().timeIntervalSince(waitStart) < 10, "the orphan did not start: \(log)")
+                try await Task.sleep(for: .milliseconds(20))
+            }
 
             let result = try await provider.execute(in: sandbox.id, SandboxCommand("echo next"))
             #expect(result.exitCode == 0 && result.output == "next\n")
