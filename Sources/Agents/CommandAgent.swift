@@ -20,13 +20,22 @@ public struct CommandAgent: Sendable {
         self.environment = environment
     }
 
-    /// The sandbox file (relative to home) where the agent's process group id is kept, so that a
-    /// later attempt can stop an agent that outlived a crashed server.
+    /// The sandbox file (relative to home) where the agent's process group id is kept, with the PID
+    /// namespace it belongs to (`<pgid> pid:[<inode>]`), so that a later attempt can stop an agent
+    /// that outlived a crashed server.
+    ///
+    /// Inside an isolating runner (bubblewrap) each command has a PID namespace of its own and its
+    /// group id is not visible (`0`): nothing is recorded, and the runner itself stops what a
+    /// crashed server left running.
     public static let processGroupFile = ".dayshift/agent.pgid"
 
-    /// A shell command that kills the process group recorded by an earlier attempt, if any.
+    /// A shell command that kills the process group recorded by an earlier attempt, if any, and only
+    /// when it was recorded in the PID namespace this command runs in (never group `0` or `1`,
+    /// which would mean "my own group" or "every process").
     public static let killEarlierAttempt = """
-        f="$HOME/\(processGroupFile)"; if [ -s "$f" ]; then kill -9 "-$(cat "$f")" 2>/dev/null; rm -f "$f"; fi; true
+        f="$HOME/\(processGroupFile)"; if [ -s "$f" ]; then read -r g ns < "$f"; \
+        if [ "${g:-0}" -gt 1 ] 2>/dev/null && [ "$ns" = "$(readlink /proc/self/ns/pid)" ]; then kill -9 "-$g" 2>/dev/null; fi; \
+        rm -f "$f"; fi; true
         """
 
     /// Writes `prompt` to `promptPath` in the sandbox, then runs the agent in `workingDirectory`.
@@ -45,7 +54,9 @@ public struct CommandAgent: Sendable {
         environment["DAYSHIFT_REPOSITORY"] = prompt.repository
         environment["DAYSHIFT_AGENT_COMMAND"] = command
         let wrapper = """
-            cut -d' ' -f5 /proc/$$/stat > "$HOME/\(Self.processGroupFile)" 2>/dev/null; exec /bin/sh -c "$DAYSHIFT_AGENT_COMMAND"
+            g=$(cut -d' ' -f5 /proc/$$/stat); if [ "${g:-0}" -gt 1 ] 2>/dev/null; then \
+            echo "$g $(readlink /proc/self/ns/pid)" > "$HOME/\(Self.processGroupFile)"; fi 2>/dev/null; \
+            exec /bin/sh -c "$DAYSHIFT_AGENT_COMMAND"
             """
         return try await provider.execute(in: sandbox.id, SandboxCommand(wrapper, workingDirectory: workingDirectory, environment: environment,
                                                                         timeoutSeconds: timeoutSeconds, outputLimitBytes: 256 * 1024))

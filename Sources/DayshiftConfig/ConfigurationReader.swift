@@ -23,6 +23,7 @@ enum ConfigurationReader {
         try webhook.refuseSecret("secret", use: "DAYSHIFT_WEBHOOK_SECRET or webhook.secret_file")
         if let file = try webhook.optionalString("secret_file") {
             config.webhook.secret = try readSecret(file, key: webhook.keyPath("secret_file"))
+            config.sourceFiles.append(file)
         }
 
         let triggers = try top.child("triggers", allowedKeys: ["label", "command", "allowed_associations"])
@@ -61,6 +62,7 @@ enum ConfigurationReader {
         config.github.requestTimeoutSeconds = try github.double("request_timeout_seconds", default: config.github.requestTimeoutSeconds, range: 1...600)
         if let file = try github.optionalString("token_file") {
             config.github.token = try readSecret(file, key: github.keyPath("token_file"))
+            config.sourceFiles.append(file)
         }
 
         let sandbox = try top.child("sandbox", allowedKeys: ["provider", "local", "daytona", "reaper"])
@@ -68,12 +70,19 @@ enum ConfigurationReader {
         guard ["local", "daytona"].contains(config.sandbox.provider) else {
             throw ConfigurationError(key: "sandbox.provider", problem: "expected local or daytona, got \"\(config.sandbox.provider)\"")
         }
-        let local = try sandbox.child("local", allowedKeys: ["root"])
+        let local = try sandbox.child("local", allowedKeys: [
+            "root", "isolation", "read_only_paths", "writable_paths", "hidden_paths", "network", "limits",
+        ])
         config.sandbox.localRoot = try local.optionalString("root")
+        config.sandbox.local = try readLocal(local)
         config.sandbox.daytona = try readDaytona(sandbox.child("daytona", allowedKeys: [
             "api_url", "api_key", "api_key_file", "snapshot", "target", "auto_stop_minutes", "auto_archive_minutes", "auto_delete_minutes",
             "network_block_all", "network_allow_list", "env", "request_timeout_seconds", "start_timeout_seconds",
         ]))
+        if let file = try ConfigNode(path: sandbox.keyPath("daytona"), node: sandbox.node("daytona"), allowedKeys: nil)
+            .optionalString("api_key_file") {
+            config.sourceFiles.append(file)
+        }
         let reaper = try sandbox.child("reaper", allowedKeys: ["interval_seconds", "grace_seconds"])
         config.sandbox.reaperIntervalSeconds = try reaper.double("interval_seconds", default: config.sandbox.reaperIntervalSeconds, range: 1...86_400)
         config.sandbox.reaperGraceSeconds = try reaper.double("grace_seconds", default: config.sandbox.reaperGraceSeconds, range: 0...604_800)
@@ -125,6 +134,37 @@ enum ConfigurationReader {
 
     enum RetryKeys {
         static let all: Set<String> = ["attempts", "base_seconds", "cap_seconds"]
+    }
+
+    static func readLocal(_ node: ConfigNode) throws -> LocalSandboxSettings {
+        var settings = LocalSandboxSettings()
+        if let isolation = try node.optionalString("isolation") {
+            guard ["bubblewrap", "none"].contains(isolation) else {
+                throw ConfigurationError(key: node.keyPath("isolation"), problem: "expected bubblewrap or none, got \"\(isolation)\"")
+            }
+            settings.isolation = isolation
+        }
+        settings.readOnlyPaths = try absolutePaths(node, "read_only_paths", default: settings.readOnlyPaths)
+        settings.writablePaths = try absolutePaths(node, "writable_paths", default: settings.writablePaths)
+        settings.hiddenPaths = try absolutePaths(node, "hidden_paths", default: settings.hiddenPaths)
+        settings.network = try node.string("network", default: settings.network)
+        guard ["host", "none"].contains(settings.network) else {
+            throw ConfigurationError(key: node.keyPath("network"), problem: "expected host or none, got \"\(settings.network)\"")
+        }
+        let limits = try node.child("limits", allowedKeys: ["memory_mib", "processes", "open_files", "file_size_mib"])
+        settings.memoryMiB = try limits.int("memory_mib", default: settings.memoryMiB, range: 0...(1 << 30))
+        settings.processes = try limits.int("processes", default: settings.processes, range: 0...(1 << 22))
+        settings.openFiles = try limits.int("open_files", default: settings.openFiles, range: 0...(1 << 24))
+        settings.fileSizeMiB = try limits.int("file_size_mib", default: settings.fileSizeMiB, range: 0...(1 << 30))
+        return settings
+    }
+
+    private static func absolutePaths(_ node: ConfigNode, _ key: String, default value: [String]) throws -> [String] {
+        let paths = try node.stringList(key, default: value)
+        if let relative = paths.first(where: { !$0.hasPrefix("/") }) {
+            throw ConfigurationError(key: node.keyPath(key), problem: "expected absolute paths, got \"\(relative)\"")
+        }
+        return paths
     }
 
     static func readRetry(_ node: ConfigNode, base: RetryPolicy) throws -> RetryPolicy {

@@ -16,6 +16,7 @@ import Yams
 /// | `DAYSHIFT_GITHUB_API_URL` | `github.api_url` |
 /// | `DAYSHIFT_DAYTONA_API_KEY` | the Daytona API key (never in YAML; or `sandbox.daytona.api_key_file`) |
 /// | `DAYSHIFT_FAILPOINTS` | `failpoints` |
+/// | `DAYSHIFT_SANDBOX_ISOLATION` | `sandbox.local.isolation` |
 ///
 /// `Config/dayshift.yaml` documents every key with its default.
 public struct DayshiftConfiguration: Sendable {
@@ -35,6 +36,9 @@ public struct DayshiftConfiguration: Sendable {
     public var repositories: [String: RepositorySettings] = [:]
     /// Crash-injection points such as `publish:after` (see ``FailPoint``). Default: none.
     public var failPoints: [String] = []
+    /// Files the server read its configuration and secrets from (the YAML file, `*_file` keys), as
+    /// given; the local runner hides them from sandboxes. Filled by ``load(file:environment:)``.
+    public var sourceFiles: [String] = []
 
     public init() {}
 
@@ -112,6 +116,8 @@ public struct SandboxSettings: Sendable, Equatable {
     public var provider = "local"
     /// `sandbox.local.root`: where local sandboxes live; default `<data_dir>/sandboxes`.
     public var localRoot: String?
+    /// `sandbox.local.*`: isolation, visible paths, network and limits of the local runner.
+    public var local = LocalSandboxSettings()
     public var daytona = DaytonaSettings()
     /// `sandbox.reaper.interval_seconds`: how often leaked sandboxes are looked for; default 300.
     public var reaperIntervalSeconds = 300.0
@@ -243,7 +249,9 @@ extension DayshiftConfiguration {
                 throw ConfigurationError(key: "(file)", problem: "cannot read \(path)")
             }
         }
-        return try parse(yaml: text, environment: environment)
+        var configuration = try parse(yaml: text, environment: environment)
+        if let path { configuration.sourceFiles.insert(path, at: 0) }
+        return configuration
     }
 
     /// Parses YAML text and applies the environment overrides.
@@ -274,6 +282,12 @@ extension DayshiftConfiguration {
         }
         if let url = value("DAYSHIFT_GITHUB_API_URL") { github.apiURL = url }
         if let key = value("DAYSHIFT_DAYTONA_API_KEY") { sandbox.daytona.apiKey = key }
+        if let isolation = value("DAYSHIFT_SANDBOX_ISOLATION") {
+            guard ["bubblewrap", "none"].contains(isolation) else {
+                throw ConfigurationError(key: "sandbox.local.isolation", problem: "expected bubblewrap or none (DAYSHIFT_SANDBOX_ISOLATION), got \"\(isolation)\"")
+            }
+            sandbox.local.isolation = isolation
+        }
         if let points = value("DAYSHIFT_FAILPOINTS") {
             failPoints = points.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
         }

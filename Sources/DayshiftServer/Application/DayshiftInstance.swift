@@ -92,7 +92,8 @@ public struct DayshiftInstance: Sendable {
     public func logStartup() {
         let version = (try? store.sqliteVersion()) ?? "?"
         logger.info("dayshift starting", metadata: ["sqlite": "\(version)", "data_dir": "\(configuration.dataDirectory)",
-                                                    "sandbox": "\(sandboxes.kind)", "github_api": "\(configuration.github.apiURL)"])
+                                                    "sandbox": "\(sandboxes.kind)", "github_api": "\(configuration.github.apiURL)",
+                                                    "isolation": "\((sandboxes as? LocalSandboxProvider)?.isolation.name ?? "n/a")"])
         if let parsed = SQLiteVersion(version), parsed.lacksWALCorruptionFix {
             logger.warning("SQLite \(version) lacks the WAL corruption fixes of 3.44.6 / 3.50.7 / 3.51.3; upgrade libsqlite3 when you can")
         }
@@ -101,6 +102,11 @@ public struct DayshiftInstance: Sendable {
         }
         if configuration.github.token.isEmpty {
             logger.warning("no GitHub token (DAYSHIFT_GITHUB_TOKEN or github.token_file): pull requests and comments will fail")
+        }
+        let local = sandboxes as? LocalSandboxProvider
+        for warning in StartupWarnings.sandbox(
+            isolation: local?.isolation, cgroups: local?.cgroups ?? .unavailable, runningAsRoot: geteuid() == 0) {
+            logger.warning("\(warning)")
         }
         if !configuration.failPoints.isEmpty {
             logger.warning("fail points armed", metadata: ["failpoints": "\(configuration.failPoints.joined(separator: ","))"])

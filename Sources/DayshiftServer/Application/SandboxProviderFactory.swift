@@ -26,7 +26,10 @@ enum SandboxProviderFactory {
         default:
             let root = configuration.sandbox.localRoot.map { URL(fileURLWithPath: $0, isDirectory: true) }
                 ?? URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true).appendingPathComponent("sandboxes", isDirectory: true)
-            return LocalSandboxProvider(rootDirectory: root, logger: logger)
+            let isolation = try LocalIsolationResolver.resolve(
+                configuration, searchPath: ProcessInfo.processInfo.environment["PATH"])
+            let cgroups: CgroupSupport = if case .bubblewrap = isolation { CgroupSupport.detect() } else { .unavailable }
+            return LocalSandboxProvider(rootDirectory: root, logger: logger, isolation: isolation, cgroups: cgroups)
         }
     }
 }

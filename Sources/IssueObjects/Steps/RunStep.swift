@@ -29,6 +29,7 @@ struct StepContext: Sendable {
     var settings: DayshiftConfiguration { dependencies.configuration }
 
     /// Wraps an external call in its `site:before` / `site:after` fail points.
+    @discardableResult
     func call<T>(_ site: String, _ body: () async throws -> T) async throws -> T {
         try await dependencies.failPoints.around(site, body)
     }

@@ -3,14 +3,17 @@ import Logging
 import Synchronization
 
 /// The embedded sandbox provider (`kind == "local"`): each sandbox is a directory on the server's
-/// own machine, and commands run as host processes of the server's user.
+/// own machine, and commands run as host processes.
 ///
 /// Layout: `<root>/<id>/home` is the home directory (where relative paths start), `<root>/<id>/tmp`
 /// is `TMPDIR`, `<root>/<id>/sandbox.json` holds the metadata (see `LocalSandboxStore`). `id` is a
 /// lowercase UUID.
 ///
-/// This gives a separate working tree and a clean environment, not isolation: commands can read and
-/// write anything the server's user can. Use Daytona to contain untrusted code.
+/// With ``LocalIsolation/bubblewrap(_:)`` every command runs through `bwrap` (see
+/// ``BubblewrapCommand``): it sees the read-only system paths, its own home and tmp (at their host
+/// paths) and a private `/tmp`, only its own processes, none of the server's files, and runs under
+/// ``ResourceLimits``. With ``LocalIsolation/none`` commands are plain processes of the server's
+/// user: a separate working tree and a clean environment, not isolation.
 public final class LocalSandboxProvider: SandboxProvider {
     /// `"local"`.
     public let kind = "local"
@@ -18,9 +21,15 @@ public final class LocalSandboxProvider: SandboxProvider {
     public let rootDirectory: URL
     /// Deadline of ``gitClone(in:_:)`` in seconds.
     public let cloneTimeoutSeconds: Double
+    /// How commands are contained.
+    public let isolation: LocalIsolation
+    /// Where per-command control groups are made (bubblewrap only).
+    public let cgroups: CgroupSupport
 
     let store: LocalSandboxStore
     private let runner: ProcessRunner
+    private let launcher: IsolatedLauncher?
+    private let processes: LocalProcessRecords
     private let logger: Logger
     /// The server's `PATH`, the only variable commands inherit from the server.
     private let hostPath: String
@@ -33,15 +42,32 @@ public final class LocalSandboxProvider: SandboxProvider {
     ///     or environment values).
     ///   - cloneTimeoutSeconds: deadline of each ``gitClone(in:_:)``, in seconds (default 600).
     ///   - runner: runs the processes; its grace period applies at every teardown.
+    ///   - isolation: how commands are contained (default ``LocalIsolation/none``; the server picks
+    ///     `bubblewrap` where it works, see `sandbox.local.isolation`).
+    ///   - cgroups: where per-command control groups can be made (detected once by the caller with
+    ///     ``CgroupSupport/detect(root:)``); only used with bubblewrap.
     public init(
-        rootDirectory: URL, logger: Logger, cloneTimeoutSeconds: Double = 600, runner: ProcessRunner = ProcessRunner()
+        rootDirectory: URL, logger: Logger, cloneTimeoutSeconds: Double = 600, runner: ProcessRunner = ProcessRunner(),
+        isolation: LocalIsolation = .none, cgroups: CgroupSupport = .unavailable
     ) {
         self.rootDirectory = rootDirectory.absoluteURL.standardizedFileURL
         self.logger = logger
         self.cloneTimeoutSeconds = cloneTimeoutSeconds
         self.runner = runner
+        self.isolation = isolation
+        self.cgroups = cgroups
         self.store = LocalSandboxStore(root: self.rootDirectory, logger: logger)
-        self.hostPath = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        self.processes = LocalProcessRecords(store: store)
+        let hostPath = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        self.hostPath = hostPath
+        if case .bubblewrap(var settings) = isolation {
+            // Whatever the operator lists, the sandbox root itself (every other sandbox) stays hidden.
+            settings.hiddenPaths.append(self.rootDirectory.path)
+            launcher = IsolatedLauncher(
+                settings: settings, cgroups: cgroups, prlimit: BubblewrapProbe.locatePrlimit(searchPath: hostPath))
+        } else {
+            launcher = nil
+        }
     }
 
     // MARK: - Lifecycle
@@ -108,8 +134,12 @@ public final class LocalSandboxProvider: SandboxProvider {
     /// - Working directory: ``SandboxCommand/workingDirectory`` against the home directory
     ///   (absolute paths as they are); the home directory when `nil`.
     /// - Environment, later entries winning: `PATH` (the server's), `HOME` (the sandbox home),
-    ///   `LANG=C.UTF-8`, `TMPDIR` (`<root>/<id>/tmp`); then the sandbox's creation environment; then
-    ///   ``SandboxCommand/environment``. Nothing else is inherited from the server.
+    ///   `LANG=C.UTF-8`, `TMPDIR` (`<root>/<id>/tmp`), and with bubblewrap `TERM=dumb`; then the
+    ///   sandbox's creation environment; then ``SandboxCommand/environment``. Nothing else is
+    ///   inherited from the server.
+    /// - Isolation: see ``isolation``; with bubblewrap, a limit the command ran into adds a line
+    ///   `dayshift: the command reached sandbox.local.limits.…` to the output and makes a zero exit
+    ///   code 1. Commands left running by a crashed server are killed before the next one starts.
     /// - Deadline: after ``SandboxCommand/timeoutSeconds`` seconds (none when `<= 0`) the whole process
     ///   group gets `SIGTERM`, then `SIGKILL` 2 s later; the result has exit code `124` and
     ///   `timedOut == true` (Daytona answers 408 instead). Output is at most
@@ -129,11 +159,10 @@ public final class LocalSandboxProvider: SandboxProvider {
         logger.debug(
             "executing command",
             metadata: ["sandbox.id": "\(sandboxID)", "command": "\(command.command)", "cwd": "\(workingDirectory)"])
-        let result = try await runner.run(
-            ProcessRunner.Invocation(
-                executable: "/bin/sh", arguments: ["-c", command.command], environment: environment,
-                workingDirectory: workingDirectory, timeoutSeconds: command.timeoutSeconds,
-                outputLimitBytes: command.outputLimitBytes))
+        let result = try await run(
+            in: sandboxID, executable: "/bin/sh", arguments: ["-c", command.command], environment: environment,
+            workingDirectory: workingDirectory, timeoutSeconds: command.timeoutSeconds,
+            outputLimitBytes: command.outputLimitBytes)
         logger.info(
             "command finished",
             metadata: [
@@ -143,10 +172,62 @@ public final class LocalSandboxProvider: SandboxProvider {
         return result
     }
 
+    /// Runs one command of the sandbox, isolated when configured, with its process group recorded
+    /// for as long as it runs (after stopping the orphans of a crashed server).
+    private func run(
+        in sandboxID: String, executable: String, arguments: [String], environment: [String: String],
+        workingDirectory: String, timeoutSeconds: Double, outputLimitBytes: Int
+    ) async throws -> CommandResult {
+        let orphans = processes.killOrphans(sandbox: sandboxID)
+        if orphans > 0 {
+            logger.warning(
+                "stopped commands left running by an earlier server", metadata: ["sandbox.id": "\(sandboxID)", "count": "\(orphans)"])
+        }
+        let records = processes
+        let onStart: @Sendable (Int32) -> Void = { pid in records.record(pid, sandbox: sandboxID) }
+        guard let launcher else {
+            let pid = PidBox()
+            defer { pid.value.map { records.remove($0, sandbox: sandboxID) } }
+            return try await runner.run(
+                ProcessRunner.Invocation(
+                    executable: executable, arguments: arguments, environment: environment,
+                    workingDirectory: workingDirectory, timeoutSeconds: timeoutSeconds, outputLimitBytes: outputLimitBytes),
+                onStart: { pid.value = $0; onStart($0) })
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: workingDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw SandboxError.commandFailedToStart("working directory \(workingDirectory) is not usable")
+        }
+        var isolatedEnvironment = environment
+        isolatedEnvironment["TERM"] = "dumb"
+        let (invocation, groups) = launcher.prepare(
+            executable: executable, arguments: arguments, environment: isolatedEnvironment,
+            workingDirectory: workingDirectory,
+            sandboxDirectories: [store.homeDirectory(of: sandboxID).path, store.tmpDirectory(of: sandboxID).path],
+            timeoutSeconds: timeoutSeconds, outputLimitBytes: outputLimitBytes)
+        let pid = PidBox()
+        let result: CommandResult
+        do {
+            result = try await runner.run(invocation, onStart: { pid.value = $0; onStart($0) })
+        } catch {
+            await groups.remove()
+            pid.value.map { records.remove($0, sandbox: sandboxID) }
+            throw error
+        }
+        pid.value.map { records.remove($0, sandbox: sandboxID) }
+        return await launcher.finish(result, groups: groups)
+    }
+
     // MARK: - Git
 
     /// Runs `git clone --single-branch [--branch=<branch>] -- <url> <path>` (an argument array, no
     /// shell) with the sandbox's environment. Mirrors the toolbox's `POST /git/clone`.
+    ///
+    /// The clone runs as the server itself, outside any isolation (so `file://` remotes and the
+    /// server's network work as before); it never runs code from the repository or the sandbox:
+    /// hooks are off (`core.hooksPath=/dev/null`), the sandbox's own git configuration is ignored
+    /// (`GIT_CONFIG_GLOBAL=/dev/null`), and the askpass helper lives outside the sandbox's reach.
+    /// Every later command runs inside the sandbox.
     ///
     /// `url` may be `https://…`, `file://…` or a plain path. ``GitCloneRequest/path`` is resolved
     /// against the home directory and must stay inside the sandbox. Credentials are used only when
@@ -163,18 +244,23 @@ public final class LocalSandboxProvider: SandboxProvider {
         let credentials: GitCredentialEnvironment
         do {
             credentials = try GitCredentialEnvironment.prepare(
-                username: request.username, password: request.password, in: store.tmpDirectory(of: sandboxID))
+                username: request.username, password: request.password, in: store.directory(of: sandboxID))
         } catch {
             throw SandboxError.gitFailed("cannot prepare the credential helper")
         }
         defer { credentials.remove() }
 
-        var arguments = ["-c", "credential.helper=", "-c", "protocol.ext.allow=never", "clone", "--single-branch"]
+        var arguments = [
+            "-c", "credential.helper=", "-c", "protocol.ext.allow=never", "-c", "core.hooksPath=/dev/null",
+            "clone", "--single-branch",
+        ]
         if let branch = request.branch, !branch.isEmpty { arguments.append("--branch=\(branch)") }
         arguments += ["--", request.url, destination]
         var environment = baseEnvironment(of: sandboxID)
         environment.merge(record.environment) { _, new in new }
         environment.merge(credentials.environment) { _, new in new }
+        // `$HOME/.gitconfig` is the sandbox's to write: never let it configure the server's git.
+        environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
 
         let safeURL = credentials.redact(request.url)
         logger.info(
@@ -259,5 +345,14 @@ public final class LocalSandboxProvider: SandboxProvider {
             "LANG": "C.UTF-8",
             "TMPDIR": store.tmpDirectory(of: id).path,
         ]
+    }
+}
+
+/// The pid of a started command, set from the runner's start callback.
+private final class PidBox: Sendable {
+    private let storage = Mutex<Int32?>(nil)
+    var value: Int32? {
+        get { storage.withLock { $0 } }
+        set { storage.withLock { $0 = newValue } }
     }
 }

@@ -79,11 +79,12 @@ public struct ProcessRunner: Sendable {
     /// Runs `invocation` and waits for it to end or for its deadline.
     ///
     /// A non-zero exit code is a result, not an error.
+    /// - Parameter onStart: called once the process runs, with its pid (also its process group id).
     /// - Returns: the exit code (`124` on timeout), the output tail, and the duration in seconds.
     /// - Throws: ``SandboxError/commandFailedToStart(_:)`` when the process cannot be started
     ///   (executable not found, working directory missing, …) or its output cannot be read;
     ///   `CancellationError` when the calling task was cancelled (the process group is killed first).
-    public func run(_ invocation: Invocation) async throws -> CommandResult {
+    public func run(_ invocation: Invocation, onStart: (@Sendable (Int32) -> Void)? = nil) async throws -> CommandResult {
         let clock = ContinuousClock()
         let start = clock.now
         let grace = Duration.seconds(max(0, terminationGraceSeconds))
@@ -123,7 +124,8 @@ public struct ProcessRunner: Sendable {
                 output: .sequence,
                 error: .combinedWithOutput
             ) { execution in
-                try await withThrowingTaskGroup(of: Void.self, returning: OutputTail.self) { group in
+                onStart?(execution.processIdentifier.value)
+                return try await withThrowingTaskGroup(of: Void.self, returning: OutputTail.self) { group in
                     if let deadline {
                         group.addTask {
                             try await Task.sleep(for: deadline)

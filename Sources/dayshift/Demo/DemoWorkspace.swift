@@ -58,6 +58,10 @@ struct DemoWorkspace {
         var settings = RepositorySettings()
         settings.cloneURL = repository.cloneURL
         configuration.repositories["\(Self.owner)/\(Self.repo)"] = settings
+        // With bubblewrap the sandbox sees only what is listed: the agent script (read-only) and the
+        // local bare repository that the publish step pushes to (read-write).
+        configuration.sandbox.local.readOnlyPaths.append(agentScript.path)
+        configuration.sandbox.local.writablePaths.append(repository.bareDirectory.path)
         return configuration
     }
 

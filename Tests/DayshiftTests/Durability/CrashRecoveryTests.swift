@@ -106,10 +106,14 @@ struct CrashRecoveryTests {
 
     @Test("an agent that outlives a killed server is stopped before the step runs again")
     func orphanedAgentIsStopped() async throws {
-        let started = FileManager.default.temporaryDirectory.appendingPathComponent("dayshift-agent-started-\(UUID().uuidString.prefix(8))")
-        defer { try? FileManager.default.removeItem(at: started) }
-        let agent = "touch '\(started.path)'; sleep 3; touch \"late-$$.txt\"\n" + EndToEndHarness.fixingAgent
-        let harness = try await ProcessHarness(agentScript: agent)
+        // The sign lives in a directory the (isolated) sandbox may write, so the test sees it.
+        let signs = FileManager.default.temporaryDirectory.appendingPathComponent("dayshift-agent-started-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: signs, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: signs) }
+        let started = signs.appendingPathComponent("started")
+        // A unique name per agent process ($$ repeats across PID namespaces).
+        let agent = "touch '\(started.path)'; sleep 3; touch \"late-$(cat /proc/sys/kernel/random/uuid).txt\"\n" + EndToEndHarness.fixingAgent
+        let harness = try await ProcessHarness(agentScript: agent, writablePaths: [signs.path])
         do {
             var server = try await harness.start()
             #expect(try await harness.sendLabeled(1) == 202)

@@ -72,7 +72,9 @@ struct MainJobTests {
         let directory = try TestDirectory("hostile")
         defer { directory.remove() }
         let seen = directory.url.appendingPathComponent("prompt-seen.md")
-        try await EndToEndHarness.with(agentScript: "cp \"$DAYSHIFT_PROMPT_FILE\" '\(seen.path)'\n" + EndToEndHarness.fixingAgent) { harness in
+        // The directory is writable from the (isolated) sandbox: the copy lands, and so would an injected `touch`.
+        try await EndToEndHarness.with(agentScript: "cp \"$DAYSHIFT_PROMPT_FILE\" '\(seen.path)'\n" + EndToEndHarness.fixingAgent,
+                                       configure: { $0.sandbox.local.writablePaths.append(directory.url.path) }) { harness in
             try await harness.startServer()
             let marker = directory.url.appendingPathComponent("pwned").path
             let title = "$(touch \(marker)) `touch \(marker)2` \"quoted\" 'single' ; touch \(marker)3"

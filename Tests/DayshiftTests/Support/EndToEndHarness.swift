@@ -48,6 +48,10 @@ final class EndToEndHarness: @unchecked Sendable {
         settings.cloneURL = repository.cloneURL
         settings.testCommand = "python3 -m unittest -q"
         configuration.repositories["\(Self.owner)/\(Self.repo)"] = settings
+        // Isolated sandboxes (the default where bwrap works) see only what is listed: the agent
+        // script, and the bare repository the publish step pushes to.
+        configuration.sandbox.local.readOnlyPaths.append(agent.path)
+        configuration.sandbox.local.writablePaths.append(repository.bareDirectory.path)
         configure(&configuration)
         self.configuration = configuration
     }

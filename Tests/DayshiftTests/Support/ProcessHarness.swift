@@ -20,7 +20,9 @@ final class ProcessHarness: @unchecked Sendable {
     let dataDirectory: URL
     private(set) var server: ServerProcess?
 
-    init(agentScript: String = EndToEndHarness.fixingAgent) async throws {
+    /// - Parameter writablePaths: host paths the (isolated) sandbox may write besides its own, e.g. a
+    ///   directory where an agent script leaves a sign that it started.
+    init(agentScript: String = EndToEndHarness.fixingAgent, writablePaths: [String] = []) async throws {
         directory = try TestDirectory("process")
         repository = try await SampleRepository.create(in: directory.url)
         emulator = try await GitHubEmulator.start()
@@ -33,6 +35,10 @@ final class ProcessHarness: @unchecked Sendable {
             data_dir: \(dataDirectory.path)
             github:
               api_url: \(emulator.baseURL.absoluteString)
+            sandbox:
+              local:
+                read_only_paths: [\((LocalSandboxSettings.defaultReadOnlyPaths + [agent.path]).joined(separator: ", "))]
+                writable_paths: [\(([repository.bareDirectory.path] + writablePaths).joined(separator: ", "))]
             agent:
               command: sh \(agent.path)
               timeout_seconds: 60

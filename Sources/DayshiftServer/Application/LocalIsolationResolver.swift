@@ -1,0 +1,46 @@
+import DayshiftConfig
+import Foundation
+import Sandboxes
+
+/// Turns `sandbox.local.*` into the local runner's ``LocalIsolation``, checking `bwrap` once.
+enum LocalIsolationResolver {
+    /// - Parameters:
+    ///   - searchPath: where to look for `bwrap` and `prlimit` (the server's `PATH`).
+    /// - Returns: bubblewrap when configured (or not configured and `bwrap` works here), else none.
+    /// - Throws: ``ConfigurationError`` for `sandbox.local.isolation` when bubblewrap is configured
+    ///   but `bwrap` is missing or cannot build a sandbox here.
+    static func resolve(_ configuration: DayshiftConfiguration, searchPath: String?) throws -> LocalIsolation {
+        let local = configuration.sandbox.local
+        if local.isolation == "none" { return .none }
+        let explicit = local.isolation == "bubblewrap"
+        guard let executable = BubblewrapProbe.locate(searchPath: searchPath) else {
+            if explicit {
+                throw ConfigurationError(
+                    key: "sandbox.local.isolation",
+                    problem: "bubblewrap is configured but bwrap is not installed (Debian: apt-get install bubblewrap)")
+            }
+            return .none
+        }
+        let settings = BubblewrapSettings(
+            executable: executable, readOnlyPaths: local.readOnlyPaths, writablePaths: local.writablePaths,
+            hiddenPaths: local.hiddenPaths + protectedPaths(configuration),
+            network: SandboxNetwork(rawValue: local.network) ?? .host,
+            limits: ResourceLimits(
+                memoryBytes: local.memoryMiB << 20, processes: local.processes, openFiles: local.openFiles,
+                fileSizeBytes: local.fileSizeMiB << 20))
+        if let problem = BubblewrapProbe.check(settings) {
+            if explicit { throw ConfigurationError(key: "sandbox.local.isolation", problem: problem) }
+            return .none
+        }
+        return .bubblewrap(settings)
+    }
+
+    /// `data_dir`, the sandbox root and the files the configuration came from, as absolute paths:
+    /// never visible in a sandbox, even when a read-only path contains them.
+    static func protectedPaths(_ configuration: DayshiftConfiguration) -> [String] {
+        let current = FileManager.default.currentDirectoryPath
+        let paths = [configuration.dataDirectory] + (configuration.sandbox.localRoot.map { [$0] } ?? []) + configuration.sourceFiles
+        return paths.map { $0.hasPrefix("/") ? $0 : current + "/" + $0 }
+            .map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+    }
+}
