@@ -37,7 +37,7 @@ final class FakeModelUpstream: Sendable {
     /// Makes streamed answers wait for ``releaseStream()`` before their last events.
     func holdStreams() { holding.withLock { $0 = true } }
     /// Lets a held streamed answer send its last events.
-    func releaseStream() { streamReleased.withLock { $0 = true } }
+    func releaseStream() { streamReleased.withLock { if $0 == nil { $0 = true } } }
     /// Whether the last held stream was released by the test (true) or by the 10 s timeout (false); nil if none was held.
     var streamWasReleasedByClient: Bool? { streamReleased.withLock { $0 } }
 
