@@ -64,6 +64,7 @@ let package = Package(
             name: "DayshiftServer",
             dependencies: [
                 "DayshiftConfig", "Store", "GitHub", "IssueObjects", "Sandboxes",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -43,12 +43,14 @@ public struct CommandAgent: Sendable {
     /// process group in ``processGroupFile``.
     /// - Parameters:
     ///   - promptPath: a sandbox path outside the clone, so the prompt is never committed.
+    ///   - runEnvironment: this run's own variables (e.g. the LLM proxy's URLs and run token), over ``environment``.
     /// - Returns: how the agent process ended (exit code, output tail).
     /// - Throws: ``SandboxError`` from the provider.
-    public func run(_ prompt: AgentPrompt, provider: any SandboxProvider, sandbox: Sandbox, workingDirectory: String, promptPath: String) async throws -> CommandResult {
+    public func run(_ prompt: AgentPrompt, provider: any SandboxProvider, sandbox: Sandbox, workingDirectory: String, promptPath: String,
+                    runEnvironment: [String: String] = [:]) async throws -> CommandResult {
         try await provider.uploadFile(in: sandbox.id, path: promptPath, contents: Data(prompt.render().utf8))
         let absolutePrompt = promptPath.hasPrefix("/") ? promptPath : sandbox.homeDirectory + "/" + promptPath
-        var environment = self.environment
+        var environment = self.environment.merging(runEnvironment) { _, run in run }
         environment["DAYSHIFT_PROMPT_FILE"] = absolutePrompt
         environment["DAYSHIFT_ISSUE_NUMBER"] = String(prompt.issueNumber)
         environment["DAYSHIFT_REPOSITORY"] = prompt.repository

@@ -7,7 +7,7 @@ enum ConfigurationReader {
         var config = DayshiftConfiguration()
         let top = try ConfigNode(path: "", node: root, allowedKeys: [
             "server", "data_dir", "webhook", "triggers", "github", "sandbox", "agent", "steps", "pull_request", "git", "runtime", "repositories",
-            "failpoints",
+            "failpoints", "llm",
         ])
         config.dataDirectory = try top.string("data_dir", default: config.dataDirectory)
         if config.dataDirectory.isEmpty { throw ConfigurationError(key: "data_dir", problem: "must not be empty") }
@@ -87,7 +87,17 @@ enum ConfigurationReader {
         config.sandbox.reaperIntervalSeconds = try reaper.double("interval_seconds", default: config.sandbox.reaperIntervalSeconds, range: 1...86_400)
         config.sandbox.reaperGraceSeconds = try reaper.double("grace_seconds", default: config.sandbox.reaperGraceSeconds, range: 0...604_800)
 
-        let agent = try top.child("agent", allowedKeys: ["command", "timeout_seconds", "pass_environment"])
+        let agent = try top.child("agent", allowedKeys: ["command", "timeout_seconds", "pass_environment", "proxy_public_url", "allow_key_in_sandbox"])
+        config.agent.allowKeyInSandbox = try agent.bool("allow_key_in_sandbox", default: config.agent.allowKeyInSandbox)
+        if var url = try agent.optionalString("proxy_public_url") {
+            while url.hasSuffix("/") { url.removeLast() }
+            guard let parsed = URL(string: url), let scheme = parsed.scheme, ["http", "https"].contains(scheme), parsed.host != nil,
+                  parsed.query == nil else {
+                throw ConfigurationError(key: agent.keyPath("proxy_public_url"), problem: "expected an http(s) URL such as https://dayshift.example.com, got \"\(url)\"")
+            }
+            config.agent.proxyPublicURL = url
+        }
+        config.llm = try readLLM(top.child("llm", allowedKeys: llmKeys))
         config.agent.command = try agent.string("command", default: config.agent.command)
         config.agent.timeoutSeconds = try agent.double("timeout_seconds", default: config.agent.timeoutSeconds, range: 1...86_400)
         config.agent.passEnvironment = try agent.stringList("pass_environment", default: config.agent.passEnvironment)

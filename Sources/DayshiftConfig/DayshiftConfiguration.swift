@@ -17,6 +17,8 @@ import Yams
 /// | `DAYSHIFT_DAYTONA_API_KEY` | the Daytona API key (never in YAML; or `sandbox.daytona.api_key_file`) |
 /// | `DAYSHIFT_FAILPOINTS` | `failpoints` |
 /// | `DAYSHIFT_SANDBOX_ISOLATION` | `sandbox.local.isolation` |
+/// | `ANTHROPIC_API_KEY` | the Anthropic key the LLM proxy uses (never in YAML; or `llm.anthropic.api_key_file`) |
+/// | `OPENAI_API_KEY` | the OpenAI-compatible key the LLM proxy uses (never in YAML; or `llm.openai.api_key_file`) |
 ///
 /// `Config/dayshift.yaml` documents every key with its default.
 public struct DayshiftConfiguration: Sendable {
@@ -32,6 +34,7 @@ public struct DayshiftConfiguration: Sendable {
     public var pullRequest = PullRequestSettings()
     public var git = GitSettings()
     public var runtime = RuntimeSettings()
+    public var llm = LLMSettings()
     /// Per-repository settings, keyed by `owner/name`.
     public var repositories: [String: RepositorySettings] = [:]
     /// Crash-injection points such as `publish:after` (see ``FailPoint``). Default: none.
@@ -162,8 +165,17 @@ public struct AgentSettings: Sendable, Equatable {
     public var command = #"claude --print --permission-mode acceptEdits < "$DAYSHIFT_PROMPT_FILE""#
     /// `agent.timeout_seconds`, default 1800.
     public var timeoutSeconds = 1800.0
-    /// `agent.pass_environment`: names of server environment variables handed to the agent (e.g. `ANTHROPIC_API_KEY`).
-    public var passEnvironment = ["ANTHROPIC_API_KEY"]
+    /// `agent.pass_environment`: names of server environment variables handed to the agent. Default none.
+    /// A model key (`ANTHROPIC_API_KEY`, `OPENAI_API_KEY`, or any value equal to a key in `llm.*`)
+    /// is left out unless ``allowKeyInSandbox``: the agent reaches its model through the LLM proxy.
+    public var passEnvironment: [String] = []
+    /// `agent.proxy_public_url`: the root URL at which a sandbox reaches this server's LLM proxy,
+    /// e.g. `https://dayshift.example.com`. Default none: `http://127.0.0.1:<bound port>` for the
+    /// local runner; with `sandbox.provider: daytona` there is then no proxy for the agent.
+    public var proxyPublicURL: String?
+    /// `agent.allow_key_in_sandbox`: hand the real model keys named in `pass_environment` into the
+    /// sandbox; default false. Only needed for Daytona sandboxes that cannot reach the proxy.
+    public var allowKeyInSandbox = false
     public init() {}
 }
 
@@ -288,6 +300,8 @@ extension DayshiftConfiguration {
             }
             sandbox.local.isolation = isolation
         }
+        if llm.anthropic.apiKey.isEmpty, let key = value("ANTHROPIC_API_KEY") { llm.anthropic.apiKey = key }
+        if llm.openai.apiKey.isEmpty, let key = value("OPENAI_API_KEY") { llm.openai.apiKey = key }
         if let points = value("DAYSHIFT_FAILPOINTS") {
             failPoints = points.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
         }

@@ -20,17 +20,29 @@ public struct DayshiftInstance: Sendable {
     public let github: GitHubAuthenticator
     /// Deletes leaked sandboxes (labelled `dayshift.managed=true`, run ended or unknown).
     public let reaper: SandboxReaper
+    /// The LLM proxy (`/llm/…`) and the per-run tokens it takes.
+    public let llmProxy: LLMProxy
+    /// Where sandboxes reach the LLM proxy.
+    public let proxyAddress: ProxyAddress
+    /// Names in `agent.pass_environment` left out because they hold a model key.
+    let withheldKeys: [String]
+    /// What `agent.pass_environment` hands the agent (before the run's own proxy variables).
+    let agentEnvironment: [String: String]
     let gate = IntakeGate()
     let logger: Logger
 
     /// Builds every part; nothing starts yet.
     /// - Parameters:
-    ///   - environment: the process environment, for `agent.pass_environment`.
+    ///   - environment: the process environment, for `agent.pass_environment`, and for `ANTHROPIC_API_KEY` /
+    ///     `OPENAI_API_KEY` when the configuration holds no LLM key.
     ///   - failPointAction: what an armed fail point does (tests use `.throwCrash`).
     /// - Throws: storage errors when the data directory or database cannot be opened.
     ///   - now: the clock for App JWTs and installation-token expiry (tests share an emulator's clock).
     public init(configuration: DayshiftConfiguration, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment,
                 failPointAction: FailPoints.Action = .exitProcess, now: @escaping @Sendable () -> Date = { Date() }) throws {
+        var configuration = configuration
+        if configuration.llm.anthropic.apiKey.isEmpty { configuration.llm.anthropic.apiKey = environment["ANTHROPIC_API_KEY"] ?? "" }
+        if configuration.llm.openai.apiKey.isEmpty { configuration.llm.openai.apiKey = environment["OPENAI_API_KEY"] ?? "" }
         self.configuration = configuration
         self.logger = logger
         let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
@@ -53,13 +65,17 @@ public struct DayshiftInstance: Sendable {
             throw ConfigurationError(key: "github.private_key_file", problem: "\(error)")
         }
         self.github = github
-        var agentEnvironment: [String: String] = [:]
-        for name in configuration.agent.passEnvironment {
-            if let value = environment[name] { agentEnvironment[name] = value }
-        }
+        let (agentEnvironment, withheld) = ModelKeys.agentEnvironment(configuration, environment: environment)
+        withheldKeys = withheld
+        self.agentEnvironment = agentEnvironment
+        let tokens = try RunTokens(directory: configuration.dataDirectory)
+        let proxyAddress = ProxyAddress(configuration: configuration)
+        self.proxyAddress = proxyAddress
+        llmProxy = LLMProxy(settings: configuration.llm, store: store, tokens: tokens, logger: logger)
         let agent = CommandAgent(command: configuration.agent.command, timeoutSeconds: configuration.agent.timeoutSeconds, environment: agentEnvironment)
-        let dependencies = RunDependencies(store: store, sandboxes: sandboxes, github: github, agent: agent, configuration: configuration,
+        var dependencies = RunDependencies(store: store, sandboxes: sandboxes, github: github, agent: agent, configuration: configuration,
                                            failPoints: FailPoints(configuration.failPoints, action: failPointAction), logger: logger)
+        dependencies.modelEnvironment = { runID in proxyAddress.agentEnvironment(runID: runID, tokens: tokens) }
         runtime = IssueObjectRuntime(dependencies: dependencies)
         let store = store
         reaper = SandboxReaper(provider: sandboxes, intervalSeconds: configuration.sandbox.reaperIntervalSeconds,
@@ -72,7 +88,7 @@ public struct DayshiftInstance: Sendable {
         (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
     }
 
-    /// The HTTP application: webhooks and health.
+    /// The HTTP application: webhooks, the LLM proxy and health.
     /// - Parameter onServerRunning: called with the bound port once listening.
     public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router()
@@ -81,11 +97,17 @@ public struct DayshiftInstance: Sendable {
         WebhookController(intake: DeliveryIntake(store: store, configuration: configuration, logger: logger), runtime: runtime,
                           gate: gate, maxBodyBytes: configuration.server.maxBodyBytes)
             .addRoutes(to: router.group("webhooks"))
+        LLMProxyController(proxy: llmProxy).addRoutes(to: router.group("llm"))
+        let proxyAddress = proxyAddress
         // Idle and half-sent connections are closed after 30 s, so slow clients cannot pile up.
         return Application(router: router, server: .http1(configuration: .init(idleTimeout: .seconds(30))),
                            configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port),
                                                 serverName: "dayshift"),
-                           onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) }, logger: logger)
+                           onServerRunning: { channel in
+                               let port = channel.localAddress?.port ?? 0
+                               proxyAddress.bound(port: port)
+                               await onServerRunning(port)
+                           }, logger: logger)
     }
 
     /// Logs what an operator should know at start (SQLite version, missing secrets).
@@ -108,6 +130,7 @@ public struct DayshiftInstance: Sendable {
             isolation: local?.isolation, cgroups: local?.cgroups ?? .unavailable, runningAsRoot: geteuid() == 0) {
             logger.warning("\(warning)")
         }
+        logModelAccess()
         if !configuration.failPoints.isEmpty {
             logger.warning("fail points armed", metadata: ["failpoints": "\(configuration.failPoints.joined(separator: ","))"])
         }

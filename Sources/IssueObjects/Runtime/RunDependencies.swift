@@ -20,6 +20,9 @@ public struct RunDependencies: Sendable {
     public let stopping = StopSignal()
     /// Hides the configured secrets in everything a run stores or publishes.
     public var redactor: SecretRedactor
+    /// The environment that lets the run's agent reach its model (the LLM proxy's base URLs and the
+    /// run's token), by run id; none by default.
+    public var modelEnvironment: @Sendable (_ runID: Int64) -> [String: String] = { _ in [:] }
 
     public init(store: Store, sandboxes: any SandboxProvider, github: any GitHubAccess, agent: CommandAgent,
                 configuration: DayshiftConfiguration, failPoints: FailPoints, logger: Logger) {
@@ -31,7 +34,8 @@ public struct RunDependencies: Sendable {
         self.failPoints = failPoints
         self.logger = logger
         self.redactor = SecretRedactor(secrets: [configuration.webhook.secret, configuration.github.token, configuration.sandbox.daytona.apiKey]
-            + Self.pemLines(configuration.github.privateKeyPEM) + agent.environment.values)
+            + Self.pemLines(configuration.github.privateKeyPEM) + agent.environment.values
+            + [configuration.llm.anthropic.apiKey, configuration.llm.openai.apiKey])
     }
 
     /// A PEM key, and each long line of its base64 body (a key printed in pieces is still found).

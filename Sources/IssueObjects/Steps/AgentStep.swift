@@ -20,9 +20,12 @@ struct AgentStep: RunStep {
         let issue = context.journal.context.issue
         let prompt = AgentPrompt(repository: issue.repository, issueNumber: issue.number, title: issue.title, body: issue.body,
                                  testCommand: context.journal.testCommand)
+        // The agent reaches its model through the LLM proxy with a token valid while this run runs.
+        let modelEnvironment = context.journal.run.id.map(context.dependencies.modelEnvironment) ?? [:]
         let result = try await context.call("agent.run") {
             try await context.dependencies.agent.run(prompt, provider: context.dependencies.sandboxes, sandbox: sandbox,
-                                                     workingDirectory: StepContext.repositoryPath, promptPath: StepContext.promptPath)
+                                                     workingDirectory: StepContext.repositoryPath, promptPath: StepContext.promptPath,
+                                                     runEnvironment: modelEnvironment)
         }
         let outcome = context.outcome(context.dependencies.agent.command, result)
         guard result.exitCode == 0 else {

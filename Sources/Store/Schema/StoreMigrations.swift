@@ -76,6 +76,19 @@ enum StoreMigrations {
             }
             try db.create(index: "alarms_due", on: "alarms", columns: ["dueAt"], condition: Column("firedAt") == nil)
         }
+        migrator.registerMigration("v3: model usage per run") { db in
+            // One row per run that called a model through the LLM proxy.
+            try db.create(table: "run_model_usage") { t in
+                t.primaryKey("runId", .integer).references("runs", onDelete: .cascade)
+                t.column("requests", .integer).notNull()
+                t.column("inputTokens", .integer).notNull()
+                t.column("outputTokens", .integer).notNull()
+                t.column("costUSD", .double).notNull()
+                t.column("bytes", .integer).notNull()
+                t.column("unpricedModels", .text).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

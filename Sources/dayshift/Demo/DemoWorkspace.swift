@@ -58,10 +58,9 @@ struct DemoWorkspace {
         var settings = RepositorySettings()
         settings.cloneURL = repository.cloneURL
         configuration.repositories["\(Self.owner)/\(Self.repo)"] = settings
-        // With bubblewrap the sandbox sees only what is listed: the agent script (read-only) and the
-        // local bare repository that the publish step pushes to (read-write).
+        // With bubblewrap the sandbox sees only what is listed: the agent script (read-only). The
+        // bare repository is cloned outside the sandbox, and the server publishes through the API.
         configuration.sandbox.local.readOnlyPaths.append(agentScript.path)
-        configuration.sandbox.local.writablePaths.append(repository.bareDirectory.path)
         return configuration
     }
 

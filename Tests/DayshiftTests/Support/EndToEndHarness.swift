@@ -49,9 +49,9 @@ final class EndToEndHarness: @unchecked Sendable {
         settings.testCommand = "python3 -m unittest -q"
         configuration.repositories["\(Self.owner)/\(Self.repo)"] = settings
         // Isolated sandboxes (the default where bwrap works) see only what is listed: the agent
-        // script, and the bare repository the publish step pushes to.
+        // script. The bare repository stays out of sight: Dayshift clones outside the sandbox and
+        // publishes from the server.
         configuration.sandbox.local.readOnlyPaths.append(agent.path)
-        configuration.sandbox.local.writablePaths.append(repository.bareDirectory.path)
         configure(&configuration)
         self.configuration = configuration
     }

@@ -38,7 +38,7 @@ final class ProcessHarness: @unchecked Sendable {
             sandbox:
               local:
                 read_only_paths: [\((LocalSandboxSettings.defaultReadOnlyPaths + [agent.path]).joined(separator: ", "))]
-                writable_paths: [\(([repository.bareDirectory.path] + writablePaths).joined(separator: ", "))]
+                writable_paths: [\(writablePaths.joined(separator: ", "))]
             agent:
               command: sh \(agent.path)
               timeout_seconds: 60
