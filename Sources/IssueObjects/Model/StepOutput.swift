@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import Sandboxes
 
 /// What a step produced, stored as JSON in `run_steps.result` and read back by later steps (also
@@ -17,6 +18,8 @@ public struct StepOutput: Codable, Sendable, Equatable {
     public var command: CommandOutcome?
     /// agent: files the agent changed (`git status --porcelain` paths). Empty means no change.
     public var changedFiles: [String]?
+    /// agent: what the agent's model calls through the LLM proxy cost, when it made any.
+    public var modelUsage: ModelUsageSummary?
     /// publish: what the commit changed.
     public var change: ChangeSummary?
     /// pull_request: the pull request opened or updated.
@@ -27,9 +30,10 @@ public struct StepOutput: Codable, Sendable, Equatable {
     public var note: String?
 
     public init(sandboxID: String? = nil, sandboxHome: String? = nil, commit: String? = nil, branch: String? = nil, command: CommandOutcome? = nil,
-                changedFiles: [String]? = nil, change: ChangeSummary? = nil, pullRequest: PullRequestOutcome? = nil,
+                changedFiles: [String]? = nil, modelUsage: ModelUsageSummary? = nil, change: ChangeSummary? = nil, pullRequest: PullRequestOutcome? = nil,
                 commentID: Int64? = nil, note: String? = nil) {
         self.change = change
+        self.modelUsage = modelUsage
         self.sandboxID = sandboxID
         self.sandboxHome = sandboxHome
         self.commit = commit
@@ -94,5 +98,26 @@ public struct ChangeSummary: Codable, Sendable, Equatable {
             if entry.kind == .deleted { deleted.append(entry.path) } else { written.append(entry.path) }
         }
         self.init(written: written, deleted: deleted, bytes: change.byteCount)
+    }
+}
+
+/// The LLM proxy's metering of one run (`run_model_usage`), as the journal keeps it.
+public struct ModelUsageSummary: Codable, Sendable, Equatable {
+    public var requests: Int
+    public var inputTokens: Int
+    public var outputTokens: Int
+    /// US dollars, from `llm.prices`; models without a price count 0.
+    public var costUSD: Double
+
+    init(_ usage: RunModelUsage) {
+        requests = usage.requests
+        inputTokens = usage.inputTokens
+        outputTokens = usage.outputTokens
+        costUSD = usage.costUSD
+    }
+
+    /// e.g. `3 model requests, 1200 input and 340 output tokens, $0.0087`.
+    public var sentence: String {
+        "\(requests) model \(requests == 1 ? "request" : "requests"), \(inputTokens) input and \(outputTokens) output tokens, $\(String(format: "%.4f", costUSD))"
     }
 }

@@ -38,6 +38,9 @@ enum ReportText {
         if let verify = journal.verify, verify.exitCode != 0 {
             lines += ["", "> [!WARNING]", "> The tests still fail after the change, so this pull request is a draft."]
         }
+        if let usage = journal.output(.agent)?.modelUsage {
+            lines += ["", "**Agent:** \(usage.sentence) (metered by Dayshift's LLM proxy)."]
+        }
         lines += ["", "### Tests", ""]
         lines += testSection("Before (baseline)", journal.baseline)
         lines += testSection("After (verify)", journal.verify)

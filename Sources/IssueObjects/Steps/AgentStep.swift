@@ -32,6 +32,7 @@ struct AgentStep: RunStep {
             throw StepFailure("the agent exited \(result.exitCode)\(result.timedOut ? " (timed out)" : ""): \(context.publicOutput(result.lastLines(5)))")
         }
         let after = try await WorkTreeStatus.read(context, what: "listing changed files")
-        return StepOutput(command: outcome, changedFiles: after.changed(since: before))
+        let usage = try context.journal.run.id.flatMap { try context.dependencies.store.usage(runID: $0) }.map(ModelUsageSummary.init)
+        return StepOutput(command: outcome, changedFiles: after.changed(since: before), modelUsage: usage)
     }
 }

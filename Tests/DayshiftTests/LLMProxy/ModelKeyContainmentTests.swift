@@ -59,6 +59,9 @@ struct ModelKeyContainmentTests {
             #expect(usage.inputTokens == 25)
             #expect(usage.outputTokens == 42)
             #expect(abs(usage.costUSD - (25.0 * 3 + 42.0 * 15) / 1_000_000) < 1e-12)
+            // The metering is on the run's journal and in the pull request.
+            #expect(journal.output(.agent)?.modelUsage?.outputTokens == 42)
+            #expect(await harness.pullRequests().first?.body?.contains("1 model request, 25 input and 42 output tokens") == true)
 
             // Once the run has ended its token opens nothing.
             let token = try #require(environment.split(separator: "\n").first { $0.hasPrefix("ANTHROPIC_API_KEY=") }?.dropFirst("ANTHROPIC_API_KEY=".count))
