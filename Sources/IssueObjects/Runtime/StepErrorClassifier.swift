@@ -24,7 +24,7 @@ enum StepErrorClassifier {
             case .fileNotFound, .invalidPath:
                 return false
             }
-        case is StoreError:
+        case is StoreError, is GitHubAuthError, is GitDataPublisher.BranchTaken, is SandboxChange.Invalid:
             return false
         default:
             return true

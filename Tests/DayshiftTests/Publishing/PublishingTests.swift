@@ -69,6 +69,8 @@ struct PublishingTests {
             let report = try #require(await harness.comments(1).last?.body)
             #expect(report.contains("did not write"))
             #expect(await harness.pullRequests().count == 1)
+            // A refusal is a verdict, not a hiccup: no retries.
+            #expect(try harness.store.steps(runID: second.id ?? 0).first { $0.name == .publish }?.attempt == 1)
         }
     }
 
