@@ -9,6 +9,8 @@ enum ConfigurationReader {
             "server", "data_dir", "webhook", "triggers", "github", "sandbox", "agent", "steps", "pull_request", "git", "runtime", "repositories",
             "failpoints", "llm",
         ])
+        // Every file a `*_file` key names holds a secret: the local runner hides them all from sandboxes.
+        config.sourceFiles.append(contentsOf: secretFilePaths(in: root).filter { !config.sourceFiles.contains($0) })
         config.dataDirectory = try top.string("data_dir", default: config.dataDirectory)
         if config.dataDirectory.isEmpty { throw ConfigurationError(key: "data_dir", problem: "must not be empty") }
         config.failPoints = try top.stringList("failpoints", default: [])
@@ -211,6 +213,22 @@ enum ConfigurationReader {
         settings.testCommand = try node.optionalString("test_command")
         settings.onOpen = try node.bool("on_open", default: false)
         return settings
+    }
+
+    /// The values of every `*_file` key anywhere in the tree.
+    static func secretFilePaths(in node: Node?) -> [String] {
+        guard let node else { return [] }
+        switch node {
+        case .mapping(let mapping):
+            return mapping.flatMap { key, value -> [String] in
+                if let name = key.string, name.hasSuffix("_file"), case .scalar(let scalar) = value, !scalar.string.isEmpty { return [scalar.string] }
+                return secretFilePaths(in: value)
+            }
+        case .sequence(let sequence):
+            return sequence.flatMap { secretFilePaths(in: $0) }
+        default:
+            return []
+        }
     }
 
     static func readSecret(_ path: String, key: String) throws -> String {

@@ -292,6 +292,10 @@ extension DayshiftConfiguration {
         if let file = value("DAYSHIFT_GITHUB_PRIVATE_KEY_FILE") {
             github.privateKeyPEM = try ConfigurationReader.readSecret(file, key: "DAYSHIFT_GITHUB_PRIVATE_KEY_FILE")
         }
+        // Files named by DAYSHIFT_*_FILE hold secrets too: hidden from sandboxes like the `*_file` keys.
+        for (name, file) in environment where name.hasPrefix("DAYSHIFT_") && name.hasSuffix("_FILE") && !file.isEmpty && !sourceFiles.contains(file) {
+            sourceFiles.append(file)
+        }
         if let url = value("DAYSHIFT_GITHUB_API_URL") { github.apiURL = url }
         if let key = value("DAYSHIFT_DAYTONA_API_KEY") { sandbox.daytona.apiKey = key }
         if let isolation = value("DAYSHIFT_SANDBOX_ISOLATION") {

@@ -6,9 +6,10 @@ import Sandboxes
 enum LocalIsolationResolver {
     /// - Parameters:
     ///   - searchPath: where to look for `bwrap` and `prlimit` (the server's `PATH`).
-    /// - Returns: bubblewrap when configured (or not configured and `bwrap` works here), else none.
+    /// - Returns: bubblewrap when configured (or not configured and `bwrap` is installed here), else none.
     /// - Throws: ``ConfigurationError`` for `sandbox.local.isolation` when bubblewrap is configured
-    ///   but `bwrap` is missing or cannot build a sandbox here.
+    ///   but `bwrap` is missing, or when `bwrap` is installed but cannot build a sandbox here (unless
+    ///   `isolation: none` says to run without it).
     static func resolve(_ configuration: DayshiftConfiguration, searchPath: String?) throws -> LocalIsolation {
         let local = configuration.sandbox.local
         if local.isolation == "none" { return .none }
@@ -29,8 +30,10 @@ enum LocalIsolationResolver {
                 memoryBytes: local.memoryMiB << 20, processes: local.processes, openFiles: local.openFiles,
                 fileSizeBytes: local.fileSizeMiB << 20))
         if let problem = BubblewrapProbe.check(settings) {
-            if explicit { throw ConfigurationError(key: "sandbox.local.isolation", problem: problem) }
-            return .none
+            // Installed but broken (e.g. user namespaces restricted): fail closed rather than run
+            // untrusted code unisolated without anyone having chosen that.
+            let advice = explicit ? "" : "; set sandbox.local.isolation: none to run sandboxes without isolation"
+            throw ConfigurationError(key: "sandbox.local.isolation", problem: problem + advice)
         }
         return .bubblewrap(settings)
     }
@@ -40,7 +43,10 @@ enum LocalIsolationResolver {
     static func protectedPaths(_ configuration: DayshiftConfiguration) -> [String] {
         let current = FileManager.default.currentDirectoryPath
         let paths = [configuration.dataDirectory] + (configuration.sandbox.localRoot.map { [$0] } ?? []) + configuration.sourceFiles
-        return paths.map { $0.hasPrefix("/") ? $0 : current + "/" + $0 }
-            .map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        let absolute = paths.map { $0.hasPrefix("/") ? $0 : current + "/" + $0 }.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        // Hidden as given and as resolved: a symlinked data_dir or key file must not show through its target.
+        let resolved = absolute.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }
+        var seen = Set<String>()
+        return (absolute + resolved).filter { seen.insert($0).inserted }
     }
 }

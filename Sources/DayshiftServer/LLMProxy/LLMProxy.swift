@@ -82,7 +82,14 @@ public struct LLMProxy: Sendable {
         } catch {
             return refuse(provider, .tooLarge, "request body over \(Self.maxRequestBytes) bytes")
         }
-        if settings.maxBytesPerRun > 0, (try store.usage(runID: runID)?.bytes ?? 0) + body.count > settings.maxBytesPerRun {
+        guard let inFlightBytes = limiter.begin(runID: runID, bytes: body.count) else {
+            log.warning("LLM call refused: too many calls in flight for this run")
+            return refuse(provider, .rateLimited, "this run has \(RunRateLimiter.maxConcurrentCalls) model calls in flight already", retryAfter: "1")
+        }
+        var handedOff = false
+        defer { if !handedOff { limiter.end(runID: runID, bytes: body.count) } }
+        // Bytes already recorded, plus what the calls in flight (this one included) carry.
+        if settings.maxBytesPerRun > 0, (try store.usage(runID: runID)?.bytes ?? 0) + inFlightBytes > settings.maxBytesPerRun {
             log.warning("LLM call refused: llm.max_bytes_per_run reached")
             return refuse(provider, .rateLimited, "this run has used its \(settings.maxBytesPerRun) bytes of model traffic (llm.max_bytes_per_run)")
         }
@@ -103,9 +110,12 @@ public struct LLMProxy: Sendable {
         let started = Date()
         let (head, stream): (UpstreamHead, AsyncThrowingStream<Data, any Error>)
         do {
+            let requestBytes = body.count
             (head, stream) = try await UpstreamCall.start(forward, idleTimeoutSeconds: Self.idleTimeoutSeconds, onData: { meter.append($0) }) { error in
                 proxy.record(meter.finish(), runID: runID, provider: provider, error: error, started: started, logger: callLogger)
+                proxy.limiter.end(runID: runID, bytes: requestBytes)
             }
+            handedOff = true
         } catch {
             log.warning("LLM upstream unreachable", metadata: ["error": "\((error as? URLError)?.code.rawValue ?? -1)"])
             return refuse(provider, .badGateway, "the upstream \(provider.rawValue) API could not be reached")

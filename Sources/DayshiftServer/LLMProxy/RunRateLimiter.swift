@@ -26,4 +26,31 @@ final class RunRateLimiter: Sendable {
             return true
         }
     }
+
+    /// Calls in flight per run, and the request bytes they hold, so that concurrent calls cannot
+    /// overshoot `llm.max_bytes_per_run` or pile request bodies up in the server's memory.
+    private let inFlight = Mutex<[Int64: (calls: Int, bytes: Int)]>([:])
+
+    /// Most calls one run may have in flight at once.
+    static let maxConcurrentCalls = 4
+
+    /// Starts a call of `bytes` request bytes for `runID`.
+    /// - Returns: the bytes this run's calls in flight hold, this one included; `nil` when the run
+    ///   already has ``maxConcurrentCalls`` in flight (the call is then not counted).
+    func begin(runID: Int64, bytes: Int) -> Int? {
+        inFlight.withLock { table in
+            let current = table[runID] ?? (0, 0)
+            guard current.calls < Self.maxConcurrentCalls else { return nil }
+            table[runID] = (current.calls + 1, current.bytes + bytes)
+            return current.bytes + bytes
+        }
+    }
+
+    /// Ends a call started with ``begin(runID:bytes:)``.
+    func end(runID: Int64, bytes: Int) {
+        inFlight.withLock { table in
+            guard let current = table[runID] else { return }
+            table[runID] = current.calls <= 1 ? nil : (current.calls - 1, max(0, current.bytes - bytes))
+        }
+    }
 }

@@ -69,7 +69,10 @@ public struct SandboxChange: Sendable, Equatable {
     ///   - maxFileBytes: largest single file accepted (GitHub refuses blobs over 100 MB).
     ///   - maxTotalBytes: largest change accepted.
     /// - Throws: ``Invalid`` for anything malformed, unsafe or too large.
-    public init(diff: Data, blobs: Data, maxFileBytes: Int = 100 * 1024 * 1024, maxTotalBytes: Int = 512 * 1024 * 1024) throws {
+    /// The largest change accepted by default: 256 MiB of contents.
+    public static let maxTotalBytes = 256 * 1024 * 1024
+
+    public init(diff: Data, blobs: Data, maxFileBytes: Int = 100 * 1024 * 1024, maxTotalBytes: Int = SandboxChange.maxTotalBytes) throws {
         let contents = try Self.parseBlobs(blobs, maxFileBytes: maxFileBytes, maxTotalBytes: maxTotalBytes)
         var entries: [Entry] = []
         var fields = diff.split(separator: 0, omittingEmptySubsequences: true)[...]
@@ -89,6 +92,9 @@ public struct SandboxChange: Sendable, Equatable {
                 kind = .submodule(commit: newSHA)
             case (_, "100644"), (_, "100755"), (_, "120000"):
                 guard let data = contents[newSHA] else { throw Invalid(reason: "no contents for \(path)") }
+                if newMode == "120000", path.split(separator: "/").last?.lowercased() == ".gitmodules" {
+                    throw Invalid(reason: "\(path) is a symlink, which git refuses for .gitmodules")
+                }
                 kind = newMode == "120000" ? .symlink(target: data) : .file(data, executable: newMode == "100755")
             default:
                 throw Invalid(reason: "\(path) has an unsupported mode \(newMode)")
@@ -123,12 +129,25 @@ public struct SandboxChange: Sendable, Equatable {
         return result
     }
 
-    /// Relative, `/`-separated, no empty, `.`, `..` or `.git` parts, no NUL or newline.
+    /// Relative, `/`-separated, no empty, `.`, `..` or `.git` parts, no NUL, newline or backslash.
+    /// `.git` is recognised the way git's own `verify_path` does on case-insensitive file systems:
+    /// in any case, with HFS+-ignorable code points removed, with trailing dots and spaces, and
+    /// as the NTFS short name `git~1`. These checks do not rely on the sandbox's git settings.
     static func checkPath(_ path: String) throws {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\0"), !path.contains("\n"),
-              !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." || $0.lowercased() == ".git" })
+        guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\0"), !path.contains("\n"), !path.contains("\\"),
+              !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." || isGitDirectoryName($0) })
         else { throw Invalid(reason: "unsafe path \(path.debugDescription)") }
+    }
+
+    /// Code points HFS+ ignores when it compares names (git's `is_hfs_dot_git` list).
+    static let hfsIgnorable: Set<Unicode.Scalar> = Set([0x200C, 0x200D, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E,
+                                                        0x206A, 0x206B, 0x206C, 0x206D, 0x206E, 0x206F, 0xFEFF].compactMap(Unicode.Scalar.init))
+
+    static func isGitDirectoryName(_ part: Substring) -> Bool {
+        var name = String(String.UnicodeScalarView(part.unicodeScalars.filter { !hfsIgnorable.contains($0) })).lowercased()
+        while let last = name.last, last == "." || last == " " { name.removeLast() }
+        return name == ".git" || name == "git~1"
     }
 
     static func isSHA(_ text: String) -> Bool {

@@ -22,6 +22,8 @@ struct AgentStep: RunStep {
                                  testCommand: context.journal.testCommand)
         // The agent reaches its model through the LLM proxy with a token valid while this run runs.
         let modelEnvironment = context.journal.run.id.map(context.dependencies.modelEnvironment) ?? [:]
+        // The run's proxy token is a credential too (it spends the model key while the run lives).
+        context.dependencies.redactor.add(modelEnvironment.filter { $0.key.hasSuffix("_API_KEY") }.map(\.value))
         let result = try await context.call("agent.run") {
             try await context.dependencies.agent.run(prompt, provider: context.dependencies.sandboxes, sandbox: sandbox,
                                                      workingDirectory: StepContext.repositoryPath, promptPath: StepContext.promptPath,

@@ -49,8 +49,8 @@ struct PublishStep: RunStep {
         try await context.runChecked(SandboxChange.command(base: base, changedPaths: StepContext.changedPathsPath, index: Self.indexPath,
                                                            diff: Self.diffPath, blobs: Self.blobsPath),
                                      what: "reading the change")
-        let diff = try await provider.downloadFile(in: sandbox.id, path: Self.diffPath)
-        let blobs = try await provider.downloadFile(in: sandbox.id, path: Self.blobsPath)
+        let diff = try await context.downloadBounded(Self.diffPath, maxBytes: 64 << 20, what: "the list of changed paths")
+        let blobs = try await context.downloadBounded(Self.blobsPath, maxBytes: SandboxChange.maxTotalBytes + (64 << 20), what: "the changed files")
         do {
             return try SandboxChange(diff: diff, blobs: blobs)
         } catch let invalid as SandboxChange.Invalid {

@@ -49,6 +49,18 @@ struct StepContext: Sendable {
                                                                                environment: environment, timeoutSeconds: timeoutSeconds))
     }
 
+    /// Downloads a file Dayshift's own command wrote in the sandbox, after checking its size there,
+    /// so that a sandbox cannot make the server hold more than `maxBytes` in memory.
+    /// - Parameter path: relative to the sandbox home.
+    /// - Throws: ``StepFailure`` when the file is larger than `maxBytes`.
+    func downloadBounded(_ path: String, maxBytes: Int, what: String) async throws -> Data {
+        let size = try await runChecked("wc -c < \"$HOME/\(path)\"", what: "measuring \(what)")
+        guard let bytes = Int(size.trimmingCharacters(in: .whitespaces)), bytes <= maxBytes else {
+            throw StepFailure("\(what) is \(size) bytes, over the \(maxBytes)-byte limit")
+        }
+        return try await dependencies.sandboxes.downloadFile(in: try await sandbox().id, path: path)
+    }
+
     /// Runs a command in the clone and fails the step unless it exits 0.
     /// - Returns: the output, trimmed of surrounding white space.
     @discardableResult

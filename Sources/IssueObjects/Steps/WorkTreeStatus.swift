@@ -16,8 +16,7 @@ struct WorkTreeStatus: Equatable, Sendable {
     /// Runs ``command`` in the clone and reads the listing.
     static func read(_ context: StepContext, what: String) async throws -> WorkTreeStatus {
         try await context.runChecked("mkdir -p \"$HOME/.dayshift\" && " + command, what: what)
-        let sandbox = try await context.sandbox()
-        let data = try await context.dependencies.sandboxes.downloadFile(in: sandbox.id, path: listingPath)
+        let data = try await context.downloadBounded(listingPath, maxBytes: 64 << 20, what: "the work tree's listing")
         return WorkTreeStatus(porcelain: String(decoding: data, as: UTF8.self))
     }
 

@@ -146,4 +146,14 @@ struct LLMProxyPartsTests {
         #expect(config.llm == LLMSettings())
         #expect(config.agent == AgentSettings())
     }
+
+    @Test("a run has at most four calls in flight, and the bytes they carry count toward its budget until they end")
+    func inFlightCallsAreBounded() {
+        let limiter = RunRateLimiter(limit: 0)
+        #expect((1...4).map { limiter.begin(runID: 7, bytes: 10 * $0) } == [10, 30, 60, 100])
+        #expect(limiter.begin(runID: 7, bytes: 1) == nil)
+        #expect(limiter.begin(runID: 8, bytes: 5) == 5, "another run is not affected")
+        limiter.end(runID: 7, bytes: 40)
+        #expect(limiter.begin(runID: 7, bytes: 1) == 61)
+    }
 }

@@ -17,7 +17,9 @@ struct ModelKeyContainmentTests {
     /// the way Claude Code would: `$ANTHROPIC_BASE_URL/v1/messages` with `x-api-key: $ANTHROPIC_API_KEY`.
     static let agent = EndToEndHarness.fixingAgent + """
 
-    env > agent-env.txt
+    env | sed -E 's/^((ANTHROPIC|OPENAI)_API_KEY=dsr_[0-9]+_).*/\\1(token)/' > agent-env.txt
+    # The run token itself is a secret Dayshift will not publish; reversed, the test can still read it back.
+    printf '%s' "$ANTHROPIC_API_KEY" | rev > token.reversed
     python3 - > model-answer.json <<'PY'
     import json, os, urllib.request
     body = json.dumps({"model": "claude-test-1", "max_tokens": 8, "messages": [{"role": "user", "content": "hi"}]}).encode()
@@ -64,11 +66,12 @@ struct ModelKeyContainmentTests {
             #expect(await harness.pullRequests().first?.body?.contains("1 model request, 25 input and 42 output tokens") == true)
 
             // Once the run has ended its token opens nothing.
-            let token = try #require(environment.split(separator: "\n").first { $0.hasPrefix("ANTHROPIC_API_KEY=") }?.dropFirst("ANTHROPIC_API_KEY=".count))
+            let token = String(try await harness.repository.file("token.reversed", at: "dayshift/issue-1").trimmingCharacters(in: .whitespacesAndNewlines).reversed())
+            #expect(token.hasPrefix("dsr_\(runID)_"))
             var request = URLRequest(url: server.baseURL.appendingPathComponent("llm/anthropic/v1/messages"))
             request.httpMethod = "POST"
             request.httpBody = Data(#"{"model":"claude-test-1","max_tokens":8,"messages":[]}"#.utf8)
-            request.setValue(String(token), forHTTPHeaderField: "x-api-key")
+            request.setValue(token, forHTTPHeaderField: "x-api-key")
             let (_, response) = try await URLSession.shared.data(for: request)
             #expect((response as? HTTPURLResponse)?.statusCode == 401)
             #expect(upstream.received.count == 1)

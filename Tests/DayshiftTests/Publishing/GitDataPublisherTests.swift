@@ -103,7 +103,8 @@ struct SandboxChangeTests {
         #expect(change.entries.first { $0.path == "old.txt" }?.kind == .deleted)
     }
 
-    @Test("unsafe paths, lying hashes and oversized files are refused", arguments: ["../escape", "/etc/passwd", ".git/config", "a//b", "x/.GIT/hooks/pre-commit"])
+    @Test("unsafe paths, lying hashes and oversized files are refused", arguments: ["../escape", "/etc/passwd", ".git/config", "a//b", "x/.GIT/hooks/pre-commit", ".git\u{200C}/config", ".git. /config",
+                                                                                "GIT~1/HEAD", "a\\b"])
     func refusesUnsafePaths(path: String) throws {
         let (blobs, shas) = Self.blobStream([Data("x".utf8)])
         #expect(throws: SandboxChange.Invalid.self) { try SandboxChange(diff: Self.diff([("100644", shas[0], "A", path)]), blobs: blobs) }

@@ -58,6 +58,30 @@ struct LocalIsolationConfigurationTests {
         #expect(protected.contains(file.path) && protected.contains(secret.path) && protected.contains("\(directory.path)/data"))
     }
 
+    @Test("every secret file (App key, model keys, DAYSHIFT_*_FILE) and a symlinked data_dir's target are hidden")
+    func everySecretFileAndSymlinkTargetAreHidden() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dayshift-protect-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let real = directory.appendingPathComponent("real-data")
+        try FileManager.default.createDirectory(at: real, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: directory.appendingPathComponent("data"), withDestinationURL: real)
+        var files: [String: URL] = [:]
+        for name in ["app.pem", "anthropic.key", "env.pem"] {
+            let url = directory.appendingPathComponent(name)
+            try Data("-----BEGIN PRIVATE KEY-----\nx\n".utf8).write(to: url)
+            files[name] = url
+        }
+        let yaml = """
+            data_dir: \(directory.path)/data
+            github: {app_id: "1", private_key_file: \(files["app.pem"]!.path)}
+            llm: {anthropic: {api_key_file: \(files["anthropic.key"]!.path)}}
+            """
+        let configuration = try DayshiftConfiguration.parse(yaml: yaml, environment: ["DAYSHIFT_GITHUB_PRIVATE_KEY_FILE": files["env.pem"]!.path])
+        let protected = LocalIsolationResolver.protectedPaths(configuration)
+        for url in files.values { #expect(protected.contains(url.path), "\(url.lastPathComponent) is hidden") }
+        #expect(protected.contains(real.resolvingSymlinksInPath().path), "the symlinked data_dir's target is hidden")
+    }
+
     @Test(.enabled(if: IsolationFixture.available, IsolationFixture.unavailableReason))
     func explicitBubblewrapThatCannotWorkFailsNamingTheKey() throws {
         var configuration = DayshiftConfiguration()
@@ -68,8 +92,15 @@ struct LocalIsolationConfigurationTests {
         } throws: { error in
             "\(error)".hasPrefix("config: sandbox.local.isolation: ") && !"\(error)".contains("\n")
         }
-        configuration.sandbox.local.isolation = nil  // the default falls back to none instead
+        configuration.sandbox.local.isolation = nil  // the default fails closed too, and says how to opt out
+        #expect {
+            _ = try LocalIsolationResolver.resolve(configuration, searchPath: nil)
+        } throws: { error in
+            "\(error)".contains("sandbox.local.isolation: none")
+        }
+        configuration.sandbox.local.isolation = "none"
         #expect(try LocalIsolationResolver.resolve(configuration, searchPath: nil) == .none)
+        configuration.sandbox.local.isolation = nil
         configuration.sandbox.local.readOnlyPaths = LocalSandboxSettings.defaultReadOnlyPaths
         #expect(try LocalIsolationResolver.resolve(configuration, searchPath: nil).name == "bubblewrap")
     }
