@@ -124,8 +124,9 @@ enum ConfigurationReader {
         config.steps.outputTailLines = try steps.int("output_tail_lines", default: config.steps.outputTailLines, range: 1...1000)
 
         let git = try top.child("git", allowedKeys: ["author_name", "author_email", "branch_prefix"])
-        config.git.authorName = try git.string("author_name", default: config.git.authorName)
-        config.git.authorEmail = try git.string("author_email", default: config.git.authorEmail)
+        for retired in ["author_name", "author_email"] where git.node(retired) != nil {
+            throw ConfigurationError(key: git.keyPath(retired), problem: "no longer used: Dayshift publishes through GitHub's API and the App (or token owner) is the commit's author; remove it")
+        }
         config.git.branchPrefix = try git.string("branch_prefix", default: config.git.branchPrefix)
         let refSafe = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._/-"))
         guard !config.git.branchPrefix.isEmpty, config.git.branchPrefix.unicodeScalars.allSatisfy(refSafe.contains),

@@ -221,10 +221,6 @@ public struct RuntimeSettings: Sendable, Equatable {
 
 /// `git.*`
 public struct GitSettings: Sendable, Equatable {
-    /// `git.author_name`, default `Dayshift`.
-    public var authorName = "Dayshift"
-    /// `git.author_email`, default `dayshift@users.noreply.github.com`.
-    public var authorEmail = "dayshift@users.noreply.github.com"
     /// `git.branch_prefix`, default `dayshift/issue-`.
     public var branchPrefix = "dayshift/issue-"
     public init() {}

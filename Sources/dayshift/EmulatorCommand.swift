@@ -30,6 +30,18 @@ struct GitHubEmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("repository"), help: "OWNER/NAME=PATH: a local bare git repository behind the Git Data API of OWNER/NAME (repeatable).")
     var repositories: [String] = []
 
+    @Option(name: .customLong("app-id"), help: "Register a GitHub App with this id (its private key is written to --app-key-file); requests then need real credentials.")
+    var appID: Int64?
+
+    @Option(name: .customLong("app-key-file"), help: "Where to write the App's private key (PEM, mode 0600).")
+    var appKeyFile = "emulator-app.pem"
+
+    @Option(name: .customLong("install"), help: "ACCOUNT: install the App on this account, as installation 1, 2, … (repeatable).")
+    var installations: [String] = []
+
+    @Option(name: .customLong("token"), help: "A personal access token the emulator accepts (repeatable), e.g. for looking at what Dayshift did.")
+    var tokens: [String] = []
+
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
 
@@ -51,6 +63,17 @@ struct GitHubEmulatorCommand: AsyncParsableCommand {
             }
             await state.registerRepository(owner: names[0], repo: names[1], bareDirectory: URL(fileURLWithPath: parts[1]))
         }
+        if let appID {
+            let pem = try await state.registerApp(id: appID)
+            guard FileManager.default.createFile(atPath: appKeyFile, contents: Data(pem.utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw ValidationError("--app-key-file: cannot write \(appKeyFile)")
+            }
+            for (index, account) in installations.enumerated() {
+                await state.addInstallation(id: Int64(index + 1), account: account)
+            }
+            logger.info("GitHub App registered", metadata: ["app_id": "\(appID)", "private_key": "\(appKeyFile)", "installed_on": "\(installations.joined(separator: ","))"])
+        }
+        for token in tokens { await state.addPersonalAccessToken(token) }
         let app = GitHubEmulator.makeApplication(state: state, host: host, port: port, logger: logger) { port in
             logger.info("GitHub emulator listening", metadata: ["url": "http://\(host):\(port)"])
         }

@@ -122,8 +122,12 @@ public struct DayshiftInstance: Sendable {
         if configuration.webhook.secret.isEmpty {
             logger.warning("no webhook secret (DAYSHIFT_WEBHOOK_SECRET or webhook.secret_file): every delivery will be refused with 401")
         }
-        if configuration.github.token.isEmpty {
-            logger.warning("no GitHub token (DAYSHIFT_GITHUB_TOKEN or github.token_file): pull requests and comments will fail")
+        if configuration.github.usesApp {
+            logger.info("GitHub: as App \(configuration.github.appID ?? "") with installation access tokens\(configuration.github.token.isEmpty ? "" : " (the personal access token is ignored)")")
+        } else if !configuration.github.token.isEmpty {
+            logger.info("GitHub: with a personal access token (one-repository use; a GitHub App is recommended)")
+        } else {
+            logger.warning("no GitHub credentials (DAYSHIFT_GITHUB_APP_ID and DAYSHIFT_GITHUB_PRIVATE_KEY_FILE for a GitHub App, or DAYSHIFT_GITHUB_TOKEN): pull requests and comments will fail")
         }
         let local = sandboxes as? LocalSandboxProvider
         for warning in StartupWarnings.sandbox(

@@ -99,12 +99,6 @@ struct StepContext: Sendable {
     func github(for repository: RepositoryName) async throws -> GitHubClient {
         try await dependencies.github.client(for: repository, installationID: journal.context.issue.installationID)
     }
-
-    var gitIdentityEnvironment: [String: String] {
-        let git = settings.git
-        return ["GIT_AUTHOR_NAME": git.authorName, "GIT_AUTHOR_EMAIL": git.authorEmail,
-                "GIT_COMMITTER_NAME": git.authorName, "GIT_COMMITTER_EMAIL": git.authorEmail]
-    }
 }
 
 /// A command Dayshift runs for itself (not the operator's setup, tests or agent) timed out.

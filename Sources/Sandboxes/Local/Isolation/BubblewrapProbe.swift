@@ -37,6 +37,6 @@ public enum BubblewrapProbe {
         process.waitUntilExit()
         if process.terminationStatus == 0 { return nil }
         let line = output.split(separator: "\n").first.map(String.init) ?? "exit code \(process.terminationStatus)"
-        return "\(settings.executable) does not work here: \(line)"
+        return "\(settings.executable) does not work here: \(line) (if a command or /bin/sh is missing, check sandbox.local.read_only_paths: a list there replaces the defaults, which include /usr, /bin and /lib)"
     }
 }
