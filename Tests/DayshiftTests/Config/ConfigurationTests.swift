@@ -99,6 +99,7 @@ struct ConfigurationTests {
         ("triggers:\n  command: \"/day\\tshift\"\n", "triggers.command"),
         ("data_dir: \"\"\n", "data_dir"),
         ("github:\n  app_id: 12\n", "github.private_key_file"),
+        ("git:\n  author_name: Bot\n", "git.author_name"),
         ("github:\n  private_key: hunter2\n", "github.private_key"),
         ("github:\n  private_key_file: /nonexistent/app.pem\n", "github.private_key_file"),
         ("github:\n  allowed_repositories: [acme]\n", "github.allowed_repositories"),
