@@ -56,12 +56,13 @@ struct GitHubEmulatorAppModeTests {
             let token = try await fixture.appClient().createInstallationAccessToken(installationID: Fixture.installationID)
             let raw = fixture.rawClient(token: token.token)
             _ = try await raw.issueComments(Fixture.widgets, issue: 7)
-            await fixture.state.advanceClock(by: 3599)
+            // A minute before the hour (real seconds pass too on a loaded machine) the token still works; after it, not.
+            await fixture.state.advanceClock(by: 3540)
             _ = try await raw.issueComments(Fixture.widgets, issue: 7)
-            await fixture.state.advanceClock(by: 2)
+            await fixture.state.advanceClock(by: 120)
             let expired = try await #require(throws: GitHubAPIError.self) { try await raw.issueComments(Fixture.widgets, issue: 7) }
             #expect(expired.description.contains("Bad credentials"))
-            #expect(fixture.state.clock.offsetSeconds == 3601)
+            #expect(fixture.state.clock.offsetSeconds == 3660)
 
             let second = try await fixture.appClient().createInstallationAccessToken(installationID: Fixture.installationID)
             await fixture.state.removeInstallation(id: Fixture.installationID)
