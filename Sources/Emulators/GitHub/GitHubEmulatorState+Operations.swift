@@ -71,7 +71,12 @@ extension GitHubEmulatorState {
     func listPullRequests(
         owner: String, repo: String, state: String, head: String?, base: String?, ascending: Bool
     ) -> [EmulatedPullRequest] {
-        pullRequests(owner: owner, repo: repo)
+        if staleListAnswers > 0 {
+            // GitHub's lists are eventually consistent: a pull request can be missing for a moment.
+            staleListAnswers -= 1
+            return []
+        }
+        return pullRequests(owner: owner, repo: repo)
             .filter { state == "all" || $0.state == state }
             .filter { pull in
                 guard let head, !head.isEmpty else { return true }

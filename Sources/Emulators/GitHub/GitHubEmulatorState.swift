@@ -40,6 +40,8 @@ public actor GitHubEmulatorState {
     var faults: [InjectedFault] = []
     var requests: [RecordedRequest] = []
     var lastID = 0
+    /// How many more `GET /repos/{owner}/{repo}/pulls` answers come back empty (see ``answerNextPullListsStale(_:)``).
+    var staleListAnswers = 0
     /// Bare git repositories behind the Git Data API, and branches that refuse writes.
     var git = GitHostingState()
     /// App mode: the registered GitHub App, its installations, the tokens minted, accepted PATs.
@@ -162,6 +164,13 @@ public actor GitHubEmulatorState {
 
     /// Faults still waiting to be served.
     public var pendingFaults: [InjectedFault] { faults }
+
+    /// Makes the next `count` pull-request list answers empty, as GitHub's eventually consistent
+    /// lists can be just after a pull request was created: a client that lists before creating then
+    /// meets 422 "A pull request already exists".
+    public func answerNextPullListsStale(_ count: Int) {
+        staleListAnswers = max(0, count)
+    }
 
     /// Drops every pending fault.
     public func clearFaults() { faults.removeAll() }

@@ -107,6 +107,27 @@ struct PublishingTests {
         }
     }
 
+    @Test("a 422 'already exists' after a stale list is adopted: the existing pull request is updated, not duplicated")
+    func alreadyExistsIsAdopted() async throws {
+        try await EndToEndHarness.with { harness in
+            try await harness.startServer()
+            try await harness.send(harness.payloads.issueLabeled(number: 8, title: "fix add", body: ""))
+            #expect(try await harness.waitForFinishedRun(8).run.status == .succeeded)
+            await harness.emulator.state.answerNextPullListsStale(1)
+            try await harness.send(harness.payloads.commentCreated(number: 8, title: "fix add", comment: "/dayshift retry"))
+            try await harness.waitUntil("the second run") {
+                try harness.store.runs(issueKey: harness.issueKey(8)).filter(\.status.isFinal).count == 2
+            }
+            let second = try #require(try harness.store.latestRun(issueKey: harness.issueKey(8)))
+            #expect(second.status == .succeeded)
+            let statuses = await harness.emulator.state.recordedRequests.filter { $0.method == "POST" && $0.path.hasSuffix("/pulls") }.map(\.responseStatus)
+            #expect(statuses == [201, 422], "the second run met 422 and adopted the pull request")
+            #expect(await harness.pullRequests().count == 1)
+            let journal = try RunJournal(run: second, steps: harness.store.steps(runID: second.id ?? 0))
+            #expect(journal.output(.pull_request)?.pullRequest?.updated == true)
+        }
+    }
+
     @Test("a change holding a secret in any encoding is not published; the report names the file, never the secret")
     func secretInChangeStopsPublishing() async throws {
         let token = "ghp_PublishScanToken0123456789abcdef"
