@@ -24,7 +24,7 @@ enum LocalIsolationResolver {
         }
         let settings = BubblewrapSettings(
             executable: executable, readOnlyPaths: local.readOnlyPaths, writablePaths: local.writablePaths,
-            hiddenPaths: local.hiddenPaths + protectedPaths(configuration),
+            hiddenPaths: hiddenPaths(visible: local.readOnlyPaths + local.writablePaths, hidden: local.hiddenPaths + protectedPaths(configuration)),
             network: SandboxNetwork(rawValue: local.network) ?? .host,
             limits: ResourceLimits(
                 memoryBytes: local.memoryMiB << 20, processes: local.processes, openFiles: local.openFiles,
@@ -36,6 +36,24 @@ enum LocalIsolationResolver {
             throw ConfigurationError(key: "sandbox.local.isolation", problem: problem + advice)
         }
         return .bubblewrap(settings)
+    }
+
+    /// `hidden`, plus where each hidden path shows through a visible path that is a symlink: with
+    /// `/opt/dayshift -> /srv/dayshift` visible and `/srv/dayshift/data` hidden, `/opt/dayshift/data`
+    /// is hidden too.
+    static func hiddenPaths(visible: [String], hidden: [String]) -> [String] {
+        var result = hidden
+        for path in visible {
+            let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+            guard resolved != path else { continue }
+            for secret in hidden {
+                let target = URL(fileURLWithPath: secret).resolvingSymlinksInPath().path
+                if target == resolved || target.hasPrefix(resolved + "/") {
+                    result.append(path + target.dropFirst(resolved.count))
+                }
+            }
+        }
+        return result
     }
 
     /// `data_dir`, the sandbox root and the files the configuration came from, as absolute paths:

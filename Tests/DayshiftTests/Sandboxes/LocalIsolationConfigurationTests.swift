@@ -58,6 +58,19 @@ struct LocalIsolationConfigurationTests {
         #expect(protected.contains(file.path) && protected.contains(secret.path) && protected.contains("\(directory.path)/data"))
     }
 
+    @Test("a hidden path that shows through a visible symlinked directory is hidden there too")
+    func hiddenThroughVisibleSymlink() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dayshift-visible-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let real = directory.appendingPathComponent("srv")
+        try FileManager.default.createDirectory(at: real.appendingPathComponent("data"), withIntermediateDirectories: true)
+        let link = directory.appendingPathComponent("opt-link")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: real)
+        let hidden = LocalIsolationResolver.hiddenPaths(visible: [link.path, "/usr"], hidden: [real.appendingPathComponent("data").path])
+        #expect(hidden.contains(link.path + "/data"))
+        #expect(hidden.count == 2)
+    }
+
     @Test("every secret file (App key, model keys, DAYSHIFT_*_FILE) and a symlinked data_dir's target are hidden")
     func everySecretFileAndSymlinkTargetAreHidden() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dayshift-protect-\(UUID().uuidString.prefix(8))")
