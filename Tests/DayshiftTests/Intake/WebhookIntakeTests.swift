@@ -1,4 +1,5 @@
 import DayshiftConfig
+import DayshiftCore
 import DayshiftServer
 import Emulators
 import Foundation
@@ -133,7 +134,7 @@ struct WebhookIntakeTests {
             #expect(statuses.filter { $0 == .ok }.count == 20)
             #expect(try store.deliveryCount() == 120)
             #expect(try store.issueKeysWithPendingMessages().count <= 60)
-            #expect(try (1...120).filter { try store.messages(issueKey: "octo/hello#\($0)").count == 1 }.count == 60)
+            #expect(try (1...120).filter { try store.messages(issueKey: IssueKey(repository: RepositoryName(owner: "octo", name: "hello"), number: $0).description).count == 1 }.count == 60)
         }
     }
 
