@@ -61,6 +61,18 @@ struct WebhookIntakeTests {
         }
     }
 
+    @Test("the message's issue key is the lowercased IssueKey, whatever case the payload spells the repository in")
+    func issueKeyNormalised() async throws {
+        try await withServer { client, store async throws in
+            let shouting = WebhookPayloadBuilder(owner: "Octo", repo: "Hello", cloneURL: "https://github.com/Octo/Hello.git")
+            let delivery = shouting.issueLabeled(number: 7, title: "t", body: "b")
+            #expect(try await post(client, delivery.body, headers(delivery)) == .accepted)
+            #expect(try store.delivery(guid: delivery.guid)?.repository == "Octo/Hello")
+            #expect(try store.messages(issueKey: "octo/hello#7").map(\.kind) == ["fix"])
+            #expect(try store.messages(issueKey: "Octo/Hello#7").isEmpty)
+        }
+    }
+
     @Test("a wrong or missing signature gets 401 and stores nothing")
     func unauthorized() async throws {
         try await withServer { client, store async throws in
