@@ -19,15 +19,17 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
-        // Bottom layer: configuration shared by every module.
+        // Bottom layer: the domain's vocabulary (issue keys, commands, step names, error kinds), no dependencies.
+        .target(name: "DayshiftCore"),
+        // Configuration shared by every module.
         .target(
             name: "DayshiftConfig",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: ["DayshiftCore", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "Store",
             dependencies: [
-                "DayshiftConfig",
+                "DayshiftCore", "DayshiftConfig",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -35,6 +37,7 @@ let package = Package(
         .target(
             name: "GitHub",
             dependencies: [
+                "DayshiftCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -43,6 +46,7 @@ let package = Package(
         .target(
             name: "Sandboxes",
             dependencies: [
+                "DayshiftCore",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -54,7 +58,7 @@ let package = Package(
         .target(
             name: "IssueObjects",
             dependencies: [
-                "DayshiftConfig", "Store", "GitHub", "Sandboxes", "Agents",
+                "DayshiftCore", "DayshiftConfig", "Store", "GitHub", "Sandboxes", "Agents",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -63,7 +67,7 @@ let package = Package(
         .target(
             name: "DayshiftServer",
             dependencies: [
-                "DayshiftConfig", "Store", "GitHub", "IssueObjects", "Sandboxes",
+                "DayshiftCore", "DayshiftConfig", "Store", "GitHub", "IssueObjects", "Sandboxes",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -82,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "dayshift",
             dependencies: [
-                "DayshiftServer", "Emulators", "GitHub",
+                "DayshiftCore", "DayshiftServer", "Emulators", "GitHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -90,7 +94,7 @@ let package = Package(
         .executableTarget(
             name: "DayshiftBenchmarks",
             dependencies: [
-                "DayshiftConfig", "Store", "GitHub", "IssueObjects", "DayshiftServer", "Emulators", "Sandboxes",
+                "DayshiftCore", "DayshiftConfig", "Store", "GitHub", "IssueObjects", "DayshiftServer", "Emulators", "Sandboxes",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -100,7 +104,7 @@ let package = Package(
         .testTarget(
             name: "DayshiftTests",
             dependencies: [
-                "DayshiftConfig", "Store", "GitHub", "Sandboxes", "Agents", "IssueObjects",
+                "DayshiftCore", "DayshiftConfig", "Store", "GitHub", "Sandboxes", "Agents", "IssueObjects",
                 "DayshiftServer", "Emulators",
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

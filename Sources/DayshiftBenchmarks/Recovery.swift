@@ -1,4 +1,5 @@
 import DayshiftConfig
+import DayshiftCore
 import Foundation
 import IssueObjects
 import Logging
@@ -188,7 +189,7 @@ enum Recovery {
         var batch: [(delivery: DeliveryRecord, message: InboxMessageRecord?)] = []
         var contexts: [Data] = []
         for n in 1...runs {
-            let key = "bench/recovery#\(n)"
+            let key = IssueKey(repository: RepositoryName(owner: "bench", name: "recovery"), number: n).description
             let guid = "seed-\(n)-\(UUID().uuidString)"
             let snapshot = IssueSnapshot(repository: "bench/recovery", number: n, title: "Issue \(n)", body: "Fix it.",
                                          cloneURL: "https://github.com/bench/recovery.git", defaultBranch: "main", requestedBy: "octocat",
@@ -204,7 +205,7 @@ enum Recovery {
         let outcomes = try await store.recordDeliveries(batch)
         for (index, outcome) in outcomes.enumerated() {
             guard case .recorded(let messageID?) = outcome else { throw BenchmarkError("seed delivery \(index): \(outcome)") }
-            let lease = try store.activate(issueKey: "bench/recovery#\(index + 1)", owner: "crashed-host:1")
+            let lease = try store.activate(issueKey: IssueKey(repository: RepositoryName(owner: "bench", name: "recovery"), number: index + 1).description, owner: "crashed-host:1")
             _ = try store.startRun(lease: lease, triggerMessageID: messageID, context: contexts[index], steps: StepName.allCases)
         }
         // The journal as the crashed process left it (one transaction, same rows the executor writes).

@@ -1,4 +1,5 @@
 import DayshiftConfig
+import DayshiftCore
 import DayshiftServer
 import Emulators
 import Foundation
@@ -71,7 +72,7 @@ enum StepOverhead {
             guard status == 202 else { throw BenchmarkError("delivery for #\(number): HTTP \(status) \(answer)") }
         }
         func finished(_ number: Int) throws -> RunRecord? {
-            guard let run = try store.latestRun(issueKey: "\(owner)/\(repo)#\(number)"), run.status.isFinal else { return nil }
+            guard let run = try store.latestRun(issueKey: IssueKey(repository: RepositoryName(owner: owner, name: repo), number: number).description), run.status.isFinal else { return nil }
             return run
         }
         func waitAll(_ numbers: [Int], timeout: Double = 120) async throws -> [RunRecord] {

@@ -1,4 +1,5 @@
 import DayshiftConfig
+import DayshiftCore
 import Foundation
 import GitHub
 import IssueObjects
@@ -72,10 +73,10 @@ public struct DeliveryIntake: Sendable {
             decision = .ignore("\(event) payload has no fields Dayshift reads")
         }
         var message: InboxMessageRecord?
-        if case .act(let command, _) = decision, let payload, let snapshot = IssueSnapshot(payload: payload) {
-            // GitHub's names are case-insensitive (and a rename may change the case): one object per issue.
-            let key = "\(snapshot.repository.lowercased())#\(snapshot.number)"
-            message = InboxMessageRecord(issueKey: key, kind: command.rawValue, deliveryGuid: guid, body: try JSONEncoder().encode(snapshot), createdAt: receivedAt)
+        if case .act(let command, _) = decision, let payload, let snapshot = IssueSnapshot(payload: payload), let key = snapshot.issueKey {
+            // GitHub's names are case-insensitive (and a rename may change the case): the key is
+            // normalised by `IssueKey`, one object per issue.
+            message = InboxMessageRecord(issueKey: key.description, kind: command.rawValue, deliveryGuid: guid, body: try JSONEncoder().encode(snapshot), createdAt: receivedAt)
         }
         let record = DeliveryRecord(guid: guid, event: event, action: payload?.action, repository: payload?.repository?.fullName,
                                     issueNumber: payload?.issue?.number, receivedAt: receivedAt, payload: body,

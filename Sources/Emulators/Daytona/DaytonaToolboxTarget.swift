@@ -35,7 +35,7 @@ struct DaytonaToolboxTarget {
         case .invalidPath(let path): return DaytonaToolboxError.badRequest("invalid path: \(path)")
         case .fileNotFound(let path): return DaytonaToolboxError.notFound("file not found: \(path)")
         case .commandFailedToStart(let reason): return DaytonaToolboxError.badRequest(reason)
-        case .createFailed(let reason), .gitFailed(let reason): return DaytonaToolboxError.internalError(reason)
+        case .createFailed(let reason), .credentialsRejected(let reason), .gitFailed(let reason): return DaytonaToolboxError.internalError(reason)
         }
     }
 }

@@ -1,6 +1,8 @@
+import DayshiftCore
+
 /// A GitHub App credential Dayshift cannot use. Messages say what to fix and never contain key
 /// material or tokens.
-public enum GitHubAuthError: Error, CustomStringConvertible, Sendable, Equatable {
+public enum GitHubAuthError: TransientError, CustomStringConvertible, Sendable, Equatable {
     /// The private key text is not an RSA private key in PEM form (PKCS#1 `BEGIN RSA PRIVATE KEY`
     /// or PKCS#8 `BEGIN PRIVATE KEY`), or the key is too small for `_CryptoExtras` (< 2048 bits).
     case invalidPrivateKey(reason: String)
@@ -8,6 +10,9 @@ public enum GitHubAuthError: Error, CustomStringConvertible, Sendable, Equatable
     case invalidAppID
     /// Signing the App JWT failed (should not happen with a key that loaded).
     case signingFailed
+
+    /// Always false: a credential is fixed by its operator, not by waiting.
+    public var isTransient: Bool { false }
 
     public var description: String {
         switch self {

@@ -1,3 +1,4 @@
+import DayshiftCore
 import Foundation
 
 /// The one entry point the rest of Dayshift uses to talk to GitHub as itself.

@@ -1,3 +1,5 @@
+import DayshiftCore
+
 /// GitHub App endpoints. They take the App JWT, so call them on a client whose token provider
 /// returns ``GitHubAppJWT/token`` (as ``GitHubAuthenticator`` does), not an installation token.
 extension GitHubClient {

@@ -1,3 +1,4 @@
+import DayshiftCore
 import Foundation
 
 /// GitHub's Git Data API (`../shared/reference/github.md` §6): how Dayshift writes a commit on the

@@ -1,7 +1,8 @@
+import DayshiftCore
 import Foundation
 
 /// A failed GitHub REST call. The description names the call and GitHub's message, never a token.
-public enum GitHubAPIError: Error, CustomStringConvertible, Sendable {
+public enum GitHubAPIError: TransientError, CustomStringConvertible, Sendable {
     /// GitHub answered with a non-success status. `errors` is GitHub's `errors` array, when present
     /// (422 Validation Failed carries `resource`, `field`, `code`, `message`).
     case response(call: String, status: Int, message: String, errors: [FieldError], retryAfterSeconds: Double?)
@@ -22,6 +23,17 @@ public enum GitHubAPIError: Error, CustomStringConvertible, Sendable {
             return "GitHub \(call): \(status) \(message)" + (details.isEmpty ? "" : " (\(details.joined(separator: "; ")))")
         case let .transport(call, reason):
             return "GitHub \(call): \(reason)"
+        }
+    }
+
+    /// True for no answer, a 5xx, 429, and 403 with `Retry-After` (a secondary rate limit); false
+    /// for every other answer (a 4xx is GitHub's verdict on the request).
+    public var isTransient: Bool {
+        switch self {
+        case .transport:
+            return true
+        case let .response(_, status, _, _, retryAfter):
+            return status >= 500 || status == 429 || (status == 403 && retryAfter != nil)
         }
     }
 

@@ -35,26 +35,6 @@ public struct IssueComment: Codable, Sendable, Equatable {
     }
 }
 
-/// A repository named by owner and name, e.g. `octo/hello`.
-public struct RepositoryName: Sendable, Hashable, Codable, CustomStringConvertible {
-    public var owner: String
-    public var name: String
-
-    public init(owner: String, name: String) {
-        self.owner = owner
-        self.name = name
-    }
-
-    /// Parses `owner/name`; `nil` otherwise.
-    public init?(fullName: String) {
-        let parts = fullName.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
-        self.init(owner: String(parts[0]), name: String(parts[1]))
-    }
-
-    public var description: String { "\(owner)/\(name)" }
-}
-
 /// The fields of GitHub's `label` object that Dayshift reads (`/repos/{owner}/{repo}/issues/{issue_number}/labels`).
 struct Label: Decodable, Sendable {
     var name: String

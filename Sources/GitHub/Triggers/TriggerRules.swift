@@ -1,3 +1,5 @@
+import DayshiftCore
+
 /// Decides whether a delivery asks an issue object to act, and why or why not.
 ///
 /// Rules (`../shared/reference/github.md` §7 for the bot rule):

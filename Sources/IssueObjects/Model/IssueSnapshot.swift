@@ -1,3 +1,4 @@
+import DayshiftCore
 import Foundation
 import GitHub
 
@@ -18,6 +19,10 @@ public struct IssueSnapshot: Codable, Sendable, Equatable {
     public var installationID: Int64?
     /// The payload's `repository.private`; `nil` when unknown (then treated as private).
     public var isPrivate: Bool?
+
+    /// The issue object this issue belongs to; `nil` when ``repository`` is not `owner/name` or
+    /// ``number`` is not positive.
+    public var issueKey: IssueKey? { IssueKey(repository: repository, number: number) }
 
     public init(repository: String, number: Int, title: String, body: String, cloneURL: String?, defaultBranch: String?,
                 requestedBy: String?, installationID: Int64?, isPrivate: Bool? = nil) {

@@ -1,3 +1,4 @@
+import DayshiftCore
 import Foundation
 import GitHub
 
@@ -29,9 +30,11 @@ struct GitDataPublisher: Sendable {
     var burst = 60
 
     /// The branch holds commits Dayshift did not write: publishing would overwrite them.
-    struct BranchTaken: Error, CustomStringConvertible {
+    struct BranchTaken: TransientError, CustomStringConvertible {
         var branch: String
         var head: String
+        /// Always false: someone else's commits stay until a person moves them.
+        var isTransient: Bool { false }
         var description: String {
             "branch \(branch) has a commit Dayshift did not write (head \(head.prefix(12))); Dayshift does not overwrite other people's work. Delete or rename the branch, then ask again."
         }

@@ -1,3 +1,4 @@
+import DayshiftCore
 import Foundation
 import Sandboxes
 
@@ -39,8 +40,10 @@ public struct SandboxChange: Sendable, Equatable {
     }
 
     /// Why a change read from the sandbox was refused.
-    public struct Invalid: Error, CustomStringConvertible, Equatable {
+    public struct Invalid: TransientError, CustomStringConvertible, Equatable {
         public var reason: String
+        /// Always false: reading the same change again gives the same refusal.
+        public var isTransient: Bool { false }
         public var description: String { "the change read from the sandbox is not usable: \(reason)" }
     }
 

@@ -1,4 +1,5 @@
 import DayshiftConfig
+import DayshiftCore
 import Foundation
 
 /// The armed crash-injection points (`failpoints` / `DAYSHIFT_FAILPOINTS`) and what reaching one does.

@@ -1,3 +1,4 @@
+import DayshiftCore
 import GitHub
 
 /// How runs reach GitHub: a client per repository, and the read-only token a sandbox may clone with.

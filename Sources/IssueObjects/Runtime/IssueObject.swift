@@ -1,4 +1,5 @@
 import DayshiftConfig
+import DayshiftCore
 import Foundation
 import GitHub
 import Logging
@@ -11,6 +12,7 @@ import Store
 /// - `fix` / `retry`: start a run, unless one is running (then the message is answered
 ///   `already running: run N`; no second run is queued).
 /// - `cancel` / `closed`: stop the running run; its report and cleanup steps still run.
+/// - any other kind: nothing starts; the message's outcome is `error: unknown message kind "…"`.
 actor IssueObject {
     let key: String
     private let dependencies: RunDependencies
@@ -103,7 +105,12 @@ actor IssueObject {
     private func handle(_ message: InboxMessageRecord, lease: IssueLease) async throws {
         guard let id = message.id else { return }
         let store = dependencies.store
-        let command = IssueCommand(rawValue: message.kind) ?? .fix
+        guard let command = IssueCommand(rawValue: message.kind) else {
+            // A kind this version does not know (a newer writer, a hand-edited row) starts nothing.
+            logger.error("inbox message of unknown kind; nothing started", metadata: ["message": "\(id)", "kind": "\(message.kind)"])
+            try store.markMessageHandled(id: id, outcome: "error: unknown message kind \"\(message.kind)\"", lease: lease)
+            return
+        }
         switch command {
         case .fix, .retry:
             try startRun(message: message, id: id, lease: lease)

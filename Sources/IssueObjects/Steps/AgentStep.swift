@@ -1,5 +1,6 @@
 import Agents
 import DayshiftConfig
+import DayshiftCore
 import Foundation
 
 /// agent: hands the issue to the coding agent through a prompt file, then records which files it

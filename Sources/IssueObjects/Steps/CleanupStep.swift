@@ -1,4 +1,5 @@
 import DayshiftConfig
+import DayshiftCore
 
 /// cleanup: deletes every sandbox labelled with this run (normally one). Deleting one that is
 /// already gone succeeds, so the step can repeat.

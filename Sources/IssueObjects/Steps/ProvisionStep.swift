@@ -1,4 +1,5 @@
 import DayshiftConfig
+import DayshiftCore
 import GitHub
 import Sandboxes
 
@@ -28,7 +29,7 @@ struct ProvisionStep: RunStep {
         do {
             try await context.github(for: repo).addIssueReaction(repo, issue: issue.number, content: "eyes")
         } catch {
-            context.dependencies.logger.warning("could not add the eyes reaction", metadata: ["issue": "\(issue.repository)#\(issue.number)", "error": "\(error)"])
+            context.dependencies.logger.warning("could not add the eyes reaction", metadata: ["issue": "\(issue.issueKey?.description ?? issue.repository)", "error": "\(error)"])
         }
     }
 }

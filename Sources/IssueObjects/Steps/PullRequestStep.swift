@@ -1,4 +1,5 @@
 import DayshiftConfig
+import DayshiftCore
 import GitHub
 
 /// pull_request: opens the pull request for the run's branch, or updates the open one for that

@@ -1,4 +1,5 @@
 import DayshiftConfig
+import DayshiftCore
 import GitHub
 
 /// report: tells the issue how the run ended, in one comment per run found again by a hidden

@@ -1,4 +1,5 @@
 import DayshiftConfig
+import DayshiftCore
 import Foundation
 import GitHub
 import Sandboxes
@@ -103,7 +104,8 @@ struct StepContext: Sendable {
 
 /// A command Dayshift runs for itself (not the operator's setup, tests or agent) timed out.
 /// Transient: the step is retried.
-struct PlumbingTimeout: Error, CustomStringConvertible {
+struct PlumbingTimeout: TransientError, CustomStringConvertible {
     var what: String
     var description: String { "\(what) timed out in the sandbox" }
+    var isTransient: Bool { true }
 }

@@ -1,3 +1,4 @@
+import DayshiftCore
 import Store
 
 /// The labels and names that let Dayshift find its sandboxes again (after a crash, or to reap leaks).
@@ -13,9 +14,10 @@ public enum SandboxLabels {
         [managed: "true", issue: run.issueKey, SandboxLabels.run: String(run.id ?? 0)]
     }
 
-    /// A deterministic, DNS-safe name, e.g. `dayshift-octo-hello-42-r3` (run id 3).
+    /// A deterministic, DNS-safe name, e.g. `dayshift-octo-hello-42-r3` (run id 3), from
+    /// ``IssueKey/slug`` (a key that does not parse is lowercased and made DNS-safe the same way).
     static func name(for run: RunRecord) -> String {
-        let base = run.issueKey.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
-        return "dayshift-\(String(base).split(separator: "-").joined(separator: "-"))-r\(run.id ?? 0)"
+        let slug = IssueKey(run.issueKey)?.slug ?? IssueKey.slug(of: run.issueKey.lowercased())
+        return "dayshift-\(slug)-r\(run.id ?? 0)"
     }
 }

@@ -1,4 +1,5 @@
 import DayshiftConfig
+import DayshiftCore
 
 /// setup: runs the repository's `setup_command`, if any; a non-zero exit fails the run.
 struct SetupStep: RunStep {

@@ -1,4 +1,5 @@
 import DayshiftConfig
+import DayshiftCore
 import Foundation
 
 /// baseline and verify: run the repository's tests before and after the agent. A failing test is

@@ -1,3 +1,4 @@
+import DayshiftCore
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -6,7 +7,7 @@ import FoundationNetworking
 /// A failed Daytona call. Descriptions name the call (`POST /sandbox`, `toolbox POST /process/execute`)
 /// and Daytona's message; they never contain the API key (every text is passed through
 /// ``DaytonaRedactor`` before it is stored here).
-public enum DaytonaError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum DaytonaError: TransientError, Sendable, Equatable, CustomStringConvertible {
     /// Daytona answered with a non-success status.
     case response(DaytonaHTTPFailure)
     /// No usable answer: connection refused or reset, or the client-side timeout passed (`timedOut`).
@@ -20,6 +21,7 @@ public enum DaytonaError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .response(let failure) where isCredentialRefusal: failure.description + ": " + Self.credentialAdvice(status: failure.status)
         case .response(let failure): failure.description
         case let .transport(call, reason, timedOut):
             "Daytona \(call): \(timedOut ? "timed out" : "no answer") (\(reason))"
@@ -29,6 +31,20 @@ public enum DaytonaError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .sandboxFailed(sandbox, state, reason):
             "sandbox \(sandbox) is in state \(state)" + (reason.isEmpty ? "" : ": \(reason)")
         }
+    }
+
+    /// False for 401 and 403 (the API key is wrong or lacks a permission: waiting will not fix it);
+    /// true for everything else, which the provider has already retried where a retry is safe.
+    public var isTransient: Bool { !isCredentialRefusal }
+
+    /// 401 or 403 from the main API or the toolbox: Daytona refused the API key. The description
+    /// then names the key's setting, for the operator to fix.
+    public var isCredentialRefusal: Bool { status == 401 || status == 403 }
+
+    /// What a 401 (`status`) or 403 means, and where the key comes from.
+    static func credentialAdvice(status: Int) -> String {
+        let verdict = status == 403 ? "the API key lacks a permission Dayshift needs" : "the API key is wrong or expired"
+        return "\(verdict); check the key in sandbox.daytona.api_key_file or DAYSHIFT_DAYTONA_API_KEY"
     }
 
     /// The HTTP status, when Daytona answered.

@@ -82,7 +82,8 @@ public final class DaytonaSandboxProvider: SandboxProvider {
     ///
     /// - Throws: ``SandboxError/createFailed(_:)`` with the sandbox's `errorReason` when it ends in
     ///   `error`/`build_failed` (the sandbox is then deleted), with "did not start within N s" on
-    ///   timeout, or with Daytona's message (quota, validation, auth); `CancellationError`.
+    ///   timeout, or with Daytona's message (quota, validation); ``SandboxError/credentialsRejected(_:)``
+    ///   on 401/403 (naming the API key's setting); `CancellationError`.
     public func create(_ request: SandboxCreateRequest) async throws -> Sandbox {
         let deadline = clock.now() + .seconds(clamped: settings.startTimeoutSeconds)
         var dto: DaytonaSandboxDTO?
@@ -103,6 +104,9 @@ public final class DaytonaSandboxProvider: SandboxProvider {
             let started = try await waitUntilStarted(dto!, deadline: deadline)
             return await describe(started, resolveHome: true)
         } catch let error as DaytonaError {
+            if error.isCredentialRefusal {
+                throw SandboxError.credentialsRejected(error.description)
+            }
             if case .sandboxFailed(_, _, let reason) = error {
                 await discard(dto, because: "it failed to start")
                 throw SandboxError.createFailed(reason.isEmpty ? error.description : reason)

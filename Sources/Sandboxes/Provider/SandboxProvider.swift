@@ -166,24 +166,3 @@ public struct GitCloneRequest: Sendable, Equatable {
         self.password = password
     }
 }
-
-/// Errors of every sandbox provider. Messages never hold credentials.
-public enum SandboxError: Error, Equatable, CustomStringConvertible {
-    case notFound(String)
-    case createFailed(String)
-    case commandFailedToStart(String)
-    case gitFailed(String)
-    case fileNotFound(String)
-    case invalidPath(String)
-
-    public var description: String {
-        switch self {
-        case .notFound(let id): "sandbox \(id) not found"
-        case .createFailed(let reason): "sandbox could not be created: \(reason)"
-        case .commandFailedToStart(let reason): "command could not be started: \(reason)"
-        case .gitFailed(let reason): "git failed: \(reason)"
-        case .fileNotFound(let path): "no such file in the sandbox: \(path)"
-        case .invalidPath(let path): "path escapes the sandbox: \(path)"
-        }
-    }
-}

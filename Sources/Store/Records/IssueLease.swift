@@ -1,3 +1,5 @@
+import DayshiftCore
+
 /// Proof that an issue object is the live instance for its issue: the epoch it got when it
 /// activated. Every journal write checks it in the same transaction, so an older instance (in
 /// this process or another one on the same database) can no longer write once a newer one
@@ -15,7 +17,7 @@ public struct IssueLease: Sendable, Equatable {
 }
 
 /// Errors of ``Store`` operations beyond GRDB's own.
-public enum StoreError: Error, Equatable, CustomStringConvertible {
+public enum StoreError: TransientError, Equatable, CustomStringConvertible {
     /// A newer instance of this issue object has activated; this one must stop.
     case leaseLost(issueKey: String, epoch: Int64)
 
@@ -24,4 +26,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case let .leaseLost(issueKey, epoch): "issue object \(issueKey) (epoch \(epoch)) was superseded by a newer activation"
         }
     }
+
+    /// Always false: a superseded instance stops; retrying would write under a lost lease.
+    public var isTransient: Bool { false }
 }

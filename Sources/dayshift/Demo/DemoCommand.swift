@@ -1,5 +1,6 @@
 import ArgumentParser
 import DayshiftConfig
+import DayshiftCore
 import DayshiftServer
 import Emulators
 import Foundation
@@ -67,7 +68,7 @@ struct DemoCommand: AsyncParsableCommand {
         let answer = try await delivery.send(to: server.baseURL.appendingPathComponent("webhooks/github"), secret: workspace.webhookSecret)
         say("sent issues.labeled delivery \(delivery.guid): HTTP \(answer.status)")
 
-        let issueKey = "\(DemoWorkspace.owner)/\(DemoWorkspace.repo)#\(DemoWorkspace.issueNumber)"
+        let issueKey = IssueKey(repository: RepositoryName(owner: DemoWorkspace.owner, name: DemoWorkspace.repo), number: DemoWorkspace.issueNumber).description
         let journal = try await waitForRun(store: instance.store, issueKey: issueKey)
         await server.stop()
         let comments = await emulator.state.comments(owner: DemoWorkspace.owner, repo: DemoWorkspace.repo, issue: DemoWorkspace.issueNumber)

@@ -76,6 +76,30 @@ struct DaytonaMainJobTests {
         }
     }
 
+    @Test("a wrong Daytona API key fails the provision step at once, naming the key's setting")
+    func wrongAPIKeyFailsAtOnce() async throws {
+        try await EndToEndHarness.withDaytona(configure: {
+            Self.tightTimings(&$0)
+            $0.sandbox.daytona.apiKey = "not-the-daytona-key"
+        }) { harness, daytona in
+            try await harness.startServer()
+            try await harness.send(harness.payloads.issueLabeled(number: 33, title: "wrong key", body: ""))
+            let journal = try await harness.waitForFinishedRun(33, timeoutSeconds: 60)
+            #expect(journal.run.status == .failed)
+            let provision = try #require(journal.steps[.provision])
+            #expect(provision.status == .failed)
+            #expect(provision.attempt == 1, "a refused key is permanent: no retry")
+            let error = provision.error ?? ""
+            #expect(error.contains("401"), "\(error)")
+            #expect(error.contains("sandbox.daytona.api_key_file") && error.contains("DAYSHIFT_DAYTONA_API_KEY"), "\(error)")
+            #expect(!error.contains("not-the-daytona-key"), "the key itself never appears")
+            #expect(try harness.store.alarms(runID: journal.run.id!).filter { $0.step == "provision" }.isEmpty)
+            let refused = await daytona.state.recordedRequests.filter { $0.surface != .control }
+            #expect(!refused.isEmpty && refused.allSatisfy { $0.responseStatus == 401 }, "the emulator refused the key")
+            #expect(await harness.comments(33).count == 1)
+        }
+    }
+
     @Test("every Daytona request of a run matches Daytona's OpenAPI descriptions",
           .enabled(if: DaytonaSpecValidation.isAvailable, "../shared/specs/daytona is absent: skipping the spec check"))
     func requestsMatchSpec() async throws {

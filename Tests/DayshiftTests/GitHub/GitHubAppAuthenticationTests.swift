@@ -1,3 +1,4 @@
+import DayshiftCore
 import Emulators
 import Foundation
 import GitHub

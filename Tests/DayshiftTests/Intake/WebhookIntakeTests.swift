@@ -1,4 +1,5 @@
 import DayshiftConfig
+import DayshiftCore
 import DayshiftServer
 import Emulators
 import Foundation
@@ -57,6 +58,18 @@ struct WebhookIntakeTests {
             #expect(stored.payload == delivery.body)
             #expect(stored.disposition == "acted")
             #expect(try store.messages(issueKey: "octo/hello#42").map(\.kind) == ["fix"])
+        }
+    }
+
+    @Test("the message's issue key is the lowercased IssueKey, whatever case the payload spells the repository in")
+    func issueKeyNormalised() async throws {
+        try await withServer { client, store async throws in
+            let shouting = WebhookPayloadBuilder(owner: "Octo", repo: "Hello", cloneURL: "https://github.com/Octo/Hello.git")
+            let delivery = shouting.issueLabeled(number: 7, title: "t", body: "b")
+            #expect(try await post(client, delivery.body, headers(delivery)) == .accepted)
+            #expect(try store.delivery(guid: delivery.guid)?.repository == "Octo/Hello")
+            #expect(try store.messages(issueKey: "octo/hello#7").map(\.kind) == ["fix"])
+            #expect(try store.messages(issueKey: "Octo/Hello#7").isEmpty)
         }
     }
 
@@ -133,7 +146,7 @@ struct WebhookIntakeTests {
             #expect(statuses.filter { $0 == .ok }.count == 20)
             #expect(try store.deliveryCount() == 120)
             #expect(try store.issueKeysWithPendingMessages().count <= 60)
-            #expect(try (1...120).filter { try store.messages(issueKey: "octo/hello#\($0)").count == 1 }.count == 60)
+            #expect(try (1...120).filter { try store.messages(issueKey: IssueKey(repository: RepositoryName(owner: "octo", name: "hello"), number: $0).description).count == 1 }.count == 60)
         }
     }
 

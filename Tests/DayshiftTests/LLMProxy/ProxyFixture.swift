@@ -1,4 +1,5 @@
 import DayshiftConfig
+import DayshiftCore
 @testable import DayshiftServer
 import Foundation
 import Hummingbird

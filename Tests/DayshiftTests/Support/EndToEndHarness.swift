@@ -1,4 +1,5 @@
 import DayshiftConfig
+import DayshiftCore
 import DayshiftServer
 import Emulators
 import Foundation
@@ -65,7 +66,8 @@ final class EndToEndHarness: @unchecked Sendable {
         WebhookPayloadBuilder(owner: Self.owner, repo: Self.repo, cloneURL: "https://github.com/\(Self.owner)/\(Self.repo).git")
     }
 
-    func issueKey(_ number: Int) -> String { "\(Self.owner)/\(Self.repo)#\(number)" }
+    /// The stored key of issue `number` in the harness repository (see `IssueKey`).
+    func issueKey(_ number: Int) -> String { IssueKey(repository: RepositoryName(owner: Self.owner, name: Self.repo), number: number).description }
 
     @discardableResult
     /// - Parameter logs: where to keep every log line (at trace level); by default warnings go to stderr.

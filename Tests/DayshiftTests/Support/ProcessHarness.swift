@@ -1,4 +1,5 @@
 import DayshiftConfig
+import DayshiftCore
 import Emulators
 import Foundation
 import IssueObjects
@@ -55,7 +56,8 @@ final class ProcessHarness: @unchecked Sendable {
         WebhookPayloadBuilder(owner: Self.owner, repo: Self.repo, cloneURL: "https://github.com/\(Self.owner)/\(Self.repo).git")
     }
 
-    func issueKey(_ number: Int) -> String { "\(Self.owner)/\(Self.repo)#\(number)" }
+    /// The stored key of issue `number` in the harness repository (see `IssueKey`).
+    func issueKey(_ number: Int) -> String { IssueKey(repository: RepositoryName(owner: Self.owner, name: Self.repo), number: number).description }
 
     @discardableResult
     func start(failPoints: [String] = []) async throws -> ServerProcess {

@@ -1,5 +1,5 @@
 /// The steps of a run, in the order they run. Shared by the journal (`Store`), the runtime
-/// (`IssueObjects`) and crash injection (``FailPoint``), so the names are spelled once.
+/// (`IssueObjects`) and crash injection (`DayshiftConfig.FailPoint`), so the names are spelled once.
 public enum StepName: String, CaseIterable, Sendable, Codable {
     case provision, clone, setup, baseline, agent, verify, publish, pull_request, report, cleanup
 
