@@ -11,7 +11,7 @@ import FoundationNetworking
 /// key is nowhere in the sandbox.
 @Suite("Model key containment", .serialized)
 struct ModelKeyContainmentTests {
-    static let realKey = "sk-ant-REAL-e2e-key-Zq8Wm3Xv5Tn"
+    static let realKey = "sk-ant-test-" + UUID().uuidString.lowercased()  // made at test time
 
     /// Fixes the bug, dumps its environment into a file that gets published, and calls the model
     /// the way Claude Code would: `$ANTHROPIC_BASE_URL/v1/messages` with `x-api-key: $ANTHROPIC_API_KEY`.
@@ -46,7 +46,7 @@ struct ModelKeyContainmentTests {
 
             let environment = try await harness.repository.file("agent-env.txt", at: "dayshift/issue-1")
             #expect(!environment.contains(Self.realKey))
-            #expect(!environment.contains("Zq8Wm3Xv5Tn"))
+            #expect(!environment.contains(String(Self.realKey.suffix(12))))
             #expect(environment.contains("ANTHROPIC_BASE_URL=\(server.baseURL.absoluteString)/llm/anthropic\n"))
             #expect(environment.contains("OPENAI_BASE_URL=\(server.baseURL.absoluteString)/llm/openai/v1\n"))
             #expect(environment.contains("ANTHROPIC_API_KEY=dsr_\(runID)_"))

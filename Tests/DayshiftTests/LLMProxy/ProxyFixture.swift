@@ -12,7 +12,7 @@ import FoundationNetworking
 /// A fake upstream, a store with one running and one finished run, and the LLM proxy served on
 /// loopback in front of that upstream.
 final class ProxyFixture: Sendable {
-    static let anthropicKey = "sk-ant-REAL-anthropic-key-0123456789"
+    static let anthropicKey = "sk-ant-test-" + UUID().uuidString.lowercased()  // made at test time
     static let openAIKey = "sk-REAL-openai-key-0123456789abcdef"
     static let prices = ModelPrice(input: 3, output: 15)
 

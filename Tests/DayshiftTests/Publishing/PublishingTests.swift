@@ -130,7 +130,7 @@ struct PublishingTests {
 
     @Test("a change holding a secret in any encoding is not published; the report names the file, never the secret")
     func secretInChangeStopsPublishing() async throws {
-        let token = "ghp_PublishScanToken0123456789abcdef"
+        let token = "ghp_Scan" + UUID().uuidString.replacingOccurrences(of: "-", with: "")  // made at test time
         let basic = Data("x-access-token:\(token)".utf8).base64EncodedString()
         let agent = EndToEndHarness.fixingAgent + "\nprintf 'Authorization: Basic \(basic)\\n' > settings.txt\n"
         try await EndToEndHarness.with(agentScript: agent, configure: { $0.github.token = token }) { harness in

@@ -11,7 +11,7 @@ import Testing
 @Suite("Write-token containment", .serialized)
 struct WriteTokenContainmentTests {
     /// A personal access token configured beside the App: the server holds it, the sandbox must never see it.
-    static let plantedToken = "ghp_PLANTEDtokenQ2w8E7r6T5y4U3i2O1p0"
+    static let plantedToken = "ghp_PLANTED" + String(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(24))  // made at test time
 
     /// Plants the four redirections of a push: `url.<x>.insteadOf`, `[include]`/`[includeIf]`,
     /// `remote.<url>.url`, and `protocol.ext.allow` with an `ext::` remote, in `~/.gitconfig` and in
