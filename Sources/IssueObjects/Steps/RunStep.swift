@@ -24,7 +24,6 @@ struct StepContext: Sendable {
     static let repositoryPath = "repo"
     /// Dayshift's own files in the sandbox, outside the clone so they are never committed.
     static let promptPath = ".dayshift/prompt.md"
-    static let commitMessagePath = ".dayshift/commit-message.txt"
     static let changedPathsPath = ".dayshift/changed-paths"
 
     var settings: DayshiftConfiguration { dependencies.configuration }
