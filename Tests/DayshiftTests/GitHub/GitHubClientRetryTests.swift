@@ -67,7 +67,8 @@ struct GitHubClientRetryTests {
             _ = try await client.issueComments(Self.repo, issue: 7)
             let waits = await recorder.waits
             #expect(waits.count == 1)
-            #expect((28...30).contains(waits.first ?? 0), "\(waits)")
+            // The reset is whole seconds and real time passes on a loaded machine: a little under 30 s.
+            #expect((25...30).contains(waits.first ?? 0), "\(waits)")
         }
     }
 
