@@ -188,9 +188,7 @@ struct MainJobTests {
             _ = try await harness.waitForFinishedRun(21)
             // A second run updates the pull request (and writes its own report): those calls are checked too.
             try await harness.send(harness.payloads.commentCreated(number: 21, title: "spec", comment: "/dayshift retry"))
-            try await harness.waitUntil("the second run") {
-                try harness.store.runs(issueKey: harness.issueKey(21)).filter(\.status.isFinal).count == 2
-            }
+            try await harness.waitForFinishedRuns(21, count: 2)
             let recorded = await harness.emulator.state.recordedRequests
             let validator = try OpenAPIRequestValidator.load(jsonAt: SharedFolder.url.appendingPathComponent("specs/github/api.github.com.trimmed.json"),
                                                              multiSegmentParameters: ["ref"])

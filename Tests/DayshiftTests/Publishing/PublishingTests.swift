@@ -59,10 +59,7 @@ struct PublishingTests {
             let personsCommit = try await harness.repository.commitAsPerson(branch: "dayshift/issue-1", path: "NOTES.md", contents: "mine\n")
 
             try await harness.send(harness.payloads.commentCreated(number: 1, title: "fix add", comment: "/dayshift retry"))
-            try await harness.waitUntil("the second run") {
-                try harness.store.runs(issueKey: harness.issueKey(1)).filter(\.status.isFinal).count == 2
-            }
-            let second = try #require(try harness.store.latestRun(issueKey: harness.issueKey(1)))
+            let second = try await harness.waitForFinishedRuns(1, count: 2)
             #expect(second.status == .failed)
             #expect(try await harness.repository.branch("dayshift/issue-1", contains: personsCommit))
             #expect(try await harness.repository.head(of: "dayshift/issue-1") == personsCommit)
@@ -82,9 +79,7 @@ struct PublishingTests {
             #expect(try await harness.waitForFinishedRun(2).run.status == .succeeded)
             let first = try await harness.repository.head(of: "dayshift/issue-2")
             try await harness.send(harness.payloads.commentCreated(number: 2, title: "fix add", comment: "/dayshift retry"))
-            try await harness.waitUntil("the second run") {
-                try harness.store.runs(issueKey: harness.issueKey(2)).filter(\.status.isFinal).count == 2
-            }
+            try await harness.waitForFinishedRuns(2, count: 2)
             #expect(try harness.store.latestRun(issueKey: harness.issueKey(2))?.status == .succeeded)
             // The same fix on the same base makes the same tree and parent: Dayshift finds its commit and keeps it.
             #expect(try await harness.repository.head(of: "dayshift/issue-2") == first)
@@ -115,10 +110,7 @@ struct PublishingTests {
             #expect(try await harness.waitForFinishedRun(8).run.status == .succeeded)
             await harness.emulator.state.answerNextPullListsStale(1)
             try await harness.send(harness.payloads.commentCreated(number: 8, title: "fix add", comment: "/dayshift retry"))
-            try await harness.waitUntil("the second run") {
-                try harness.store.runs(issueKey: harness.issueKey(8)).filter(\.status.isFinal).count == 2
-            }
-            let second = try #require(try harness.store.latestRun(issueKey: harness.issueKey(8)))
+            let second = try await harness.waitForFinishedRuns(8, count: 2)
             #expect(second.status == .succeeded)
             let statuses = await harness.emulator.state.recordedRequests.filter { $0.method == "POST" && $0.path.hasSuffix("/pulls") }.map(\.responseStatus)
             #expect(statuses == [201, 422], "the second run met 422 and adopted the pull request")

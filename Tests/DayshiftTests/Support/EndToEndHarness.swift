@@ -122,6 +122,16 @@ final class EndToEndHarness: @unchecked Sendable {
         throw HarnessError("no finished run for #\(number) within \(timeoutSeconds) s")
     }
 
+    /// Waits until issue `number` has `count` finished runs, and returns the latest.
+    @discardableResult
+    func waitForFinishedRuns(_ number: Int, count: Int, timeoutSeconds: Double = 30) async throws -> RunRecord {
+        try await waitUntil(timeoutSeconds: timeoutSeconds, "\(count) finished runs of #\(number)") {
+            try store.runs(issueKey: issueKey(number)).filter(\.status.isFinal).count == count
+        }
+        guard let run = try store.latestRun(issueKey: issueKey(number)) else { throw HarnessError("no run for #\(number)") }
+        return run
+    }
+
     /// Waits until `condition` holds, polling.
     func waitUntil(timeoutSeconds: Double = 30, _ what: String, _ condition: () async throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(timeoutSeconds)
