@@ -11,16 +11,24 @@ extension DaytonaEmulatorState {
         var disappears = false
     }
 
-    var createFaults: CreateFaults {
+    /// What the active creation faults do to a sandbox created now; each one that applies is
+    /// noted as fired.
+    func takeCreateFaults() -> CreateFaults {
         var result = CreateFaults()
         for fault in activeFaults {
             switch fault {
-            case .createStuckInCreating: result.stuck = true
-            case .createEndsInError(let reason): result.errorReason = result.errorReason ?? reason
-            case .createSucceedsLate(let delay): result.lateDelaySeconds = result.lateDelaySeconds ?? delay
-            case .sandboxDisappears: result.disappears = true
-            default: break
+            case .createStuckInCreating:
+                result.stuck = true
+            case .createEndsInError(let reason) where result.errorReason == nil:
+                result.errorReason = reason
+            case .createSucceedsLate(let delay) where result.lateDelaySeconds == nil:
+                result.lateDelaySeconds = delay
+            case .sandboxDisappears:
+                result.disappears = true
+            default:
+                continue
             }
+            noteFired(fault)
         }
         return result
     }
@@ -55,6 +63,7 @@ extension DaytonaEmulatorState {
     private func take(where predicate: (DaytonaFault) -> Bool) -> DaytonaFault? {
         guard let index = activeFaults.firstIndex(where: predicate) else { return nil }
         let fault = activeFaults[index]
+        noteFired(fault)
         if let rest = fault.decremented {
             activeFaults[index] = rest
         } else {

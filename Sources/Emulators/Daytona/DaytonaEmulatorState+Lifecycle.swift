@@ -78,7 +78,7 @@ extension DaytonaEmulatorState {
         } catch {
             throw DaytonaAPIError(.internalServerError, "An unexpected error occurred.")
         }
-        let faults = createFaults
+        let faults = takeCreateFaults()
         let now = Date()
         let isBuild = request.buildInfo != nil
         var sandbox = EmulatedDaytonaSandbox(
@@ -255,8 +255,27 @@ extension DaytonaEmulatorState {
         }
     }
 
+    /// Holds the state machine: every step that comes due from now on waits until
+    /// ``releaseTransitions()``, so sandboxes stay in their transitional state (`stopping`,
+    /// `destroying`, …) for as long as a test needs to observe it, without racing a timer.
+    public func holdTransitions() {
+        transitionsHeld = true
+    }
+
+    /// Lets the state machine go on: the steps that came due while held happen now, in order.
+    public func releaseTransitions() async {
+        transitionsHeld = false
+        let due = heldTransitions
+        heldTransitions.removeAll()
+        for id in due { await advance(id) }
+    }
+
     /// One step of the state machine for sandbox `id`.
     private func advance(_ id: String) async {
+        if transitionsHeld {
+            heldTransitions.append(id)
+            return
+        }
         transitionTasks[id] = nil
         guard var sandbox = records[id] else { return }
         sandbox.updatedAt = Date()

@@ -22,8 +22,14 @@ public actor DaytonaEmulatorState {
     /// Names held by creations still in progress.
     var reservedNames: Set<String> = []
     var activeFaults: [DaytonaFault]
+    /// Every time a fault acted, in order (see ``firedFaults``).
+    var firings: [DaytonaFault] = []
     var requests: [DaytonaRecordedRequest] = []
     var transitionTasks: [String: Task<Void, Never>] = [:]
+    /// Set by ``holdTransitions()``: state-machine steps that come due wait in ``heldTransitions``.
+    var transitionsHeld = false
+    /// Sandboxes whose next state-machine step came due while transitions were held.
+    var heldTransitions: [String] = []
     /// One-shot work started by requests (`/process/execute`, `/git/clone`), cancelled at shutdown.
     private var requestCancellers: [UUID: (sandboxID: String, cancel: @Sendable () -> Void)] = [:]
     private var provider: LocalSandboxProvider?
@@ -68,6 +74,16 @@ public actor DaytonaEmulatorState {
     /// The faults still active, in injection order (counted ones with their remaining count).
     public var faults: [DaytonaFault] { activeFaults }
 
+    /// Every time a fault acted on a request or a sandbox, in order: the fault as it stood then
+    /// (a counted fault with its count before that use). Kept by ``clearFaults()``, so that a test
+    /// can check each fault it injected really fired; ``reset()`` forgets it.
+    public var firedFaults: [DaytonaFault] { firings }
+
+    /// How many times a fault of the same kind as `fault` acted (counts and other values ignored).
+    public func timesFired(_ fault: DaytonaFault) -> Int {
+        firings.filter { $0.isSameKind(as: fault) }.count
+    }
+
     /// The directory holding the sandboxes' files, once one has been chosen.
     public var sandboxRoot: URL? { rootURL }
 
@@ -79,7 +95,10 @@ public actor DaytonaEmulatorState {
         activeFaults.append(fault)
         logger.info("fault injected", metadata: ["fault": "\(fault)"])
         if fault == .sandboxDisappears {
-            for id in Array(records.keys) { await vanish(id) }
+            for id in Array(records.keys) {
+                firings.append(fault)
+                await vanish(id)
+            }
         }
     }
 
@@ -97,6 +116,7 @@ public actor DaytonaEmulatorState {
     public func reset() async {
         for id in Array(records.keys) { await vanish(id) }
         activeFaults.removeAll()
+        firings.removeAll()
         requests.removeAll()
         createErrors.removeAll()
     }
@@ -140,6 +160,11 @@ public actor DaytonaEmulatorState {
     }
 
     // MARK: Internals
+
+    /// Notes that `fault` acted (see ``firedFaults``).
+    func noteFired(_ fault: DaytonaFault) {
+        firings.append(fault)
+    }
 
     func record(_ request: DaytonaRecordedRequest) {
         requests.append(request)

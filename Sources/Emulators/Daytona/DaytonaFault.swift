@@ -37,6 +37,29 @@ public enum DaytonaFault: Sendable, Codable, Equatable {
     /// at once, so a client whose request timed out can find it by name or label.
     case createSucceedsLate(delaySeconds: Double)
 
+    /// Whether `other` is the same case, whatever its counts and values.
+    public func isSameKind(as other: DaytonaFault) -> Bool {
+        switch (self, other) {
+        case (.createStuckInCreating, .createStuckInCreating), (.createEndsInError, .createEndsInError),
+             (.rateLimited, .rateLimited), (.toolboxBadGateway, .toolboxBadGateway), (.execTimeout, .execTimeout),
+             (.conflictDuringTransition, .conflictDuringTransition), (.sandboxDisappears, .sandboxDisappears),
+             (.createSucceedsLate, .createSucceedsLate):
+            true
+        default:
+            false
+        }
+    }
+
+    /// How many uses a counted fault has left (nil for the others).
+    public var count: Int? {
+        switch self {
+        case .rateLimited(let count, _, _), .toolboxBadGateway(let count), .execTimeout(let count), .conflictDuringTransition(let count):
+            count
+        default:
+            nil
+        }
+    }
+
     /// True for faults used up one request at a time.
     var isCounted: Bool {
         switch self {

@@ -16,8 +16,10 @@ struct DaytonaEmulatorFaultTests {
             let dto = try await client.createSandbox()
             #expect(dto["state"] as? String == "creating")
             let id = try #require(dto["id"] as? String)
-            try await Task.sleep(for: .milliseconds(200))
+            // The create answered only after its wait limit (100 ms), twice the time a normal
+            // sandbox takes to start (createDelay 50 ms): no sleep is needed to see it stuck.
             #expect(try await client.send("GET", "/api/sandbox/\(id)").state == "creating", "still creating")
+            #expect(await emulator.state.timesFired(.createStuckInCreating) == 1)
             let delete = try await client.send("DELETE", "/api/sandbox/\(id)")
             #expect(delete.status == 409 && delete.message == "Sandbox state change in progress")
             #expect(try await client.execute(id, "true").status == 400, "the toolbox is not reachable yet")
@@ -105,6 +107,7 @@ struct DaytonaEmulatorFaultTests {
             let newID = try #require(created["id"] as? String)
             #expect(try await client.send("GET", "/api/sandbox/\(newID)").status == 404, "a new one vanishes after its answer")
             await emulator.state.clearFaults()
+            #expect(await emulator.state.timesFired(.sandboxDisappears) == 2, "the existing sandbox and the new one")
             let kept = try await client.startedSandbox()
             #expect(try await client.send("GET", "/api/sandbox/\(kept)").status == 200)
         }
@@ -147,6 +150,7 @@ struct DaytonaEmulatorFaultTests {
             #expect(try await client.execute(id, "true").status == 502)
             #expect(await emulator.state.faults == [.toolboxBadGateway(count: 2)], "counted faults count down")
             #expect(try await client.send("DELETE", "/_emulator/faults", authorization: nil).status == 204)
+            #expect(await emulator.state.firedFaults == [.toolboxBadGateway(count: 3)], "what fired outlives clearing the faults")
             #expect(try await client.execute(id, "true").status == 200)
             let bad = try await client.send("POST", "/_emulator/faults", body: Data("{}".utf8), contentType: "application/json")
             #expect(bad.status == 400)

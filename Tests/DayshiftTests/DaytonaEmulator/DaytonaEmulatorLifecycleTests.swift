@@ -28,7 +28,7 @@ struct DaytonaEmulatorLifecycleTests {
 
     @Test func transitionalStatesAreVisibleWhenTransitionsAreSlow() async throws {
         let configuration = slowDaytonaConfiguration(.seconds(1))
-        try await withDaytonaEmulator(state: DaytonaEmulatorState(configuration: configuration)) { _, client in
+        try await withDaytonaEmulator(state: DaytonaEmulatorState(configuration: configuration)) { emulator, client in
             let id = try #require(try await client.createSandbox()["id"] as? String)
             var seen: [String] = []
             let deadline = ContinuousClock.now + .seconds(30)
@@ -40,20 +40,29 @@ struct DaytonaEmulatorLifecycleTests {
             #expect(["creating", "starting"].contains(seen.first ?? "") && seen.last == "started", "\(seen)")
             #expect(Set(seen).isSubset(of: ["creating", "starting", "started"]), "\(seen)")
 
+            // Each transition is held while the test looks at it, so the 409s cannot race the timer.
+            await emulator.state.holdTransitions()
             let stop = try await client.send("POST", "/api/sandbox/\(id)/stop")
             #expect(stop.status == 200 && stop.state == "stopping", "stop answers at once with `stopping`: \(stop.text)")
             let again = try await client.send("POST", "/api/sandbox/\(id)/stop")
             #expect(again.status == 409 && again.message == "Sandbox state change in progress")
+            #expect(await emulator.state.sandbox(id: id)?.state.rawValue == "stopping", "still mid-transition at the 409")
+            await emulator.state.releaseTransitions()
             try await client.waitForState(id, "stopped")
 
+            await emulator.state.holdTransitions()
             let start = try await client.send("POST", "/api/sandbox/\(id)/start")
             #expect(start.status == 200 && start.state == "starting", "start waited 50 ms, then answered the latest DTO")
+            await emulator.state.releaseTransitions()
             try await client.waitForState(id, "started")
 
+            await emulator.state.holdTransitions()
             let delete = try await client.send("DELETE", "/api/sandbox/\(id)")
             #expect(delete.status == 200 && delete.state == "destroying")
             let whileDestroying = try await client.send("DELETE", "/api/sandbox/\(id)")
-            #expect(whileDestroying.status == 409)
+            #expect(whileDestroying.status == 409 && whileDestroying.message == "Sandbox state change in progress")
+            #expect(await emulator.state.sandbox(id: id)?.state.rawValue == "destroying", "still mid-transition at the 409")
+            await emulator.state.releaseTransitions()
             try await client.waitForState(id, nil)
         }
     }
@@ -224,9 +233,17 @@ struct DaytonaEmulatorShutdownTests {
         defer { client.invalidate() }
         let id = try await client.startedSandbox()
         _ = try await client.send("POST", "/toolbox/\(id)/process/session", json: ["sessionId": "s"])
-        let oneShot = Task { try? await client.execute(id, "sleep 60") }
-        let sync = Task { try? await client.send("POST", "/toolbox/\(id)/process/session/s/exec", json: ["command": "sleep 60"]) }
-        try await Task.sleep(for: .milliseconds(300))
+        let oneShot = Task { try? await client.execute(id, "touch one-shot-running; sleep 60") }
+        let sync = Task {
+            try? await client.send("POST", "/toolbox/\(id)/process/session/s/exec", json: ["command": "touch session-running; sleep 60"])
+        }
+        // Stop only once both commands are really running (each leaves a file first).
+        let home = try #require(await state.sandbox(id: id)?.homeDirectory)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !["one-shot-running", "session-running"].allSatisfy({ FileManager.default.fileExists(atPath: home + "/" + $0) }) {
+            try #require(ContinuousClock.now < deadline, "the commands never started")
+            try await Task.sleep(for: .milliseconds(20))
+        }
         let root = try #require(await state.sandboxRoot)
         #expect(FileManager.default.fileExists(atPath: root.path))
 

@@ -82,17 +82,28 @@ struct DaytonaEmulatorToolboxTests {
     }
 
     @Test func asyncCommandIsPolledAndItsLogsFollowTheSDKVersionHeader() async throws {
-        try await withDaytonaEmulator { _, client in
+        try await withDaytonaEmulator { emulator, client in
             let id = try await client.startedSandbox()
+            let home = try #require(await emulator.state.sandbox(id: id)?.homeDirectory)
             let base = "/toolbox/\(id)/process/session"
             _ = try await client.send("POST", base, json: ["sessionId": "bg"])
+            // The command runs until the test lets it finish (by creating `go`), so "running" is a
+            // state the test holds, not a race against a sleep.
             let started = try await client.send(
-                "POST", "\(base)/bg/exec", json: ["command": "echo one; sleep 0.3; echo two >&2", "runAsync": true])
+                "POST", "\(base)/bg/exec",
+                json: ["command": "echo one; touch waiting; while [ ! -e go ]; do sleep 0.02; done; echo two >&2", "runAsync": true])
             #expect(started.status == 202)
             #expect(started.object?["exitCode"] == nil)
             let cmdId = try #require(started.object?["cmdId"] as? String)
+            let begun = ContinuousClock.now + .seconds(30)
+            while !FileManager.default.fileExists(atPath: home + "/waiting") {
+                try #require(ContinuousClock.now < begun, "the command never started")
+                try await Task.sleep(for: .milliseconds(20))
+            }
             let running = try await client.send("GET", "\(base)/bg/command/\(cmdId)")
-            #expect(running.object?["exitCode"] == nil, "exitCode is absent while the command runs")
+            #expect(running.status == 200 && running.object?["id"] != nil, "\(running.text)")
+            #expect(running.object?["exitCode"] == nil, "exitCode is absent while the command runs: \(running.text)")
+            #expect(FileManager.default.createFile(atPath: home + "/go", contents: nil))
 
             let deadline = ContinuousClock.now + .seconds(30)
             while try await client.send("GET", "\(base)/bg/command/\(cmdId)").object?["exitCode"] == nil {
