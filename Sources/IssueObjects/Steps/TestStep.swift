@@ -1,6 +1,7 @@
 import DayshiftConfig
 import DayshiftCore
 import Foundation
+import Sandboxes
 
 /// baseline and verify: run the repository's tests before and after the agent. A failing test is
 /// a result, not a step failure; the exit code and last lines go into the pull request.
@@ -31,7 +32,13 @@ struct TestStep: RunStep {
 /// `python3 -m unittest`; a `Makefile` with a `test:` target → `make test`.
 enum TestCommandDetector {
     static func detect(_ context: StepContext) async throws -> String? {
-        let listing = try await context.run("ls -A1")
+        try await detect { try await context.run($0) }
+    }
+
+    /// The detection itself, with `run` running a shell command in the clone (tests hand it a
+    /// sandbox of their own).
+    static func detect(run: (String) async throws -> CommandResult) async throws -> String? {
+        let listing = try await run("ls -A1")
         let files = Set(listing.output.split(separator: "\n").map(String.init))
         if files.contains("Package.swift") { return "swift test" }
         if files.contains("package.json") { return "npm test" }
@@ -39,11 +46,11 @@ enum TestCommandDetector {
         if files.contains("Cargo.toml") { return "cargo test" }
         let pythonMarkers: Set = ["pyproject.toml", "setup.py", "setup.cfg", "pytest.ini", "tox.ini", "tests", "test"]
         if !files.isDisjoint(with: pythonMarkers) || files.contains(where: { $0.hasPrefix("test") && $0.hasSuffix(".py") }) {
-            let pytest = try await context.run("python3 -c 'import pytest'")
+            let pytest = try await run("python3 -c 'import pytest'")
             return pytest.exitCode == 0 ? "python3 -m pytest" : "python3 -m unittest"
         }
         if files.contains("Makefile") {
-            let target = try await context.run("grep -q '^test:' Makefile")
+            let target = try await run("grep -q '^test:' Makefile")
             if target.exitCode == 0 { return "make test" }
         }
         return nil
