@@ -58,6 +58,14 @@ struct DaytonaMainJobTests {
             let journal = try await harness.waitForFinishedRun(31, timeoutSeconds: 120)
             #expect(scenario.expected.contains(journal.run.status), "\(journal.failedStep?.error ?? "")")
             #expect(await harness.comments(31).count == 1)
+            // The fault really acted: a counted one used up every count, the others at least once.
+            let fired = await daytona.state.timesFired(scenario.fault)
+            let firings = await daytona.state.firedFaults
+            if let count = scenario.fault.count {
+                #expect(fired == count, "\(scenario.fault) fired \(fired) times: \(firings)")
+            } else {
+                #expect(fired >= 1, "\(scenario.fault) never fired")
+            }
             await daytona.state.clearFaults()
             if case .createStuckInCreating = scenario.fault {
                 // Daytona refuses to delete a sandbox mid-transition; its platform ends a stuck
