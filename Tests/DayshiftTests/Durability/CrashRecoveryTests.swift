@@ -121,6 +121,7 @@ struct CrashRecoveryTests {
             while !FileManager.default.fileExists(atPath: started.path), Date() < deadline {
                 try await Task.sleep(for: .milliseconds(20))
             }
+            try #require(FileManager.default.fileExists(atPath: started.path), "the agent never started within 60 s")
             try await server.stop(signal: SIGKILL)  // the agent is mid-sleep: it outlives the server
             server = try await harness.start()
             let runs = try await harness.waitForFinishedRuns([1])

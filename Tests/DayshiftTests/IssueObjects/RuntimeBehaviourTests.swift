@@ -1,6 +1,9 @@
 import DayshiftConfig
 import Emulators
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import IssueObjects
 import Store
 import Testing
@@ -58,7 +61,8 @@ struct RuntimeBehaviourTests {
     func alarmSurvivesRestart() async throws {
         try await EndToEndHarness.with(configure: {
             Self.fastRetries(&$0)
-            $0.steps.defaultRetry = RetryPolicy(attempts: 3, baseSeconds: 1.5, capSeconds: 2)
+            // 2–4 s (equal jitter): room to stop the server before the alarm is due.
+            $0.steps.defaultRetry = RetryPolicy(attempts: 3, baseSeconds: 4, capSeconds: 4)
         }) { harness in
             await harness.emulator.state.injectFault(method: "POST", pathPrefix: "/repos/octo/calculator/issues/13/comments", status: 503, count: 1)
             try await harness.startServer()
@@ -70,10 +74,18 @@ struct RuntimeBehaviourTests {
                 return try !store.alarms(runID: run.id!).isEmpty
             }
             await harness.stopServer()
+            // The alarm must still be waiting at the stop, or the restart proves nothing.
+            let stopped = try #require(try store.latestRun(issueKey: key))
+            let pending = try store.alarms(runID: stopped.id!)
+            try #require(pending.count == 1 && pending[0].firedAt == nil, "the alarm fired before the stop: \(pending)")
+            #expect(stopped.status == .running)
+            #expect(try store.steps(runID: stopped.id!).first { $0.name == .report }?.attempt == 1)
             try await harness.startServer()
             let journal = try await harness.waitForFinishedRun(13)
             #expect(journal.run.status == .succeeded)
             #expect(journal.steps[.report]?.attempt == 2)
+            let fired = try harness.store.alarms(runID: journal.run.id!)
+            #expect(fired.map(\.id) == pending.map(\.id) && fired.allSatisfy { $0.firedAt != nil }, "the same alarm fired after the restart")
             #expect(await harness.comments(13).count == 1)
         }
     }
@@ -116,13 +128,26 @@ struct RuntimeBehaviourTests {
             var reopened = harness.payloads.issueClosed(number: 15, title: "closing")
             reopened.body = Data(String(decoding: reopened.body, as: UTF8.self).replacingOccurrences(of: "\"closed\"", with: "\"reopened\"").utf8)
             #expect(try await harness.send(reopened) == 202)
+            // The delivery is stored (with its inbox message, if any) before the 202; wait until
+            // the issue object has handled every message before counting runs.
+            let guid = reopened.guid
+            try await harness.waitUntil("the reopened delivery handled") {
+                try store.delivery(guid: guid) != nil && store.messages(issueKey: key).allSatisfy { $0.handledAt != nil }
+            }
+            #expect(try store.delivery(guid: guid)?.disposition == "ignored")
             #expect(try store.runs(issueKey: key).count == 1)
         }
     }
 
     @Test("graceful shutdown refuses webhooks with 503, lets the running step finish, and the run resumes at the next start")
     func gracefulShutdown() async throws {
-        try await EndToEndHarness.with(agentScript: "sleep 2\n" + EndToEndHarness.fixingAgent) { harness in
+        // The agent runs until the test creates `release`, so the drain lasts as long as the test needs.
+        let signals = FileManager.default.temporaryDirectory.appendingPathComponent("dayshift-drain-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: signals, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: signals) }
+        let release = signals.appendingPathComponent("release")
+        let agent = "while [ ! -e '\(release.path)' ]; do sleep 0.05; done\n" + EndToEndHarness.fixingAgent
+        try await EndToEndHarness.with(agentScript: agent, configure: { $0.sandbox.local.readOnlyPaths.append(signals.path) }) { harness in
             try await harness.startServer()
             try await harness.send(harness.payloads.issueLabeled(number: 16, title: "deploy now", body: ""))
             let store = try harness.store
@@ -133,10 +158,22 @@ struct RuntimeBehaviourTests {
             }
             let server = try #require(harness.server)
             async let stopped: Void = server.stop()
-            try await Task.sleep(for: .milliseconds(300))
+            // The gate is checked before the signature: an unsigned request stores nothing and
+            // answers 401 while webhooks are taken, 503 once the shutdown has closed the gate.
+            let webhooks = server.baseURL.appendingPathComponent("webhooks/github")
+            try await harness.waitUntil("the intake gate to close") {
+                var probe = URLRequest(url: webhooks)
+                probe.httpMethod = "POST"
+                let (_, response) = try await URLSession.shared.data(for: probe)
+                return (response as? HTTPURLResponse)?.statusCode == 503
+            }
             let late = harness.payloads.issueLabeled(number: 17, title: "too late", body: "")
             let status = try await late.send(to: server.baseURL.appendingPathComponent("webhooks/github"), secret: EndToEndHarness.secret).status
             #expect(status == 503)
+            let draining = try #require(try store.latestRun(issueKey: key))
+            #expect(try store.steps(runID: draining.id!).first { $0.name == .agent }?.status == .running,
+                    "the agent step was still running while the server drained")
+            #expect(FileManager.default.createFile(atPath: release.path, contents: nil))
             await stopped
             let run = try #require(try store.latestRun(issueKey: key))
             let steps = try store.steps(runID: run.id!)
