@@ -31,7 +31,12 @@ struct DaytonaEmulatorFaultTests {
     }
 
     @Test func createEndsInErrorAnswers400AndLeavesAnErroredSandbox() async throws {
-        try await withDaytonaEmulator(state: Self.state([.createEndsInError(reason: "no runner available")])) { emulator, client in
+        // The create answers as soon as the sandbox reaches `error`; a long wait limit only keeps a
+        // loaded machine from answering the stale `creating` DTO first.
+        let configuration = DaytonaEmulatorConfiguration(startWaitLimit: .seconds(30))
+        try await withDaytonaEmulator(
+            state: Self.state([.createEndsInError(reason: "no runner available")], configuration: configuration)
+        ) { emulator, client in
             let reply = try await client.send("POST", "/api/sandbox", json: ["name": "broken", "labels": ["x": "y"]])
             #expect(reply.status == 400 && reply.message == "Sandbox failed to start: no runner available")
             let listed = try await client.send("GET", "/api/sandbox")

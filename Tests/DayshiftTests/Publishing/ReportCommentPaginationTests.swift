@@ -20,7 +20,7 @@ struct ReportCommentPaginationTests {
             try await harness.startServer(failPointAction: .throwCrash)
             try await harness.send(harness.payloads.issueLabeled(number: number, title: "a busy issue", body: ""))
             // The first report is posted (comment 121, on page 2), then the process "dies" before journaling it.
-            try await harness.waitUntil("the first report comment") { await harness.comments(number).count == 121 }
+            try await harness.waitUntil(timeoutSeconds: 120, "the first report comment") { await harness.comments(number).count == 121 }
             await harness.stopServer()
             let first = try #require(await harness.comments(number).last)
             #expect(first.body.contains("<!-- dayshift:report"), "the report carries its hidden marker")
