@@ -1,4 +1,5 @@
 import DayshiftConfig
+import DayshiftCore
 import Emulators
 import Foundation
 import IssueObjects
@@ -24,9 +25,9 @@ struct RuntimeBehaviourTests {
             let journal = try await harness.waitForFinishedRun(11)
             #expect(journal.run.status == .succeeded)
             #expect(journal.steps[.pull_request]?.attempt == 2)
-            let alarms = try harness.store.alarms(runID: journal.run.id!)
+            let alarms = try await harness.store.alarms(runID: journal.run.id)
             #expect(alarms.count == 1)
-            #expect(alarms.first?.step == "pull_request")
+            #expect(alarms.first?.step == .pull_request)
             #expect(alarms.first?.firedAt != nil)
             #expect(await harness.pullRequests().count == 1)
         }
@@ -46,7 +47,7 @@ struct RuntimeBehaviourTests {
             #expect(journal.steps[.setup]?.attempt == 1)
             #expect(journal.steps[.agent]?.status == .skipped)
             #expect(journal.steps[.cleanup]?.status == .succeeded)
-            #expect(try harness.store.alarms(runID: journal.run.id!).isEmpty)
+            #expect(try await harness.store.alarms(runID: journal.run.id).isEmpty)
             let comment = try #require(await harness.comments(12).first)
             #expect(comment.body.contains("setup"))
             #expect(comment.body.contains("exited 3"))
@@ -66,8 +67,8 @@ struct RuntimeBehaviourTests {
             let store = try harness.store
             let key = harness.issueKey(13)
             try await harness.waitUntil("a retry alarm") {
-                guard let run = try store.latestRun(issueKey: key) else { return false }
-                return try !store.alarms(runID: run.id!).isEmpty
+                guard let run = try await store.latestRun(issueKey: key) else { return false }
+                return try await !store.alarms(runID: run.id).isEmpty
             }
             await harness.stopServer()
             try await harness.startServer()
@@ -90,7 +91,7 @@ struct RuntimeBehaviourTests {
             let runtime = try #require(harness.instance?.runtime)
             try await harness.waitUntil("eviction") { await runtime.liveObjectCount() == 0 }
             try await harness.send(harness.payloads.commentCreated(number: 14, title: "sleepy", comment: "/dayshift retry"))
-            try await harness.waitUntil("a second run") { try harness.store.runs(issueKey: harness.issueKey(14)).count == 2 }
+            try await harness.waitUntil("a second run") { try await harness.store.runs(issueKey: harness.issueKey(14)).count == 2 }
             let second = try await harness.waitForFinishedRun(14)
             #expect(second.run.sequence == 2)
             #expect(second.run.status == .succeeded)
@@ -106,8 +107,8 @@ struct RuntimeBehaviourTests {
             let store = try harness.store
             let key = harness.issueKey(15)
             try await harness.waitUntil("the agent step") {
-                guard let run = try store.latestRun(issueKey: key) else { return false }
-                return try store.steps(runID: run.id!).first { $0.name == .agent }?.status == .running
+                guard let run = try await store.latestRun(issueKey: key) else { return false }
+                return try await store.journal(runID: run.id)?.steps[.agent]?.status == .running
             }
             try await harness.send(harness.payloads.issueClosed(number: 15, title: "closing"))
             let journal = try await harness.waitForFinishedRun(15, timeoutSeconds: 30)
@@ -116,7 +117,7 @@ struct RuntimeBehaviourTests {
             var reopened = harness.payloads.issueClosed(number: 15, title: "closing")
             reopened.body = Data(String(decoding: reopened.body, as: UTF8.self).replacingOccurrences(of: "\"closed\"", with: "\"reopened\"").utf8)
             #expect(try await harness.send(reopened) == 202)
-            #expect(try store.runs(issueKey: key).count == 1)
+            #expect(try await store.runs(issueKey: key).count == 1)
         }
     }
 
@@ -128,8 +129,8 @@ struct RuntimeBehaviourTests {
             let store = try harness.store
             let key = harness.issueKey(16)
             try await harness.waitUntil("the agent step") {
-                guard let run = try store.latestRun(issueKey: key) else { return false }
-                return try store.steps(runID: run.id!).first { $0.name == .agent }?.status == .running
+                guard let run = try await store.latestRun(issueKey: key) else { return false }
+                return try await store.journal(runID: run.id)?.steps[.agent]?.status == .running
             }
             let server = try #require(harness.server)
             async let stopped: Void = server.stop()
@@ -138,12 +139,12 @@ struct RuntimeBehaviourTests {
             let status = try await late.send(to: server.baseURL.appendingPathComponent("webhooks/github"), secret: EndToEndHarness.secret).status
             #expect(status == 503)
             await stopped
-            let run = try #require(try store.latestRun(issueKey: key))
-            let steps = try store.steps(runID: run.id!)
+            let run = try #require(try await store.latestRun(issueKey: key))
+            let steps = try #require(try await store.journal(runID: run.id)).steps
             #expect(run.status == .running)
-            #expect(steps.first { $0.name == .agent }?.status == .succeeded, "the running step finished")
-            #expect(steps.first { $0.name == .verify }?.status == .pending, "no new step started")
-            #expect(try store.delivery(guid: late.guid) == nil)
+            #expect(steps[.agent]?.status == .succeeded, "the running step finished")
+            #expect(steps[.verify]?.status == .pending, "no new step started")
+            #expect(try await store.delivery(guid: late.guid) == nil)
 
             try await harness.startServer()
             let journal = try await harness.waitForFinishedRun(16)
