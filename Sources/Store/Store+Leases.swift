@@ -7,13 +7,22 @@ extension Store {
     /// - Parameter owner: who holds it, for operators (e.g. `host:pid`).
     /// - Throws: GRDB's `DatabaseError`.
     public func activate(issueKey: String, owner: String, at date: Date = Date()) async throws -> IssueLease {
+        try await activate(issueKeys: [issueKey], owner: owner, at: date)[0]
+    }
+
+    /// Activates many issue objects in one transaction (a restart resuming every unfinished run):
+    /// the next epoch for each key, leases in input order.
+    /// - Throws: GRDB's `DatabaseError`.
+    public func activate(issueKeys: [String], owner: String, at date: Date = Date()) async throws -> [IssueLease] {
         try await database.write { db in
-            try db.execute(literal: """
-                INSERT INTO issue_objects (issueKey, epoch, owner, activatedAt) VALUES (\(issueKey), 1, \(owner), \(date))
-                ON CONFLICT(issueKey) DO UPDATE SET epoch = epoch + 1, owner = excluded.owner, activatedAt = excluded.activatedAt
-                """)
-            let epoch = try Int64.fetchOne(db, sql: "SELECT epoch FROM issue_objects WHERE issueKey = ?", arguments: [issueKey]) ?? 0
-            return IssueLease(issueKey: issueKey, epoch: epoch)
+            try issueKeys.map { issueKey in
+                try db.execute(literal: """
+                    INSERT INTO issue_objects (issueKey, epoch, owner, activatedAt) VALUES (\(issueKey), 1, \(owner), \(date))
+                    ON CONFLICT(issueKey) DO UPDATE SET epoch = epoch + 1, owner = excluded.owner, activatedAt = excluded.activatedAt
+                    """)
+                let epoch = try Int64.fetchOne(db, sql: "SELECT epoch FROM issue_objects WHERE issueKey = ?", arguments: [issueKey]) ?? 0
+                return IssueLease(issueKey: issueKey, epoch: epoch)
+            }
         }
     }
 

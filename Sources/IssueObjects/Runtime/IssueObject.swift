@@ -40,10 +40,15 @@ actor IssueObject {
     private var resumeJournal: RunJournal?
 
     /// Asks the object to look at its inbox and its running run. Returns at once.
-    /// - Parameter journal: the journal of the issue's running run, when the caller has just read it.
-    func wake(resuming journal: RunJournal? = nil) {
+    /// - Parameters:
+    ///   - journal: the journal of the issue's running run, when the caller has just read it.
+    ///   - lease: this object's activation, when the caller took it (in a batch) for it.
+    func wake(resuming journal: RunJournal? = nil, lease activation: IssueLease? = nil) {
         // Only an object that has done nothing yet can trust a journal read before it activated.
-        if let journal, lease == nil, runTask == nil { resumeJournal = journal }
+        if lease == nil, runTask == nil {
+            if let journal { resumeJournal = journal }
+            if let activation, activation.issueKey == key { lease = activation }
+        }
         lastActive = Date()
         guard !shuttingDown, !superseded, !dependencies.stopping.isRaised else { return }
         if drainTask != nil {
@@ -70,14 +75,16 @@ actor IssueObject {
         await drainTask?.value
     }
 
+    /// Who holds the leases this process takes, for operators: `host:pid`.
+    static let owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+
     /// True while a message is being handled or a run is executing.
     var isBusy: Bool { drainTask != nil || runTask != nil }
 
     /// The lease, taken at first use: a new epoch in the database.
     private func currentLease() async throws -> IssueLease {
         if let lease { return lease }
-        let owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
-        let lease = try await dependencies.store.activate(issueKey: key, owner: owner)
+        let lease = try await dependencies.store.activate(issueKey: key, owner: Self.owner)
         self.lease = lease
         return lease
     }

@@ -36,8 +36,9 @@ public final class IssueObjectRuntime: Service, Sendable {
         let signals = self.signals
         let poll = pollIntervalSeconds
         await withGracefulShutdownHandler {
+            // Before the first tick, so that no object activates on its own ahead of the batch.
+            await resumeUnfinishedRuns()
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await self.resumeUnfinishedRuns() }
                 group.addTask { [signalContinuation] in
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .seconds(poll))
@@ -57,16 +58,18 @@ public final class IssueObjectRuntime: Service, Sendable {
         await registry.shutDown(graceSeconds: shutdownGraceSeconds)
     }
 
-    /// Wakes the issue object of every run left `running`, handing each its journal from one
-    /// batched read; then asks for a first tick (overdue alarms and waiting messages).
+    /// Wakes the issue object of every run left `running`, handing each its journal (all read in
+    /// one transaction) and its lease (all taken in one transaction); then asks for a first tick
+    /// (overdue alarms and waiting messages).
     private func resumeUnfinishedRuns() async {
         do {
             let journals = try await dependencies.store.runningJournals()
             if !journals.isEmpty {
                 dependencies.logger.info("resuming unfinished runs", metadata: ["count": "\(journals.count)"])
             }
-            for journal in journals where !dependencies.stopping.isRaised {
-                await registry.object(for: journal.run.issueKey).wake(resuming: journal)
+            let leases = try await dependencies.store.activate(issueKeys: journals.map(\.run.issueKey), owner: IssueObject.owner)
+            for (journal, lease) in zip(journals, leases) where !dependencies.stopping.isRaised {
+                await registry.object(for: journal.run.issueKey).wake(resuming: journal, lease: lease)
             }
         } catch {
             dependencies.logger.error("cannot read the unfinished runs", metadata: ["error": "\(error)"])

@@ -151,11 +151,14 @@ struct RunExecutor: Sendable {
         held = []
     }
 
-    /// Runs a journal access to its end even when this run's task is cancelled: a cancel or a
-    /// shutdown interrupts a step's effect, never a commit (GRDB's async accesses would throw
-    /// `CancellationError` in a cancelled task).
+    /// Runs a journal access to its end even when this run's task is already cancelled: a cancel
+    /// or a shutdown interrupts a step's effect, not the commit of its end (GRDB's async accesses
+    /// throw `CancellationError` in a cancelled task). In a live task the access runs directly (no
+    /// extra task between two steps); a cancel that lands during it is a crash at that point,
+    /// which the journal already survives.
     private func journaled<T: Sendable>(_ access: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await Task { try await access() }.value
+        guard Task.isCancelled else { return try await access() }
+        return try await Task { try await access() }.value
     }
 
     private func isInterruption(_ error: any Error) -> Bool {

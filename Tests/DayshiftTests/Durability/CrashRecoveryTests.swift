@@ -86,8 +86,11 @@ struct CrashRecoveryTests {
             }
             let runs = try await harness.waitForFinishedRuns(numbers, timeoutSeconds: 300)
             let pulls = await harness.emulator.state.pullRequests(owner: ProcessHarness.owner, repo: ProcessHarness.repo)
+            let journals = try harness.store()
             for number in numbers {
-                #expect(runs[number]?.status == .succeeded, "issue \(number)")
+                var failure: JournalStep?
+                if let run = runs[number] { failure = try await journals.journal(runID: run.id)?.failedStep }
+                #expect(runs[number]?.status == .succeeded, "issue \(number): \(failure.map { "\($0.name.rawValue) failed: \($0.error ?? "")" } ?? "")")
                 #expect(pulls.filter { $0.headRef == "dayshift/issue-\(number)" }.count == 1, "issue \(number)")
                 #expect(await harness.emulator.state.comments(owner: ProcessHarness.owner, repo: ProcessHarness.repo, issue: number).count == 1, "issue \(number)")
             }

@@ -24,6 +24,18 @@ struct StoreLeaseTests {
         #expect(try await store.beginStep(.provision, runID: run.id, lease: second) == 1)
     }
 
+    @Test("a batch activation takes each key's next epoch, in input order, and supersedes earlier leases")
+    func batchActivation() async throws {
+        let store = try Store.inMemory()
+        let (one, two) = (StoreSeed.key(11).description, StoreSeed.key(12).description)
+        let earlier = try await store.activate(issueKey: one, owner: "a")
+        let leases = try await store.activate(issueKeys: [two, one], owner: "b")
+        #expect(leases == [IssueLease(issueKey: two, epoch: 1), IssueLease(issueKey: one, epoch: 2)])
+        await #expect(throws: StoreError.leaseLost(issueKey: one, epoch: 1)) {
+            try await store.markMessageHandled(id: try await StoreSeed.message(store, StoreSeed.key(11)), outcome: "x", lease: earlier)
+        }
+    }
+
     @Test("the database allows one running run per issue")
     func oneRunningRun() async throws {
         let store = try Store.inMemory()
