@@ -29,7 +29,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                "DayshiftCore", "DayshiftConfig",
+                "DayshiftCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -109,6 +109,8 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
+                // The schema-upgrade test writes a database as the previous version did.
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
     ]

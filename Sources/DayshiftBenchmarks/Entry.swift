@@ -15,7 +15,7 @@ import Foundation
 /// | `recovery --dir D --dayshift BIN [--runs N] [--trials T]` | restart → N in-flight runs resumed (median of T) |
 /// | `sqlite-version` | the SQLite library Dayshift links |
 /// | `daytona-exec [--count N]` | Daytona client per `process/execute` against plain curl, same emulator endpoint |
-/// | `store-pragmas --dir D` | the `synchronous` level a database opened as `Store` does really gets |
+/// | `store-pragmas --dir D` | the `synchronous` levels and journal mode a real `Store` runs with |
 @main
 struct DayshiftBenchmarks {
     static func main() async {
@@ -36,7 +36,7 @@ struct DayshiftBenchmarks {
             case "objects": try await IssueObjectMemory.main(arguments)
             case "recovery": try await Recovery.main(arguments)
             case "sqlite-version": print(RawSQLite.libraryVersion)
-            case "store-pragmas": try StorePragmas.main(arguments)
+            case "store-pragmas": try await StorePragmas.main(arguments)
             case "daytona-exec": try await DaytonaExecOverhead.main(arguments)
             default: throw BenchmarkError("unknown subcommand \(argv[1])")
             }

@@ -67,7 +67,7 @@ enum IssueObjectMemory {
         let sendSeconds = Double(monotonicNanos() - sendBegan) / 1e9
         guard (sent["failures"] as? Int) == 0, (sent["unexpected_status"] as? Int) == 0 else { throw BenchmarkError("send-closed: \(sent)") }
         let deadline = Date().addingTimeInterval(120)
-        while try !instance.store.issueKeysWithPendingMessages().isEmpty {
+        while try await !instance.store.issueKeysWithPendingMessages().isEmpty {
             guard Date() < deadline else { throw BenchmarkError("messages still pending after 120 s") }
             try await Task.sleep(for: .milliseconds(20))
         }

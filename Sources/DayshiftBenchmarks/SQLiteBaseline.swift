@@ -7,7 +7,7 @@ import Foundation
 /// - `update`: one small-row UPDATE per transaction (what a journal step commit writes).
 ///
 /// Measured after a warm-up that lets the WAL wrap once, as in a server that has been running.
-/// `--synchronous NORMAL` gives the level Dayshift's store actually runs at (see `store-pragmas`).
+/// `--synchronous NORMAL` is for comparison: the Store's writer runs at FULL (see `store-pragmas`).
 enum SQLiteBaseline {
     struct Result {
         var transactions: Int

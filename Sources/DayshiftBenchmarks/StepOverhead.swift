@@ -12,10 +12,11 @@ import Store
 /// local sandbox runner, a trivial agent (appends one line to a file, so every step runs and a
 /// pull request is opened) and `test_command: true`.
 ///
-/// Per-step overhead is the gap between one step's end and the next step's start: the journal
-/// commit of the end, reloading the journal, and the commit of the next start. It is taken twice:
-/// from the journal's own log lines (`step succeeded` is logged right after the end commits,
-/// `step started` right after the next start commits), at nanosecond resolution; and as the brief
+/// Per-step overhead is the gap between one step's effect ending and the next step's effect
+/// starting: one transaction that commits the end and the next start (the journal stays in the
+/// executor's memory). It is taken twice: from the journal's own log lines (`step succeeded` is
+/// logged when the effect has returned, before anything is committed; `step started` right after
+/// the next start commits), at nanosecond resolution; and as the brief
 /// defines it, `endedAt` → next `startedAt` from the stored rows, which have 1 ms resolution.
 /// The baseline is one bare SQLite write transaction with the same settings, in the same directory.
 enum StepOverhead {
@@ -32,8 +33,8 @@ enum StepOverhead {
         defer { try? FileManager.default.removeItem(at: directory) }
 
         // Baselines: bare one-row write transactions, 1 s before the runs and 1 s after them, with
-        // the brief's settings (WAL, synchronous=FULL) and with the level Dayshift's store really
-        // runs at (NORMAL: GRDB's DatabasePool overrides the FULL that Store asks for).
+        // the brief's settings (WAL, synchronous=FULL, what the Store's writer runs at) and, for
+        // comparison, with NORMAL.
         func bare(_ level: String) throws -> [Double] {
             try SQLiteBaseline.run(directory: directory.path, kind: "update", seconds: 1, synchronous: level).latencies.sorted
         }
@@ -71,14 +72,15 @@ enum StepOverhead {
             let (status, answer) = try await delivery.send(to: webhookURL, secret: secret)
             guard status == 202 else { throw BenchmarkError("delivery for #\(number): HTTP \(status) \(answer)") }
         }
-        func finished(_ number: Int) throws -> RunRecord? {
-            guard let run = try store.latestRun(issueKey: IssueKey(repository: RepositoryName(owner: owner, name: repo), number: number).description), run.status.isFinal else { return nil }
+        func finished(_ number: Int) async throws -> Run? {
+            guard let run = try await store.latestRun(issueKey: IssueKey(repository: RepositoryName(owner: owner, name: repo), number: number).description), run.status.isFinal else { return nil }
             return run
         }
-        func waitAll(_ numbers: [Int], timeout: Double = 120) async throws -> [RunRecord] {
+        func waitAll(_ numbers: [Int], timeout: Double = 120) async throws -> [Run] {
             let deadline = Date().addingTimeInterval(timeout)
             while Date() < deadline {
-                let runs = try numbers.compactMap(finished)
+                var runs: [Run] = []
+                for number in numbers { if let run = try await finished(number) { runs.append(run) } }
                 if runs.count == numbers.count { return runs }
                 try await Task.sleep(for: .milliseconds(5))
             }
@@ -92,7 +94,7 @@ enum StepOverhead {
 
         note("steps: \(sequentialRuns) runs one after another")
         var runSeconds: [Double] = []
-        var sequentialRecords: [RunRecord] = []
+        var sequentialRecords: [Run] = []
         for number in 2..<(2 + sequentialRuns) {
             let began = monotonicNanos()
             try await send(number)
@@ -122,7 +124,7 @@ enum StepOverhead {
         let statuses = Dictionary(grouping: sequentialRecords + concurrentRecords, by: { $0.status.rawValue }).mapValues(\.count)
         let sequentialGaps = logGaps(sequentialEvents)
         let concurrentGaps = logGaps(concurrentEvents)
-        let storedGaps = try storedGaps(store: store, runs: sequentialRecords)
+        let storedGaps = try await storedGaps(store: store, runs: sequentialRecords)
         let stepDurations = stepDurations(sequentialEvents)
 
         note("steps: journal operations one by one")
@@ -154,39 +156,40 @@ enum StepOverhead {
     }
 
     /// What the gap is made of: each journal operation the executor performs between two steps,
-    /// timed alone (p50 of `iterations`, ms) on the same database, one after another.
+    /// timed alone (p50 of `iterations`, ms) on the same database, one after another. Between two
+    /// steps the executor now makes one write (`store.beginStep` completing the previous step);
+    /// the separate writes and the journal read are timed too, for comparison.
     static func journalBreakdown(store: Store, iterations: Int) async throws -> [String: Double] {
-        let key = "\(owner)/\(repo)#999999"
+        let key = IssueKey(repository: RepositoryName(owner: owner, name: repo), number: 999_999)
         let guid = "journal-breakdown-\(UUID().uuidString)"
         let snapshot = IssueSnapshot(repository: "\(owner)/\(repo)", number: 999_999, title: "t", body: "b", cloneURL: "file:///x",
                                      defaultBranch: "main", requestedBy: "octocat", installationID: 1)
-        let delivery = DeliveryRecord(guid: guid, event: "issues", action: "labeled", repository: "\(owner)/\(repo)", issueNumber: 999_999,
-                                      receivedAt: Date(), payload: Data("{}".utf8), disposition: "acted", reason: "breakdown")
-        let message = InboxMessageRecord(issueKey: key, kind: "fix", deliveryGuid: guid, body: try JSONEncoder().encode(snapshot), createdAt: Date())
-        guard case .recorded(let messageID?) = try await store.recordDeliveries([(delivery, message)]).first else {
+        let delivery = Delivery(guid: guid, event: "issues", action: "labeled", repository: "\(owner)/\(repo)", issueNumber: 999_999,
+                                receivedAt: Date(), payload: Data("{}".utf8), decision: .acted(reason: "breakdown"))
+        guard case .recorded(let messageID?) = try await store.recordDelivery(delivery, message: IssueMessage(issueKey: key, command: .fix, snapshot: snapshot)) else {
             throw BenchmarkError("breakdown: delivery not recorded")
         }
-        let lease = try store.activate(issueKey: key, owner: "bench")
+        let lease = try await store.activate(issueKey: key.description, owner: "bench")
         var settings = RepositorySettings()
         settings.testCommand = "true"
-        let context = try JSONEncoder().encode(RunContext(issue: snapshot, settings: settings, branchPrefix: "dayshift/issue-"))
-        let run = try store.startRun(lease: lease, triggerMessageID: messageID, context: context, steps: StepName.allCases)
-        guard let runID = run.id else { throw BenchmarkError("breakdown: run without id") }
-        let output = try JSONEncoder().encode(StepOutput(note: "breakdown"))
+        let context = try RunContext(issue: snapshot, settings: settings, branchPrefix: "dayshift/issue-")
+        let runID = try await store.startRun(context, lease: lease, triggerMessageID: messageID, steps: StepName.allCases).run.id
+        let result = StepResult.command(CommandStepResult(outcome: nil, note: "breakdown"))
         var times: [String: [Double]] = [:]
-        func time<T>(_ name: String, _ work: () throws -> T) rethrows -> T {
+        func time<T>(_ name: String, _ work: () async throws -> T) async rethrows -> T {
             let began = monotonicNanos()
-            let value = try work()
+            let value = try await work()
             times[name, default: []].append(Double(monotonicNanos() - began) / 1e6)
             return value
         }
         for _ in 0..<iterations {
-            let record = try time("read run (store.run)") { try store.run(id: runID) }
-            let steps = try time("read steps (store.steps)") { try store.steps(runID: runID) }
-            _ = try time("decode journal (RunJournal.init)") { try RunJournal(run: record!, steps: steps) }
-            _ = try time("write step start (store.beginStep)") { try store.beginStep(runID: runID, step: .setup, lease: lease) }
-            try time("write step end (store.endStep)") {
-                try store.endStep(runID: runID, step: .setup, status: .succeeded, result: output, error: nil, lease: lease)
+            _ = try await time("read journal (store.journal)") { try await store.journal(runID: runID) }
+            _ = try await time("write step start (store.beginStep)") { try await store.beginStep(.setup, runID: runID, lease: lease) }
+            try await time("write step end (store.completeStep)") {
+                try await store.completeStep(.setup, result: .succeeded(result), runID: runID, lease: lease)
+            }
+            _ = try await time("write step end + next start (store.beginStep completing:), what the executor does") {
+                try await store.beginStep(.baseline, runID: runID, completing: [StepCompletion(step: .setup, end: .succeeded(result))], lease: lease)
             }
         }
         return times.mapValues { round3(Samples($0).percentile(50)) }
@@ -218,11 +221,11 @@ enum StepOverhead {
     }
 
     /// `endedAt` → next `startedAt` from the stored journal (1 ms resolution), ms.
-    static func storedGaps(store: Store, runs: [RunRecord]) throws -> Samples {
+    static func storedGaps(store: Store, runs: [Run]) async throws -> Samples {
         var gaps: [Double] = []
         for run in runs {
-            guard let id = run.id else { continue }
-            let steps = try store.steps(runID: id).filter { $0.startedAt != nil && $0.endedAt != nil }
+            guard let journal = try await store.journal(runID: run.id) else { continue }
+            let steps = journal.steps.values.sorted { $0.position < $1.position }.filter { $0.startedAt != nil && $0.endedAt != nil }
             for (previous, next) in zip(steps, steps.dropFirst()) {
                 gaps.append(next.startedAt!.timeIntervalSince(previous.endedAt!) * 1000)
             }

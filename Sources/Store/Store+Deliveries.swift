@@ -1,34 +1,31 @@
+import DayshiftCore
 import Foundation
 import GRDB
 
 // Deliveries: what intake stores.
-/// What ``Store/recordDelivery(_:message:)`` did.
-public enum DeliveryOutcome: Sendable, Equatable {
-    /// Stored now; `messageID` is the inbox message written with it, if any.
-    case recorded(messageID: Int64?)
-    /// A delivery with this GUID was stored before; nothing changed.
-    case duplicate
-}
-
 extension Store {
     /// Stores a delivery and, when given, the message for its issue object, in one transaction.
     /// A GUID seen before changes nothing and returns ``DeliveryOutcome/duplicate``.
     /// - Throws: GRDB's `DatabaseError` on I/O failure (nothing is stored then).
-    public func recordDelivery(_ delivery: DeliveryRecord, message: InboxMessageRecord?) throws -> DeliveryOutcome {
-        try database.write { db in try Self.insert(delivery, message: message, db) }
+    public func recordDelivery(_ delivery: Delivery, message: IssueMessage?) async throws -> DeliveryOutcome {
+        try await recordDeliveries([(delivery, message)])[0]
     }
 
     /// Stores many deliveries (each with its optional message) in one transaction: one fsync for
     /// the whole batch (group commit). Outcomes are in input order; a GUID repeated within the
     /// batch is a duplicate from its second occurrence on.
     /// - Throws: GRDB's `DatabaseError` on I/O failure (nothing of the batch is stored then).
-    public func recordDeliveries(_ batch: [(delivery: DeliveryRecord, message: InboxMessageRecord?)]) async throws -> [DeliveryOutcome] {
-        try await database.write { db in
-            try batch.map { try Self.insert($0.delivery, message: $0.message, db) }
+    public func recordDeliveries(_ batch: [(delivery: Delivery, message: IssueMessage?)]) async throws -> [DeliveryOutcome] {
+        let rows = try batch.map { entry in
+            (DeliveryRecord(entry.delivery),
+             try entry.message.map { try InboxMessageRecord($0, deliveryGUID: entry.delivery.guid, createdAt: entry.delivery.receivedAt) })
+        }
+        return try await database.write { db in
+            try rows.map { try Self.insert($0.0, message: $0.1, db) }
         }
     }
 
-    private static func insert(_ delivery: DeliveryRecord, message: InboxMessageRecord?, _ db: Database) throws -> DeliveryOutcome {
+    static func insert(_ delivery: DeliveryRecord, message: InboxMessageRecord?, _ db: Database) throws -> DeliveryOutcome {
         if try DeliveryRecord.exists(db, key: delivery.guid) { return .duplicate }
         try delivery.insert(db)
         guard var message else { return .recorded(messageID: nil) }
@@ -37,20 +34,22 @@ extension Store {
     }
 
     /// The delivery with this GUID, if stored.
-    public func delivery(guid: String) throws -> DeliveryRecord? {
-        try database.read { db in try DeliveryRecord.fetchOne(db, key: guid) }
+    /// - Throws: GRDB's `DatabaseError`.
+    public func delivery(guid: String) async throws -> Delivery? {
+        try await database.read { db in try DeliveryRecord.fetchOne(db, key: guid)?.delivery }
     }
 
     /// The most recent deliveries, newest first.
-    public func recentDeliveries(limit: Int = 100) throws -> [DeliveryRecord] {
-        try database.read { db in
-            try DeliveryRecord.order(Column("receivedAt").desc).limit(limit).fetchAll(db)
+    /// - Throws: GRDB's `DatabaseError`.
+    public func recentDeliveries(limit: Int = 100) async throws -> [Delivery] {
+        try await database.read { db in
+            try DeliveryRecord.order(DeliveryRecord.Columns.receivedAt.desc).limit(limit).fetchAll(db).map(\.delivery)
         }
     }
 
     /// Number of stored deliveries.
-    public func deliveryCount() throws -> Int {
-        try database.read { db in try DeliveryRecord.fetchCount(db) }
+    /// - Throws: GRDB's `DatabaseError`.
+    public func deliveryCount() async throws -> Int {
+        try await database.read { db in try DeliveryRecord.fetchCount(db) }
     }
 }
-

@@ -1,5 +1,6 @@
 import Agents
 import DayshiftConfig
+import DayshiftCore
 import Foundation
 import GitHub
 import Hummingbird
@@ -80,7 +81,7 @@ public struct DayshiftInstance: Sendable {
         let store = store
         reaper = SandboxReaper(provider: sandboxes, intervalSeconds: configuration.sandbox.reaperIntervalSeconds,
                                graceSeconds: configuration.sandbox.reaperGraceSeconds, logger: logger) { runID in
-            try store.run(id: runID)?.status == .running
+            try await store.run(id: runID)?.status == .running
         }
     }
 
@@ -112,7 +113,7 @@ public struct DayshiftInstance: Sendable {
 
     /// Logs what an operator should know at start (SQLite version, missing secrets).
     public func logStartup() {
-        let version = (try? store.sqliteVersion()) ?? "?"
+        let version = store.sqliteVersion
         logger.info("dayshift starting", metadata: ["sqlite": "\(version)", "data_dir": "\(configuration.dataDirectory)",
                                                     "sandbox": "\(sandboxes.kind)", "github_api": "\(configuration.github.apiURL)",
                                                     "isolation": "\((sandboxes as? LocalSandboxProvider)?.isolation.name ?? "n/a")"])

@@ -1,3 +1,4 @@
+import DayshiftCore
 import Store
 
 /// Group commit for intake: deliveries that arrive while a transaction is being written wait
@@ -6,7 +7,7 @@ import Store
 /// to GitHub is as strong as with one transaction per delivery; under load there are simply
 /// fewer fsyncs.
 actor DeliveryCommitQueue {
-    typealias Item = (delivery: DeliveryRecord, message: InboxMessageRecord?)
+    typealias Item = (delivery: Delivery, message: IssueMessage?)
 
     private let store: Store
     private var pending: [(item: Item, continuation: CheckedContinuation<DeliveryOutcome, any Error>)] = []
@@ -21,7 +22,7 @@ actor DeliveryCommitQueue {
 
     /// Stores one delivery; returns once it is committed.
     /// - Throws: the storage error of the batch it was in (nothing of that batch is stored).
-    func record(_ delivery: DeliveryRecord, message: InboxMessageRecord?) async throws -> DeliveryOutcome {
+    func record(_ delivery: Delivery, message: IssueMessage?) async throws -> DeliveryOutcome {
         try await withCheckedThrowingContinuation { continuation in
             pending.append(((delivery, message), continuation))
             if !writing {

@@ -72,22 +72,22 @@ public struct DeliveryIntake: Sendable {
         } else {
             decision = .ignore("\(event) payload has no fields Dayshift reads")
         }
-        var message: InboxMessageRecord?
+        var message: IssueMessage?
         if case .act(let command, _) = decision, let payload, let snapshot = IssueSnapshot(payload: payload), let key = snapshot.issueKey {
             // GitHub's names are case-insensitive (and a rename may change the case): the key is
             // normalised by `IssueKey`, one object per issue.
-            message = InboxMessageRecord(issueKey: key.description, kind: command.rawValue, deliveryGuid: guid, body: try JSONEncoder().encode(snapshot), createdAt: receivedAt)
+            message = IssueMessage(issueKey: key, command: command, snapshot: snapshot)
         }
-        let record = DeliveryRecord(guid: guid, event: event, action: payload?.action, repository: payload?.repository?.fullName,
-                                    issueNumber: payload?.issue?.number, receivedAt: receivedAt, payload: body,
-                                    disposition: message == nil ? "ignored" : "acted", reason: decision.reason)
+        let record = Delivery(guid: guid, event: event, action: payload?.action, repository: payload?.repository?.fullName,
+                              issueNumber: payload?.issue?.number, receivedAt: receivedAt, payload: body,
+                              decision: message == nil ? .ignored(reason: decision.reason) : .acted(reason: decision.reason))
         switch try await commits.record(record, message: message) {
         case .duplicate:
             logger.info("duplicate delivery ignored", metadata: ["delivery": "\(guid)"])
             return .duplicate
         case .recorded:
             logger.info("delivery stored", metadata: ["delivery": "\(guid)", "event": "\(event).\(payload?.action ?? "")",
-                                                      "disposition": "\(record.disposition)", "reason": "\(decision.reason)"])
+                                                      "disposition": "\(record.decision.isActed ? "acted" : "ignored")", "reason": "\(decision.reason)"])
             return event == "ping" ? .pong : .accepted(acted: message != nil, reason: decision.reason)
         }
     }

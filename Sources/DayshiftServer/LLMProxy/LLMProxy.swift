@@ -51,7 +51,7 @@ public struct LLMProxy: Sendable {
         guard let token = provider.clientToken(request.headers), let runID = tokens.runID(of: token) else {
             return refuse(provider, .unauthenticated, "invalid run token: the proxy takes the token Dayshift gave this run")
         }
-        guard try store.run(id: runID)?.status == .running else {
+        guard try await store.run(id: runID)?.status == .running else {
             return refuse(provider, .unauthenticated, "this run token has expired: its run is no longer running")
         }
         let prefix = "/llm/\(provider.rawValue)/"
@@ -89,7 +89,7 @@ public struct LLMProxy: Sendable {
         var handedOff = false
         defer { if !handedOff { limiter.end(runID: runID, bytes: body.count) } }
         // Bytes already recorded, plus what the calls in flight (this one included) carry.
-        if settings.maxBytesPerRun > 0, (try store.usage(runID: runID)?.bytes ?? 0) + inFlightBytes > settings.maxBytesPerRun {
+        if settings.maxBytesPerRun > 0, (try await store.usage(runID: runID)?.bytes ?? 0) + inFlightBytes > settings.maxBytesPerRun {
             log.warning("LLM call refused: llm.max_bytes_per_run reached")
             return refuse(provider, .rateLimited, "this run has used its \(settings.maxBytesPerRun) bytes of model traffic (llm.max_bytes_per_run)")
         }
@@ -112,8 +112,13 @@ public struct LLMProxy: Sendable {
         do {
             let requestBytes = body.count
             (head, stream) = try await UpstreamCall.start(forward, idleTimeoutSeconds: Self.idleTimeoutSeconds, onData: { meter.append($0) }) { error in
-                proxy.record(meter.finish(), runID: runID, provider: provider, error: error, started: started, logger: callLogger)
-                proxy.limiter.end(runID: runID, bytes: requestBytes)
+                // The meter is written before the bytes leave the in-flight count, so the byte limit
+                // never sees a call in neither.
+                let call = meter.finish()
+                Task {
+                    await proxy.record(call, runID: runID, provider: provider, error: error, started: started, logger: callLogger)
+                    proxy.limiter.end(runID: runID, bytes: requestBytes)
+                }
             }
             handedOff = true
         } catch {
@@ -128,7 +133,7 @@ public struct LLMProxy: Sendable {
     }
 
     /// Adds a finished call to the run's usage, and logs one line (no bodies).
-    func record(_ call: MeteredCall, runID: Int64, provider: LLMProvider, error: (any Error)?, started: Date, logger: Logger) {
+    func record(_ call: MeteredCall, runID: Int64, provider: LLMProvider, error: (any Error)?, started: Date, logger: Logger) async {
         var usage = ModelCallUsage(inputTokens: call.inputTokens, outputTokens: call.outputTokens, bytes: call.bytes)
         if let model = call.model, let price = settings.price(for: model) {
             usage.costUSD = price.cost(inputTokens: call.inputTokens, outputTokens: call.outputTokens)
@@ -140,7 +145,7 @@ public struct LLMProxy: Sendable {
             }
         }
         do {
-            try store.addModelUsage(runID: runID, usage)
+            try await store.addModelUsage(runID: runID, usage)
         } catch {
             logger.error("could not record model usage", metadata: ["error": "\(error)"])
         }

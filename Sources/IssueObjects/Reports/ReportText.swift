@@ -1,4 +1,5 @@
 import DayshiftConfig
+import DayshiftCore
 import Foundation
 import GitHub
 
@@ -10,9 +11,9 @@ enum ReportText {
     /// issue and run under a server secret, so a stranger cannot plant a comment that Dayshift
     /// would take for its own and edit.
     static func reportMarker(_ journal: RunJournal, secret: String) -> String {
-        let subject = "report \(journal.run.issueKey) \(journal.run.id ?? 0)"
+        let subject = "report \(journal.run.issueKey) \(journal.run.id)"
         let mac = WebhookSignature.header(for: Data(subject.utf8), secret: secret).suffix(16)
-        return "<!-- dayshift:report issue=\(journal.run.issueKey) run=\(journal.run.id ?? 0) key=\(mac) -->"
+        return "<!-- dayshift:report issue=\(journal.run.issueKey) run=\(journal.run.id) key=\(mac) -->"
     }
 
     static func commitMessage(_ journal: RunJournal) -> String {
@@ -21,13 +22,13 @@ enum ReportText {
     }
 
     /// `(run 12,`: how a pull request body names the run that opened it.
-    static func runMention(_ journal: RunJournal) -> String { "(run \(journal.run.id ?? 0)," }
+    static func runMention(_ journal: RunJournal) -> String { "(run \(journal.run.id)," }
 
     static func pullRequestBody(_ journal: RunJournal) -> String {
         let issue = journal.context.issue
         var lines = ["Fixes #\(issue.number)", ""]
         lines.append("Dayshift ran a coding agent on this issue and opened this pull request \(runMention(journal)) the issue's run \(journal.run.sequence)).")
-        if let change = journal.output(.publish)?.change {
+        if let change = journal.publish?.change {
             let files = change.written.map { ($0, "changed") } + change.deleted.map { ($0, "deleted") }
             lines += ["", "### What changed", ""]
             lines.append("\(files.count) \(files.count == 1 ? "file" : "files"): \(change.written.count) written, \(change.deleted.count) deleted, \(change.bytes) bytes.")
@@ -38,7 +39,7 @@ enum ReportText {
         if let verify = journal.verify, verify.exitCode != 0 {
             lines += ["", "> [!WARNING]", "> The tests still fail after the change, so this pull request is a draft."]
         }
-        if let usage = journal.output(.agent)?.modelUsage {
+        if let usage = journal.agent?.modelUsage {
             lines += ["", "**Agent:** \(usage.sentence) (metered by Dayshift's LLM proxy)."]
         }
         lines += ["", "### Tests", ""]
@@ -75,7 +76,7 @@ enum ReportText {
     static func issueComment(_ journal: RunJournal) -> String {
         switch journal.finalStatus {
         case .succeeded, .tests_failed:
-            let pr = journal.output(.pull_request)?.pullRequest
+            let pr = journal.pullRequest
             let link = pr.map { "#\($0.number) (\($0.url))" } ?? "a pull request"
             let action = pr?.updated == true ? "updated \(link) with a new commit" : "opened \(pr?.draft == true ? "the draft pull request " : "")\(link)"
             if journal.finalStatus == .succeeded { return "Dayshift \(action) for this issue; the tests pass." }

@@ -1,4 +1,3 @@
-import DayshiftConfig
 import DayshiftCore
 import Foundation
 
@@ -18,6 +17,11 @@ public struct FailPoints: Sendable {
     public init(_ points: [String], action: Action = .exitProcess) {
         self.armed = Set(points.compactMap(FailPoint.init))
         self.action = action
+    }
+
+    /// Whether `site:side` is armed (the executor commits what it holds before reaching one).
+    public func isArmed(site: String, _ side: FailPoint.Side) -> Bool {
+        armed.contains(FailPoint(site: site, side: side))
     }
 
     /// Checks a step boundary; ends the process or throws when it is armed.

@@ -35,8 +35,20 @@ actor IssueObject {
         self.logger = logger
     }
 
+    /// A running run's journal read in a batch at start (recovery), used by the first execution
+    /// of that run instead of reading it again; dropped once used or once this object writes to it.
+    private var resumeJournal: RunJournal?
+
     /// Asks the object to look at its inbox and its running run. Returns at once.
-    func wake() {
+    /// - Parameters:
+    ///   - journal: the journal of the issue's running run, when the caller has just read it.
+    ///   - lease: this object's activation, when the caller took it (in a batch) for it.
+    func wake(resuming journal: RunJournal? = nil, lease activation: IssueLease? = nil) {
+        // Only an object that has done nothing yet can trust a journal read before it activated.
+        if lease == nil, runTask == nil {
+            if let journal { resumeJournal = journal }
+            if let activation, activation.issueKey == key { lease = activation }
+        }
         lastActive = Date()
         guard !shuttingDown, !superseded, !dependencies.stopping.isRaised else { return }
         if drainTask != nil {
@@ -63,14 +75,16 @@ actor IssueObject {
         await drainTask?.value
     }
 
+    /// Who holds the leases this process takes, for operators: `host:pid`.
+    static let owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+
     /// True while a message is being handled or a run is executing.
     var isBusy: Bool { drainTask != nil || runTask != nil }
 
     /// The lease, taken at first use: a new epoch in the database.
-    private func currentLease() throws -> IssueLease {
+    private func currentLease() async throws -> IssueLease {
         if let lease { return lease }
-        let owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
-        let lease = try dependencies.store.activate(issueKey: key, owner: owner)
+        let lease = try await dependencies.store.activate(issueKey: key, owner: Self.owner)
         self.lease = lease
         return lease
     }
@@ -79,15 +93,19 @@ actor IssueObject {
         repeat {
             wakeAgain = false
             do {
-                let lease = try currentLease()
-                while !shuttingDown, let message = try dependencies.store.nextPendingMessage(issueKey: key) {
+                let lease = try await currentLease()
+                while !shuttingDown, let message = try await dependencies.store.nextPendingMessage(issueKey: key) {
                     try await handle(message, lease: lease)
                 }
-                if !shuttingDown, runTask == nil, let running = try dependencies.store.runningRun(issueKey: key), let id = running.id {
-                    startExecuting(runID: id, lease: lease)
+                if !shuttingDown, runTask == nil {
+                    if let journal = resumeJournal {
+                        startExecuting(runID: journal.run.id, lease: lease, journal: journal)
+                    } else if let running = try await dependencies.store.runningRun(issueKey: key) {
+                        startExecuting(runID: running.id, lease: lease)
+                    }
                 }
-            } catch let error as StoreError {
-                becomeSuperseded(error)
+            } catch StoreError.leaseLost(let issueKey, let epoch) {
+                becomeSuperseded(StoreError.leaseLost(issueKey: issueKey, epoch: epoch))
             } catch {
                 logger.error("issue object could not read its state", metadata: ["error": "\(error)"])
             }
@@ -102,60 +120,66 @@ actor IssueObject {
         runTask?.cancel()
     }
 
-    private func handle(_ message: InboxMessageRecord, lease: IssueLease) async throws {
-        guard let id = message.id else { return }
+    private func handle(_ message: InboxMessage, lease: IssueLease) async throws {
+        let id = message.id
         let store = dependencies.store
-        guard let command = IssueCommand(rawValue: message.kind) else {
+        guard let command = message.command else {
             // A kind this version does not know (a newer writer, a hand-edited row) starts nothing.
             logger.error("inbox message of unknown kind; nothing started", metadata: ["message": "\(id)", "kind": "\(message.kind)"])
-            try store.markMessageHandled(id: id, outcome: "error: unknown message kind \"\(message.kind)\"", lease: lease)
+            try await store.markMessageHandled(id: id, outcome: "error: unknown message kind \"\(message.kind)\"", lease: lease)
             return
         }
         switch command {
         case .fix, .retry:
-            try startRun(message: message, id: id, lease: lease)
+            try await startRun(message: message, id: id, lease: lease)
         case .cancel, .closed:
-            guard let running = try store.runningRun(issueKey: key), let runID = running.id else {
-                try store.markMessageHandled(id: id, outcome: "no running run to stop", lease: lease)
+            guard let running = try await store.runningRun(issueKey: key) else {
+                try await store.markMessageHandled(id: id, outcome: "no running run to stop", lease: lease)
                 return
             }
-            try store.requestCancel(runID: runID, lease: lease)
+            let runID = running.id
+            resumeJournal = nil
+            try await store.requestCancel(runID: runID, lease: lease)
             if let task = runTask {
                 task.cancel()
                 _ = await task.value
             }
-            try store.markMessageHandled(id: id, outcome: "cancelling run \(running.sequence)", lease: lease)
+            try await store.markMessageHandled(id: id, outcome: "cancelling run \(running.sequence)", lease: lease)
             startExecuting(runID: runID, lease: lease)
         }
     }
 
-    private func startRun(message: InboxMessageRecord, id: Int64, lease: IssueLease) throws {
+    private func startRun(message: InboxMessage, id: Int64, lease: IssueLease) async throws {
         let store = dependencies.store
-        if let running = try store.runningRun(issueKey: key) {
-            try store.markMessageHandled(id: id, outcome: "already running: run \(running.sequence)", lease: lease)
+        if let running = try await store.runningRun(issueKey: key) {
+            try await store.markMessageHandled(id: id, outcome: "already running: run \(running.sequence)", lease: lease)
             return
         }
-        let snapshot = try JSONDecoder().decode(IssueSnapshot.self, from: message.body)
+        guard let snapshot = message.snapshot else {
+            try await store.markMessageHandled(id: id, outcome: "error: the message's issue snapshot does not decode", lease: lease)
+            return
+        }
         let context: RunContext
         do {
             context = try RunContext(issue: snapshot, settings: dependencies.configuration.repository(snapshot.repository),
                                      branchPrefix: dependencies.configuration.git.branchPrefix)
         } catch {
-            try store.markMessageHandled(id: id, outcome: "not started: \(error)", lease: lease)
+            try await store.markMessageHandled(id: id, outcome: "not started: \(error)", lease: lease)
             return
         }
         do {
-            let run = try store.startRun(lease: lease, triggerMessageID: id, context: JSONEncoder().encode(context), steps: RunExecutor.stepNames)
-            logger.info("run started", metadata: ["run": "\(run.id ?? 0)", "sequence": "\(run.sequence)"])
-            if let runID = run.id { startExecuting(runID: runID, lease: lease) }
+            let journal = try await store.startRun(context, lease: lease, triggerMessageID: id, steps: RunExecutor.stepNames)
+            logger.info("run started", metadata: ["run": "\(journal.run.id)", "sequence": "\(journal.run.sequence)"])
+            startExecuting(runID: journal.run.id, lease: lease, journal: journal)
         } catch StartRunError.alreadyRunning(let runID) {
-            try store.markMessageHandled(id: id, outcome: "already running: run id \(runID)", lease: lease)
+            try await store.markMessageHandled(id: id, outcome: "already running: run id \(runID)", lease: lease)
         }
     }
 
-    private func startExecuting(runID: Int64, lease: IssueLease) {
+    private func startExecuting(runID: Int64, lease: IssueLease, journal: RunJournal? = nil) {
         guard runTask == nil, !shuttingDown, !superseded else { return }
-        let executor = RunExecutor(dependencies: dependencies, runID: runID, lease: lease)
+        resumeJournal = nil
+        let executor = RunExecutor(dependencies: dependencies, runID: runID, lease: lease, preloaded: journal)
         runTask = Task {
             let ending = await executor.execute()
             self.runEnded(ending)

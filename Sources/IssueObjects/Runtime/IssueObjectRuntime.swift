@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import Store
 
 /// The durable-object runtime as a service: keeps one live ``IssueObject`` per issue, wakes the
 /// objects that have inbox messages or due alarms, hibernates idle ones, and at start resumes
@@ -30,17 +29,15 @@ public final class IssueObjectRuntime: Service, Sendable {
         signalContinuation.yield()
     }
 
+    /// Resumes the unfinished runs in the background (so the HTTP listener, started beside this
+    /// service, answers at once whatever there is to resume), then handles signals and polls
+    /// until graceful shutdown, and lets the live objects reach a journal point.
     public func run() async throws {
-        let store = dependencies.store
-        let resumable = try store.runningRuns()
-        if !resumable.isEmpty {
-            dependencies.logger.info("resuming unfinished runs", metadata: ["count": "\(resumable.count)"])
-        }
-        for run in resumable { await registry.object(for: run.issueKey).wake() }
-        signalContinuation.yield()  // overdue alarms and waiting messages: at once
         let signals = self.signals
         let poll = pollIntervalSeconds
         await withGracefulShutdownHandler {
+            // Before the first tick, so that no object activates on its own ahead of the batch.
+            await resumeUnfinishedRuns()
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { [signalContinuation] in
                     while !Task.isCancelled {
@@ -61,13 +58,32 @@ public final class IssueObjectRuntime: Service, Sendable {
         await registry.shutDown(graceSeconds: shutdownGraceSeconds)
     }
 
+    /// Wakes the issue object of every run left `running`, handing each its journal (all read in
+    /// one transaction) and its lease (all taken in one transaction); then asks for a first tick
+    /// (overdue alarms and waiting messages).
+    private func resumeUnfinishedRuns() async {
+        do {
+            let journals = try await dependencies.store.runningJournals()
+            if !journals.isEmpty {
+                dependencies.logger.info("resuming unfinished runs", metadata: ["count": "\(journals.count)"])
+            }
+            let leases = try await dependencies.store.activate(issueKeys: journals.map(\.run.issueKey), owner: IssueObject.owner)
+            for (journal, lease) in zip(journals, leases) where !dependencies.stopping.isRaised {
+                await registry.object(for: journal.run.issueKey).wake(resuming: journal, lease: lease)
+            }
+        } catch {
+            dependencies.logger.error("cannot read the unfinished runs", metadata: ["error": "\(error)"])
+        }
+        signalContinuation.yield()
+    }
+
     /// One pass: wake objects with inbox messages or due alarms, then hibernate idle ones.
     private func tick() async {
         do {
-            for key in try dependencies.store.issueKeysWithPendingMessages() {
+            for key in try await dependencies.store.issueKeysWithPendingMessages() {
                 await registry.object(for: key).wake()
             }
-            for alarm in try dependencies.store.fireDueAlarms() {
+            for alarm in try await dependencies.store.fireDueAlarms() {
                 await registry.object(for: alarm.issueKey).wake()
             }
             await registry.evictIdle(idleSeconds: idleEvictionSeconds)

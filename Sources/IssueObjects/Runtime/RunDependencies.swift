@@ -1,5 +1,6 @@
 import Agents
 import DayshiftConfig
+import DayshiftCore
 import Foundation
 import GitHub
 import Logging

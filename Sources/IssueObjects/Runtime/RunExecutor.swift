@@ -5,12 +5,21 @@ import Logging
 import Store
 
 /// Drives one run through its journal: for each step not yet done, commit `running`, do the work,
-/// commit the end, and only then go on. Started again on the same run (after a crash, a restart,
+/// record the end, and only then go on. Started again on the same run (after a crash, a restart,
 /// a retry alarm or a cancel), it picks up at the first step not done.
+///
+/// The journal is read once (or handed over already read) and then kept in memory: under its
+/// lease the executor is the only writer of the run, so its copy stays exact. A step's end is
+/// committed in the same transaction as the next step's start (or the run's finish), which is
+/// still before the next step's effect begins; an armed fail point at that boundary, a retry or
+/// an interruption commits it on its own first, so a crash lands exactly where it is named.
 struct RunExecutor: Sendable {
     let dependencies: RunDependencies
     let runID: Int64
     let lease: IssueLease
+    /// The run's journal when the caller has just read or written it (a new run, a restart's
+    /// batched load); `nil` makes the executor load it.
+    var preloaded: RunJournal?
 
     static let steps: [any RunStep] = [
         ProvisionStep(), CloneStep(), SetupStep(), TestStep(name: .baseline), AgentStep(), TestStep(name: .verify),
@@ -21,7 +30,7 @@ struct RunExecutor: Sendable {
     /// How ``execute()`` ended.
     enum Ending: Equatable {
         /// The run reached a final status.
-        case finished(RunRecord.Status)
+        case finished(RunStatus)
         /// Stopped part-way (shutdown, task cancelled, simulated crash): resume later.
         case interrupted
         /// A step waits for its retry alarm.
@@ -33,31 +42,48 @@ struct RunExecutor: Sendable {
     /// Thrown by a step attempt that will be retried when its alarm fires.
     private struct RetryScheduled: Error {}
 
+    private var store: Store { dependencies.store }
+
     func execute() async -> Ending {
         var logger = dependencies.logger
         logger[metadataKey: "run"] = "\(runID)"
         logger[metadataKey: "issue"] = "\(lease.issueKey)"
+        // Step ends recorded in `journal` but not yet committed: they go with the next write.
+        var held: [StepCompletion] = []
         do {
-            if try dependencies.store.pendingAlarm(runID: runID) != nil { return .waiting }
-            // The journal is read once, then again only after this executor wrote to it, so a
-            // resumed run does not reload it for every step already done.
-            var journal = try loadJournal()
+            if try await store.pendingAlarm(runID: runID) != nil { return .waiting }
+            var journal = try await loadJournal()
             for step in Self.steps {
-                guard let record = journal.steps[step.name], !record.status.isDone else { continue }
+                guard let entry = journal.steps[step.name], !entry.status.isDone else { continue }
                 if journal.shouldSkip(step.name) {
-                    try dependencies.store.endStep(runID: runID, step: step.name, status: .skipped, result: nil, error: nil, lease: lease)
-                    journal = try loadJournal()
+                    let skipped = StepCompletion(step: step.name, end: .skipped)
+                    journal.ended(step.name, .skipped, at: skipped.at)
+                    held.append(skipped)
                     continue
                 }
                 // A cancel requested mid-run still lets report and cleanup run; any other
                 // cancellation (shutdown) leaves the journal where it is, to resume later.
-                try Task.checkCancellation()
-                if dependencies.stopping.isRaised { throw CancellationError() }
-                try await runStep(step, journal: journal, logger: logger)
-                journal = try loadJournal()
+                if Task.isCancelled || dependencies.stopping.isRaised {
+                    try await commit(&held)
+                    throw CancellationError()
+                }
+                try await checkpoint(step.name.rawValue, .before, &held)
+                let startedAt = Date()
+                let completing = held
+                let attempt = try await journaled { try await store.beginStep(step.name, runID: runID, completing: completing, lease: lease, at: startedAt) }
+                held = []
+                journal.began(step.name, attempt: attempt, at: startedAt)
+                var stepLogger = logger
+                stepLogger[metadataKey: "step"] = "\(step.name.rawValue)"
+                stepLogger.debug("step started", metadata: ["attempt": "\(attempt)"])
+                let completion = try await runStep(step, journal: journal, attempt: attempt, logger: stepLogger)
+                journal.ended(step.name, completion.end, at: completion.at)
+                held.append(completion)
+                try await checkpoint(step.name.rawValue, .after, &held)
             }
             let status = journal.finalStatus
-            try dependencies.store.finishRun(runID: runID, status: status, summary: ReportText.issueComment(journal), lease: lease)
+            let (summary, completing) = (ReportText.issueComment(journal), held)
+            try await journaled { try await store.finishRun(runID: runID, status: status, summary: summary, completing: completing, lease: lease) }
             logger.info("run finished", metadata: ["status": "\(status.rawValue)"])
             return .finished(status)
         } catch is RetryScheduled {
@@ -69,52 +95,79 @@ struct RunExecutor: Sendable {
             logger.warning("simulated crash at \(crash.point)")
             return .interrupted
         } catch let error as StoreError {
-            logger.warning("run handed over", metadata: ["reason": "\(error)"])
-            return .superseded
+            switch error {
+            case .leaseLost:
+                logger.warning("run handed over", metadata: ["reason": "\(error)"])
+                return .superseded
+            }
         } catch {
             logger.error("run stopped on a journal error; it resumes from its journal", metadata: ["error": "\(error)"])
             return .interrupted
         }
     }
 
-    private func runStep(_ step: any RunStep, journal: RunJournal, logger: Logger) async throws {
-        var logger = logger
-        logger[metadataKey: "step"] = "\(step.name.rawValue)"
-        let store = dependencies.store
-        try dependencies.failPoints.check(step.name, .before)
-        let attempt = try store.beginStep(runID: runID, step: step.name, lease: lease)
-        logger.debug("step started", metadata: ["attempt": "\(attempt)"])
+    /// Runs one attempt of `step` (already journaled `running`) and says how it ended.
+    /// - Throws: ``RetryScheduled`` after committing a retry; an interruption; a journal error.
+    private func runStep(_ step: any RunStep, journal: RunJournal, attempt: Int, logger: Logger) async throws -> StepCompletion {
         do {
-            let output = try await step.perform(StepContext(dependencies: dependencies, journal: journal, attempt: attempt))
+            let result = try await step.perform(StepContext(dependencies: dependencies, journal: journal, attempt: attempt))
+            let endedAt = Date()
             dependencies.redactor.add(await dependencies.github.knownSecrets())
-            // Command output was redacted before it was encoded; this pass catches what a step put elsewhere.
-            let result = Data(dependencies.redactor.redact(String(decoding: try JSONEncoder().encode(output), as: UTF8.self)).utf8)
-            try store.endStep(runID: runID, step: step.name, status: .succeeded, result: result, error: nil, lease: lease)
+            // Command output was redacted when it was read; this pass catches what a step put elsewhere.
+            let redactor = dependencies.redactor
+            let completion = StepCompletion(step: step.name, end: .succeeded(result.redacted { redactor.redact($0) }), at: endedAt)
             logger.info("step succeeded", metadata: ["attempt": "\(attempt)"])
+            return completion
         } catch {
             if error is StoreError { throw error }
             dependencies.redactor.add(await dependencies.github.knownSecrets())
-            if isInterruption(error), try !loadJournal().cancelRequested { throw error }
+            if isInterruption(error), try await journaled({ try await store.run(id: runID)?.cancelRequestedAt }) == nil { throw error }
             let message = isInterruption(error) ? "cancelled" : dependencies.redactor.redact(String(describing: error))
             let policy = dependencies.configuration.steps.retryPolicy(for: step.name)
             if !isInterruption(error), StepErrorClassifier.isTransient(error), attempt < policy.attempts {
                 let delay = policy.delay(afterAttempt: attempt)
-                try store.scheduleRetry(runID: runID, step: step.name, error: message, dueAt: Date().addingTimeInterval(delay), lease: lease)
+                let (name, dueAt) = (step.name, Date().addingTimeInterval(delay))
+                try await journaled { try await store.scheduleRetry(runID: runID, step: name, error: message, dueAt: dueAt, lease: lease) }
                 logger.warning("step failed; retrying", metadata: ["error": "\(message)", "attempt": "\(attempt)", "retry_in_seconds": "\(String(format: "%.1f", delay))"])
                 throw RetryScheduled()
             }
-            try store.endStep(runID: runID, step: step.name, status: .failed, result: nil, error: message, lease: lease)
             logger.warning("step failed", metadata: ["error": "\(message)", "attempt": "\(attempt)"])
+            return StepCompletion(step: step.name, end: .failed(message))
         }
-        try dependencies.failPoints.check(step.name, .after)
+    }
+
+    /// Checks a fail point, first committing what is held when the point is armed (a crash there
+    /// must find every earlier end on disk).
+    private func checkpoint(_ site: String, _ side: FailPoint.Side, _ held: inout [StepCompletion]) async throws {
+        if dependencies.failPoints.isArmed(site: site, side) { try await commit(&held) }
+        try dependencies.failPoints.check(site: site, side)
+    }
+
+    /// Commits the held step ends in one transaction.
+    private func commit(_ held: inout [StepCompletion]) async throws {
+        guard let last = held.last else { return }
+        let earlier = Array(held.dropLast())
+        try await journaled { try await store.completeStep(last.step, result: last.end, runID: runID, completing: earlier, lease: lease, at: last.at) }
+        held = []
+    }
+
+    /// Runs a journal access to its end even when this run's task is already cancelled: a cancel
+    /// or a shutdown interrupts a step's effect, not the commit of its end (GRDB's async accesses
+    /// throw `CancellationError` in a cancelled task). In a live task the access runs directly (no
+    /// extra task between two steps); a cancel that lands during it is a crash at that point,
+    /// which the journal already survives.
+    private func journaled<T: Sendable>(_ access: @escaping @Sendable () async throws -> T) async throws -> T {
+        guard Task.isCancelled else { return try await access() }
+        return try await Task { try await access() }.value
     }
 
     private func isInterruption(_ error: any Error) -> Bool {
         error is CancellationError || error is SimulatedCrash || Task.isCancelled
     }
 
-    private func loadJournal() throws -> RunJournal {
-        guard let run = try dependencies.store.run(id: runID) else { throw StepFailure("run \(runID) is not in the database") }
-        return try RunJournal(run: run, steps: dependencies.store.steps(runID: runID))
+    private func loadJournal() async throws -> RunJournal {
+        if let preloaded, preloaded.run.id == runID { return preloaded }
+        guard let journal = try await store.journal(runID: runID) else { throw StepFailure("run \(runID) is not in the database") }
+        return journal
     }
 }

@@ -10,8 +10,8 @@ import Foundation
 struct AgentStep: RunStep {
     let name = StepName.agent
 
-    func perform(_ context: StepContext) async throws -> StepOutput {
-        if context.attempt > 1, let base = context.journal.output(.clone)?.commit {
+    func perform(_ context: StepContext) async throws -> StepResult {
+        if context.attempt > 1, let base = context.journal.clone?.commit {
             // An agent started by a server that crashed may still be running: stop it first.
             try await context.runChecked(CommandAgent.killEarlierAttempt, what: "stopping an earlier agent")
             try await context.runChecked("git reset -q --hard \(base) && git clean -q -fd", what: "resetting the work tree")
@@ -22,7 +22,7 @@ struct AgentStep: RunStep {
         let prompt = AgentPrompt(repository: issue.repository, issueNumber: issue.number, title: issue.title, body: issue.body,
                                  testCommand: context.journal.testCommand)
         // The agent reaches its model through the LLM proxy with a token valid while this run runs.
-        let modelEnvironment = context.journal.run.id.map(context.dependencies.modelEnvironment) ?? [:]
+        let modelEnvironment = context.dependencies.modelEnvironment(context.journal.run.id)
         // The run's proxy token is a credential too (it spends the model key while the run lives).
         context.dependencies.redactor.add(modelEnvironment.filter { $0.key.hasSuffix("_API_KEY") }.map(\.value))
         let result = try await context.call("agent.run") {
@@ -35,7 +35,7 @@ struct AgentStep: RunStep {
             throw StepFailure("the agent exited \(result.exitCode)\(result.timedOut ? " (timed out)" : ""): \(context.publicOutput(result.lastLines(5)))")
         }
         let after = try await WorkTreeStatus.read(context, what: "listing changed files")
-        let usage = try context.journal.run.id.flatMap { try context.dependencies.store.usage(runID: $0) }.map(ModelUsageSummary.init)
-        return StepOutput(command: outcome, changedFiles: after.changed(since: before), modelUsage: usage)
+        let usage = try await context.dependencies.store.usage(runID: context.journal.run.id).map(ModelUsageSummary.init)
+        return .agent(AgentResult(command: outcome, changedFiles: after.changed(since: before), modelUsage: usage))
     }
 }

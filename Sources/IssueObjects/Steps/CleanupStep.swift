@@ -6,9 +6,9 @@ import DayshiftCore
 struct CleanupStep: RunStep {
     let name = StepName.cleanup
 
-    func perform(_ context: StepContext) async throws -> StepOutput {
+    func perform(_ context: StepContext) async throws -> StepResult {
         let provider = context.dependencies.sandboxes
-        let runLabel = String(context.journal.run.id ?? 0)
+        let runLabel = String(context.journal.run.id)
         var deleted: [String] = []
         for sandbox in try await provider.find(labels: [SandboxLabels.run: runLabel]) {
             try await context.call("cleanup.delete") { try await provider.delete(id: sandbox.id) }
@@ -17,6 +17,6 @@ struct CleanupStep: RunStep {
         if let id = context.journal.sandboxID {
             try await context.call("cleanup.delete") { try await provider.delete(id: id) }  // gone already → success
         }
-        return StepOutput(note: deleted.isEmpty ? "no sandbox left to delete" : "deleted \(deleted.joined(separator: ", "))")
+        return .cleanup(CleanupResult(note: deleted.isEmpty ? "no sandbox left to delete" : "deleted \(deleted.joined(separator: ", "))"))
     }
 }

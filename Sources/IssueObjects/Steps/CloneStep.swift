@@ -12,7 +12,7 @@ import Sandboxes
 struct CloneStep: RunStep {
     let name = StepName.clone
 
-    func perform(_ context: StepContext) async throws -> StepOutput {
+    func perform(_ context: StepContext) async throws -> StepResult {
         let sandbox = try await context.sandbox()
         let provider = context.dependencies.sandboxes
         let journal = context.journal
@@ -29,6 +29,6 @@ struct CloneStep: RunStep {
         try await context.call("clone.git_clone") { try await provider.gitClone(in: sandbox.id, request) }
         let commit = try await context.runChecked("git rev-parse HEAD", what: "reading the base commit")
         let branch = try await context.runChecked("git rev-parse --abbrev-ref HEAD", what: "reading the base branch")
-        return StepOutput(commit: commit, branch: branch)
+        return .clone(CloneResult(commit: commit, branch: branch))
     }
 }

@@ -9,17 +9,17 @@ import Sandboxes
 struct ProvisionStep: RunStep {
     let name = StepName.provision
 
-    func perform(_ context: StepContext) async throws -> StepOutput {
+    func perform(_ context: StepContext) async throws -> StepResult {
         await acknowledge(context)
         let run = context.journal.run
         let labels = SandboxLabels.forRun(run)
         let provider = context.dependencies.sandboxes
         if let existing = try await provider.find(labels: [SandboxLabels.run: labels[SandboxLabels.run]!]).first {
-            return StepOutput(sandboxID: existing.id, sandboxHome: existing.homeDirectory, note: "adopted sandbox \(existing.name)")
+            return .provision(ProvisionResult(sandboxID: existing.id, sandboxHome: existing.homeDirectory, note: "adopted sandbox \(existing.name)"))
         }
         let request = SandboxCreateRequest(name: SandboxLabels.name(for: run), labels: labels)
         let sandbox = try await context.call("provision.create") { try await provider.create(request) }
-        return StepOutput(sandboxID: sandbox.id, sandboxHome: sandbox.homeDirectory, note: "created sandbox \(sandbox.name) (\(provider.kind))")
+        return .provision(ProvisionResult(sandboxID: sandbox.id, sandboxHome: sandbox.homeDirectory, note: "created sandbox \(sandbox.name) (\(provider.kind))"))
     }
 
     /// Best effort: a missing `issues: write` permission must not stop the run.

@@ -18,9 +18,9 @@ struct PublishStep: RunStep {
     static let diffPath = ".dayshift/publish-diff"
     static let blobsPath = ".dayshift/publish-blobs"
 
-    func perform(_ context: StepContext) async throws -> StepOutput {
+    func perform(_ context: StepContext) async throws -> StepResult {
         let journal = context.journal
-        guard let base = journal.output(.clone)?.commit else { throw StepFailure("no base commit: the clone step left none") }
+        guard let base = journal.clone?.commit else { throw StepFailure("no base commit: the clone step left none") }
         guard let repository = RepositoryName(fullName: journal.context.issue.repository) else {
             throw StepFailure("bad repository name \(journal.context.issue.repository)")
         }
@@ -31,19 +31,19 @@ struct PublishStep: RunStep {
         }
         let client = try await context.github(for: repository)
         let publisher = GitDataPublisher(client: client, repository: repository, writesPerMinute: context.settings.github.writesPerMinute)
-        let ownCommits = try context.dependencies.store.succeededStepResults(issueKey: journal.run.issueKey, step: .publish)
-            .compactMap { try? JSONDecoder().decode(StepOutput.self, from: $0).commit }
+        let ownCommits = try await context.dependencies.store.succeededResults(issueKey: journal.run.issueKey, step: .publish)
+            .compactMap { result -> String? in if case .publish(let published) = result { published.commit } else { nil } }
         let branch = journal.context.branch
         let outcome = try await context.call("publish.commit") {
             try await publisher.publish(change, branch: branch, base: base, message: ReportText.commitMessage(journal), ownCommits: Set(ownCommits))
         }
-        return StepOutput(commit: outcome.commit, branch: branch, change: ChangeSummary(change),
-                          note: "\(outcome.action) \(branch): \(change.entries.count) files, \(change.byteCount) bytes")
+        return .publish(PublishResult(commit: outcome.commit, branch: branch, change: ChangeSummary(change),
+                          note: "\(outcome.action) \(branch): \(change.entries.count) files, \(change.byteCount) bytes"))
     }
 
     /// Runs git in the sandbox to list the change and its blobs, downloads both, and checks them.
     func readChange(_ context: StepContext, base: String) async throws -> SandboxChange {
-        let paths = context.journal.output(.agent)?.changedFiles ?? []
+        let paths = context.journal.agent?.changedFiles ?? []
         let sandbox = try await context.sandbox()
         let provider = context.dependencies.sandboxes
         try await provider.uploadFile(in: sandbox.id, path: StepContext.changedPathsPath, contents: Data(paths.joined(separator: "\0").utf8))

@@ -10,7 +10,7 @@ import GitHub
 struct PullRequestStep: RunStep {
     let name = StepName.pull_request
 
-    func perform(_ context: StepContext) async throws -> StepOutput {
+    func perform(_ context: StepContext) async throws -> StepResult {
         let journal = context.journal
         guard let repo = RepositoryName(fullName: journal.context.issue.repository) else {
             throw StepFailure("bad repository name \(journal.context.issue.repository)")
@@ -22,7 +22,7 @@ struct PullRequestStep: RunStep {
         let settings = context.settings.pullRequest
         let draft = settings.draftOnTestFailure && (journal.verify?.exitCode ?? 0) != 0
 
-        func updateExisting() async throws -> StepOutput? {
+        func updateExisting() async throws -> StepResult? {
             guard let existing = try await github.pullRequests(repo, headBranch: branch).first else { return nil }
             let updated = try await context.call("pull_request.update") {
                 try await github.updatePullRequest(repo, number: existing.number, title: title, body: body)
@@ -30,8 +30,8 @@ struct PullRequestStep: RunStep {
             // Opened by this very step before a crash or a lost answer: still this run's new pull request.
             let openedByThisRun = existing.body?.contains(ReportText.runMention(journal)) == true
             if openedByThisRun { try await decorate(existing.number) }
-            return StepOutput(pullRequest: PullRequestOutcome(number: updated.number, url: updated.htmlUrl, head: branch,
-                                                              draft: updated.draft ?? draft, updated: !openedByThisRun))
+            return .pullRequest(PullRequestResult(number: updated.number, url: updated.htmlUrl, head: branch,
+                                                  draft: updated.draft ?? draft, updated: !openedByThisRun))
         }
 
         func decorate(_ number: Int) async throws {
@@ -44,13 +44,13 @@ struct PullRequestStep: RunStep {
         }
 
         if let output = try await updateExisting() { return output }
-        let base = journal.context.baseBranch ?? journal.output(.clone)?.branch ?? "main"
+        let base = journal.context.baseBranch ?? journal.clone?.branch ?? "main"
         do {
             let created = try await context.call("pull_request.create") {
                 try await github.createPullRequest(repo, title: title, head: branch, base: base, body: body, draft: draft)
             }
             try await decorate(created.number)
-            return StepOutput(pullRequest: PullRequestOutcome(number: created.number, url: created.htmlUrl, head: branch, draft: draft, updated: false))
+            return .pullRequest(PullRequestResult(number: created.number, url: created.htmlUrl, head: branch, draft: draft, updated: false))
         } catch let error as GitHubAPIError where error.isPullRequestAlreadyExists {
             guard let output = try await updateExisting() else { throw error }
             return output

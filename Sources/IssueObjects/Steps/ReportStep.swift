@@ -7,7 +7,7 @@ import GitHub
 struct ReportStep: RunStep {
     let name = StepName.report
 
-    func perform(_ context: StepContext) async throws -> StepOutput {
+    func perform(_ context: StepContext) async throws -> StepResult {
         let journal = context.journal
         guard let repo = RepositoryName(fullName: journal.context.issue.repository) else {
             throw StepFailure("bad repository name \(journal.context.issue.repository)")
@@ -19,9 +19,9 @@ struct ReportStep: RunStep {
         let issue = journal.context.issue.number
         if let existing = try await github.issueComments(repo, issue: issue).first(where: { $0.body?.contains(marker) == true }) {
             let updated = try await context.call("report.comment") { try await github.updateIssueComment(repo, commentID: existing.id, body: body) }
-            return StepOutput(commentID: updated.id, note: "updated the report comment")
+            return .report(ReportResult(commentID: updated.id, note: "updated the report comment"))
         }
         let created = try await context.call("report.comment") { try await github.createIssueComment(repo, issue: issue, body: body) }
-        return StepOutput(commentID: created.id)
+        return .report(ReportResult(commentID: created.id))
     }
 }

@@ -11,7 +11,7 @@ protocol RunStep: Sendable {
     var name: StepName { get }
     /// Does the step's work and returns what later steps need.
     /// - Throws: ``StepFailure`` to fail the run with a message; any other error fails it too.
-    func perform(_ context: StepContext) async throws -> StepOutput
+    func perform(_ context: StepContext) async throws -> StepResult
 }
 
 /// What a step sees: the dependencies, the journal so far, and the attempt number.
@@ -86,7 +86,7 @@ struct StepContext: Sendable {
     /// absolute paths on the server's machine shown relative to the repository.
     func publicOutput(_ text: String) -> String {
         var text = dependencies.redactor.redact(text)
-        if let home = journal.output(.provision)?.sandboxHome, home.count > 1 {
+        if let home = journal.provision?.sandboxHome, home.count > 1 {
             text = text.replacingOccurrences(of: "\(home)/\(Self.repositoryPath)/", with: "")
                 .replacingOccurrences(of: "\(home)/\(Self.repositoryPath)", with: ".")
                 .replacingOccurrences(of: home, with: "~")

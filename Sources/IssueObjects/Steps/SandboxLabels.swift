@@ -1,5 +1,4 @@
 import DayshiftCore
-import Store
 
 /// The labels and names that let Dayshift find its sandboxes again (after a crash, or to reap leaks).
 public enum SandboxLabels {
@@ -10,14 +9,14 @@ public enum SandboxLabels {
     /// The run's database id.
     public static let run = "dayshift.run"
 
-    static func forRun(_ run: RunRecord) -> [String: String] {
-        [managed: "true", issue: run.issueKey, SandboxLabels.run: String(run.id ?? 0)]
+    static func forRun(_ run: Run) -> [String: String] {
+        [managed: "true", issue: run.issueKey, SandboxLabels.run: String(run.id)]
     }
 
     /// A deterministic, DNS-safe name, e.g. `dayshift-octo-hello-42-r3` (run id 3), from
     /// ``IssueKey/slug`` (a key that does not parse is lowercased and made DNS-safe the same way).
-    static func name(for run: RunRecord) -> String {
+    static func name(for run: Run) -> String {
         let slug = IssueKey(run.issueKey)?.slug ?? IssueKey.slug(of: run.issueKey.lowercased())
-        return "dayshift-\(slug)-r\(run.id ?? 0)"
+        return "dayshift-\(slug)-r\(run.id)"
     }
 }

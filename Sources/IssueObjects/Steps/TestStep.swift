@@ -8,20 +8,20 @@ import Sandboxes
 struct TestStep: RunStep {
     let name: StepName
 
-    func perform(_ context: StepContext) async throws -> StepOutput {
+    func perform(_ context: StepContext) async throws -> StepResult {
         let command: String
         if let known = context.journal.testCommand {
             command = known
         } else if let detected = try await TestCommandDetector.detect(context) {
             command = detected
         } else {
-            return StepOutput(note: "no test command configured or detected")
+            return .command(CommandStepResult(outcome: nil, note: "no test command configured or detected"))
         }
         // Python caches bytecode keyed on the source's mtime in whole seconds and its size, so an
         // agent's same-size edit within a second of the baseline would run stale code.
         let result = try await context.run(command, timeoutSeconds: context.settings.steps.testTimeoutSeconds,
                                            environment: ["PYTHONDONTWRITEBYTECODE": "1"])
-        return StepOutput(command: context.outcome(command, result))
+        return .command(CommandStepResult(outcome: context.outcome(command, result)))
     }
 }
 

@@ -1,38 +1,42 @@
+import DayshiftCore
 import Foundation
 import GRDB
 
-/// A persisted wake-up for an issue object (table `alarms`): it fires at `dueAt`, also after a
-/// restart (overdue alarms fire at start).
-public struct AlarmRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "alarms"
+/// A row of `alarms`: a persisted wake-up.
+struct AlarmRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "alarms"
 
-    /// What the wake-up is for.
-    public enum Kind: String, Codable, Sendable {
-        /// Run a step again after a transient failure.
-        case retry
+    enum Columns {
+        static let runId = Column(CodingKeys.runId)
+        static let dueAt = Column(CodingKeys.dueAt)
+        static let firedAt = Column(CodingKeys.firedAt)
+        static let id = Column(CodingKeys.id)
     }
 
-    public var id: Int64?
-    public var issueKey: String
-    public var runId: Int64?
-    public var kind: Kind
-    /// The step concerned, for `retry`.
-    public var step: String?
-    public var dueAt: Date
-    public var createdAt: Date
-    /// When it fired; `nil` while pending.
-    public var firedAt: Date?
+    var id: Int64?
+    var issueKey: String
+    var runId: Int64?
+    var kind: Alarm.Kind
+    var step: String?
+    var dueAt: Date
+    var createdAt: Date
+    var firedAt: Date?
 
-    public init(issueKey: String, runId: Int64?, kind: Kind, step: String?, dueAt: Date, createdAt: Date) {
+    init(issueKey: String, runId: Int64?, kind: Alarm.Kind, step: StepName?, dueAt: Date, createdAt: Date) {
         self.issueKey = issueKey
         self.runId = runId
         self.kind = kind
-        self.step = step
+        self.step = step?.rawValue
         self.dueAt = dueAt
         self.createdAt = createdAt
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) {
+    mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
+    }
+
+    var alarm: Alarm {
+        Alarm(id: id ?? 0, issueKey: issueKey, runID: runId, kind: kind, step: step.flatMap(StepName.init(rawValue:)), dueAt: dueAt,
+              createdAt: createdAt, firedAt: firedAt)
     }
 }

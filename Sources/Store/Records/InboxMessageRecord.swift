@@ -1,26 +1,29 @@
+import DayshiftCore
 import Foundation
 import GRDB
 
-/// A message waiting for an issue object (table `inbox_messages`), written in the same transaction as
-/// the delivery that caused it and marked handled when the issue object has acted on it.
-public struct InboxMessageRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "inbox_messages"
+/// A row of `inbox_messages`: written in the same transaction as the delivery that caused it and
+/// marked handled when the issue object has acted on it. `body` is the JSON of an ``IssueSnapshot``.
+struct InboxMessageRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "inbox_messages"
 
-    public var id: Int64?
-    /// The issue object's id, `owner/repo#number`.
-    public var issueKey: String
-    /// `fix`, `cancel`, `retry` or `closed`.
-    public var kind: String
-    /// The delivery that caused it.
-    public var deliveryGuid: String
-    /// JSON of the issue snapshot the message carries (see `IssueObjects.IssueSnapshot`).
-    public var body: Data
-    public var createdAt: Date
-    public var handledAt: Date?
-    /// What the issue object did, e.g. `started run 3` or `already running: run 2`.
-    public var outcome: String?
+    enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let issueKey = Column(CodingKeys.issueKey)
+        static let handledAt = Column(CodingKeys.handledAt)
+        static let outcome = Column(CodingKeys.outcome)
+    }
 
-    public init(issueKey: String, kind: String, deliveryGuid: String, body: Data, createdAt: Date) {
+    var id: Int64?
+    var issueKey: String
+    var kind: String
+    var deliveryGuid: String
+    var body: Data
+    var createdAt: Date
+    var handledAt: Date?
+    var outcome: String?
+
+    init(issueKey: String, kind: String, deliveryGuid: String, body: Data, createdAt: Date) {
         self.issueKey = issueKey
         self.kind = kind
         self.deliveryGuid = deliveryGuid
@@ -28,7 +31,17 @@ public struct InboxMessageRecord: Codable, Sendable, Equatable, FetchableRecord,
         self.createdAt = createdAt
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) {
+    init(_ message: IssueMessage, deliveryGUID: String, createdAt: Date) throws {
+        self.init(issueKey: message.issueKey.description, kind: message.command.rawValue, deliveryGuid: deliveryGUID,
+                  body: try JSONEncoder().encode(message.snapshot), createdAt: createdAt)
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
+    }
+
+    var message: InboxMessage {
+        InboxMessage(id: id ?? 0, issueKey: issueKey, kind: kind, deliveryGUID: deliveryGuid,
+                     snapshot: try? JSONDecoder().decode(IssueSnapshot.self, from: body), createdAt: createdAt, handledAt: handledAt, outcome: outcome)
     }
 }

@@ -1,35 +1,34 @@
+import DayshiftCore
 import Foundation
 import GRDB
 
-/// One run of an issue object (table `runs`). At most one run per issue is `running` at a time,
-/// which a partial unique index enforces.
-public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "runs"
+/// A row of `runs`. At most one run per issue is `running` at a time, which a partial unique
+/// index enforces. `context` is the JSON of the run's ``RunContext``.
+struct RunRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "runs"
 
-    /// Status values. `running` is the only non-final one.
-    public enum Status: String, Codable, Sendable {
-        /// `tests_failed`: a draft pull request was opened, but the tests fail after the change.
-        case running, succeeded, failed, no_changes, tests_failed, cancelled
-        public var isFinal: Bool { self != .running }
+    enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let issueKey = Column(CodingKeys.issueKey)
+        static let sequence = Column(CodingKeys.sequence)
+        static let status = Column(CodingKeys.status)
+        static let summary = Column(CodingKeys.summary)
+        static let finishedAt = Column(CodingKeys.finishedAt)
+        static let cancelRequestedAt = Column(CodingKeys.cancelRequestedAt)
     }
 
-    public var id: Int64?
-    public var issueKey: String
-    /// 1 for the issue's first run, 2 for its second, …
-    public var sequence: Int
-    public var status: Status
-    /// The inbox message that started it.
-    public var triggerMessageId: Int64
-    /// JSON of the issue snapshot and settings the run works from, frozen at its start.
-    public var context: Data
-    public var createdAt: Date
-    public var finishedAt: Date?
-    /// One line on how it ended, e.g. `verify tests failed: draft pull request #7`.
-    public var summary: String?
-    /// Set when `/dayshift cancel` or `issues.closed` asked the run to stop.
-    public var cancelRequestedAt: Date?
+    var id: Int64?
+    var issueKey: String
+    var sequence: Int
+    var status: RunStatus
+    var triggerMessageId: Int64
+    var context: Data
+    var createdAt: Date
+    var finishedAt: Date?
+    var summary: String?
+    var cancelRequestedAt: Date?
 
-    public init(issueKey: String, sequence: Int, triggerMessageId: Int64, context: Data, createdAt: Date) {
+    init(issueKey: String, sequence: Int, triggerMessageId: Int64, context: Data, createdAt: Date) {
         self.issueKey = issueKey
         self.sequence = sequence
         self.status = .running
@@ -38,7 +37,15 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, MutableP
         self.createdAt = createdAt
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) {
+    mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
+    }
+
+    /// The run, its context decoded.
+    /// - Throws: `DecodingError` when the stored context is not a ``RunContext``.
+    func run() throws -> Run {
+        Run(id: id ?? 0, issueKey: issueKey, sequence: sequence, status: status, triggerMessageID: triggerMessageId,
+            context: try JSONDecoder().decode(RunContext.self, from: context), createdAt: createdAt, finishedAt: finishedAt,
+            summary: summary, cancelRequestedAt: cancelRequestedAt)
     }
 }

@@ -1,33 +1,35 @@
-import DayshiftConfig
 import DayshiftCore
 import Foundation
 import GRDB
 
-/// One step of a run's journal (table `run_steps`), committed before the next step starts.
-public struct StepRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "run_steps"
+/// A row of `run_steps`: one step of a run's journal. `result` is the JSON of a
+/// ``StoredStepResult``.
+struct StepRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "run_steps"
 
-    public enum Status: String, Codable, Sendable {
-        case pending, running, succeeded, failed, skipped
-        /// True when the step will not run again.
-        public var isDone: Bool { self == .succeeded || self == .failed || self == .skipped }
+    enum Columns {
+        static let runId = Column(CodingKeys.runId)
+        static let name = Column(CodingKeys.name)
+        static let position = Column(CodingKeys.position)
+        static let status = Column(CodingKeys.status)
+        static let attempt = Column(CodingKeys.attempt)
+        static let startedAt = Column(CodingKeys.startedAt)
+        static let endedAt = Column(CodingKeys.endedAt)
+        static let result = Column(CodingKeys.result)
+        static let error = Column(CodingKeys.error)
     }
 
-    public var runId: Int64
-    public var name: StepName
-    /// Order within the run, from 0.
-    public var position: Int
-    public var status: Status
-    /// How many times the step has been started (a crash mid-step makes the next start attempt 2).
-    public var attempt: Int
-    public var startedAt: Date?
-    public var endedAt: Date?
-    /// JSON of the step's result (see `IssueObjects.StepOutput`).
-    public var result: Data?
-    /// Why the step failed, in words.
-    public var error: String?
+    var runId: Int64
+    var name: StepName
+    var position: Int
+    var status: StepStatus
+    var attempt: Int
+    var startedAt: Date?
+    var endedAt: Date?
+    var result: Data?
+    var error: String?
 
-    public init(runId: Int64, name: StepName, position: Int) {
+    init(runId: Int64, name: StepName, position: Int) {
         self.runId = runId
         self.name = name
         self.position = position
@@ -35,9 +37,9 @@ public struct StepRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
         self.attempt = 0
     }
 
-    /// Seconds between start and end, when both are known.
-    public var durationSeconds: Double? {
-        guard let startedAt, let endedAt else { return nil }
-        return endedAt.timeIntervalSince(startedAt)
+    /// The journal's view of the row; a result that does not decode reads as none.
+    var step: JournalStep {
+        JournalStep(name: name, position: position, status: status, attempt: attempt, startedAt: startedAt, endedAt: endedAt,
+                    result: result.flatMap { StoredStepResult.decode($0, step: name) }, error: error)
     }
 }

@@ -89,8 +89,7 @@ struct DemoCommand: AsyncParsableCommand {
         let deadline = Date().addingTimeInterval(timeout)
         var printed = Set<String>()
         while Date() < deadline {
-            if let run = try store.latestRun(issueKey: issueKey), let id = run.id {
-                let journal = try RunJournal(run: run, steps: store.steps(runID: id))
+            if let run = try await store.latestRun(issueKey: issueKey), let journal = try await store.journal(runID: run.id) {
                 for step in journal.steps.values.sorted(by: { $0.position < $1.position }) where step.status.isDone && !printed.contains(step.name.rawValue) {
                     printed.insert(step.name.rawValue)
                     let seconds = String(format: "%6.2f s", step.durationSeconds ?? 0)
@@ -105,11 +104,15 @@ struct DemoCommand: AsyncParsableCommand {
 
     private func stepDetail(_ journal: RunJournal, _ step: StepName) -> String {
         if let error = journal.steps[step]?.error { return error }
-        guard let output = journal.output(step) else { return "" }
-        if let command = output.command { return "\(command.command) → exit \(command.exitCode)" }
-        if let pr = output.pullRequest { return "#\(pr.number) \(pr.url)\(pr.draft ? " (draft)" : "")" }
-        if let commit = output.commit { return "\(output.branch ?? "") @ \(commit.prefix(10))" }
-        return output.note ?? ""
+        switch journal.result(step) {
+        case .command(let result): return result.outcome.map { "\($0.command) → exit \($0.exitCode)" } ?? result.note ?? ""
+        case .agent(let result): return "\(result.command.command) → exit \(result.command.exitCode)"
+        case .pullRequest(let pr): return "#\(pr.number) \(pr.url)\(pr.draft ? " (draft)" : "")"
+        case .clone(let clone): return "\(clone.branch) @ \(clone.commit.prefix(10))"
+        case .publish(let publish): return "\(publish.branch) @ \(publish.commit.prefix(10))"
+        case let result?: return result.note ?? ""
+        case nil: return ""
+        }
     }
 
     private func printSummary(_ report: DemoReport, comment: String?) {

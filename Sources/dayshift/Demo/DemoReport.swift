@@ -1,4 +1,5 @@
 import DayshiftConfig
+import DayshiftCore
 import Foundation
 import IssueObjects
 import Store
@@ -50,7 +51,7 @@ struct DemoReport: Encodable {
         run = Run(status: journal.run.status.rawValue, summary: journal.run.summary, steps: steps.map {
             Step(name: $0.name.rawValue, status: $0.status.rawValue, attempt: $0.attempt, seconds: (($0.durationSeconds ?? 0) * 1000).rounded() / 1000)
         })
-        pullRequest = journal.output(.pull_request)?.pullRequest.map { PullRequest(number: $0.number, url: $0.url, head: $0.head, draft: $0.draft) }
+        pullRequest = journal.pullRequest.map { PullRequest(number: $0.number, url: $0.url, head: $0.head, draft: $0.draft) }
         tests = Tests(before: journal.baseline.map { TestRun(command: $0.command, exitCode: $0.exitCode) },
                       after: journal.verify.map { TestRun(command: $0.command, exitCode: $0.exitCode) })
         self.comments = comments

@@ -1,4 +1,5 @@
 import DayshiftConfig
+import DayshiftCore
 import Emulators
 import Foundation
 import IssueObjects
@@ -24,7 +25,7 @@ struct DaytonaMainJobTests {
         /// Inject once the clone step has started (the sandbox exists by then).
         var midRun = false
         /// The outcomes allowed: one, or both when the fault's effect depends on which call it hits.
-        var expected: Set<RunRecord.Status>
+        var expected: Set<RunStatus>
         var testDescription: String { "\(fault)" }
     }
 
@@ -50,8 +51,8 @@ struct DaytonaMainJobTests {
             if scenario.midRun {
                 let store = try harness.store
                 try await harness.waitUntil("the clone step") {
-                    guard let run = try store.latestRun(issueKey: harness.issueKey(31)) else { return false }
-                    return try store.steps(runID: run.id!).first { $0.name == .provision }?.status == .succeeded
+                    guard let run = try await store.latestRun(issueKey: harness.issueKey(31)) else { return false }
+                    return try await store.journal(runID: run.id)?.steps[.provision]?.status == .succeeded
                 }
                 await daytona.state.inject(scenario.fault)
             }
@@ -101,7 +102,7 @@ struct DaytonaMainJobTests {
             #expect(error.contains("401"), "\(error)")
             #expect(error.contains("sandbox.daytona.api_key_file") && error.contains("DAYSHIFT_DAYTONA_API_KEY"), "\(error)")
             #expect(!error.contains("not-the-daytona-key"), "the key itself never appears")
-            #expect(try harness.store.alarms(runID: journal.run.id!).filter { $0.step == "provision" }.isEmpty)
+            #expect(try await harness.store.alarms(runID: journal.run.id).filter { $0.step == .provision }.isEmpty)
             let refused = await daytona.state.recordedRequests.filter { $0.surface != .control }
             #expect(!refused.isEmpty && refused.allSatisfy { $0.responseStatus == 401 }, "the emulator refused the key")
             #expect(await harness.comments(33).count == 1)

@@ -1,4 +1,5 @@
 import DayshiftConfig
+import DayshiftCore
 import Foundation
 import Store
 import Testing
@@ -30,8 +31,8 @@ struct CrashRecoveryTests {
             #expect(await harness.emulator.state.reactions(owner: ProcessHarness.owner, repo: ProcessHarness.repo, issue: 1).count == 1)
             #expect(try await harness.leftoverSandboxes().isEmpty)
             let store = try harness.store()
-            #expect(try store.messages(issueKey: harness.issueKey(1)).allSatisfy { $0.handledAt != nil })
-            #expect(try store.runs(issueKey: harness.issueKey(1)).count == 1)
+            #expect(try await store.messages(issueKey: harness.issueKey(1)).allSatisfy { $0.handledAt != nil })
+            #expect(try await store.runs(issueKey: harness.issueKey(1)).count == 1)
             #expect(try await restarted.stop(signal: SIGTERM) == 0)
         } catch {
             await harness.tearDown()
@@ -57,7 +58,7 @@ struct CrashRecoveryTests {
             let restarted = try await harness.start()
             try await harness.waitUntilRuns(issue: 1, count: 2)
             let store = try harness.store()
-            let runs = try store.runs(issueKey: harness.issueKey(1))
+            let runs = try await store.runs(issueKey: harness.issueKey(1))
             #expect(runs.map(\.status) == [.succeeded, .succeeded])
             #expect(await harness.emulator.state.pullRequests(owner: ProcessHarness.owner, repo: ProcessHarness.repo).count == 1)
             #expect(await harness.emulator.state.comments(owner: ProcessHarness.owner, repo: ProcessHarness.repo, issue: 1).count == 2, "one report per run")
@@ -85,15 +86,18 @@ struct CrashRecoveryTests {
             }
             let runs = try await harness.waitForFinishedRuns(numbers, timeoutSeconds: 300)
             let pulls = await harness.emulator.state.pullRequests(owner: ProcessHarness.owner, repo: ProcessHarness.repo)
+            let journals = try harness.store()
             for number in numbers {
-                #expect(runs[number]?.status == .succeeded, "issue \(number)")
+                var failure: JournalStep?
+                if let run = runs[number] { failure = try await journals.journal(runID: run.id)?.failedStep }
+                #expect(runs[number]?.status == .succeeded, "issue \(number): \(failure.map { "\($0.name.rawValue) failed: \($0.error ?? "")" } ?? "")")
                 #expect(pulls.filter { $0.headRef == "dayshift/issue-\(number)" }.count == 1, "issue \(number)")
                 #expect(await harness.emulator.state.comments(owner: ProcessHarness.owner, repo: ProcessHarness.repo, issue: number).count == 1, "issue \(number)")
             }
             let store = try harness.store()
             for number in numbers {
-                #expect(try store.messages(issueKey: harness.issueKey(number)).allSatisfy { $0.handledAt != nil })
-                #expect(try store.runs(issueKey: harness.issueKey(number)).count == 1)
+                #expect(try await store.messages(issueKey: harness.issueKey(number)).allSatisfy { $0.handledAt != nil })
+                #expect(try await store.runs(issueKey: harness.issueKey(number)).count == 1)
             }
             #expect(try await harness.leftoverSandboxes().isEmpty)
             #expect(try await server.stop(signal: SIGTERM) == 0)

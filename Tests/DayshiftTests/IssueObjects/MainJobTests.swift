@@ -58,10 +58,10 @@ struct MainJobTests {
             #expect(journal.run.status == .succeeded)
             let store = try harness.store
             try await harness.waitUntil("both messages handled") {
-                try store.messages(issueKey: harness.issueKey(3)).allSatisfy { $0.handledAt != nil }
+                try await store.messages(issueKey: harness.issueKey(3)).allSatisfy { $0.handledAt != nil }
             }
-            #expect(try store.runs(issueKey: harness.issueKey(3)).count == 1)
-            let outcomes = try store.messages(issueKey: harness.issueKey(3)).compactMap(\.outcome)
+            #expect(try await store.runs(issueKey: harness.issueKey(3)).count == 1)
+            let outcomes = try await store.messages(issueKey: harness.issueKey(3)).compactMap(\.outcome)
             #expect(outcomes.filter { $0.hasPrefix("already running") }.count == 1)
             #expect(await harness.pullRequests().count == 1)
         }
@@ -135,13 +135,13 @@ struct MainJobTests {
             let key = harness.issueKey(6)
             let store = try harness.store
             try await harness.waitUntil("the agent step to finish") {
-                guard let run = try store.latestRun(issueKey: key), let id = run.id else { return false }
-                return try store.steps(runID: id).first { $0.name == .agent }?.status == .succeeded
+                guard let run = try await store.latestRun(issueKey: key) else { return false }
+                return try await store.journal(runID: run.id)?.steps[.agent]?.status == .succeeded
             }
             await harness.stopServer()
-            let interrupted = try #require(try store.latestRun(issueKey: key))
+            let interrupted = try #require(try await store.latestRun(issueKey: key))
             #expect(interrupted.status == .running)
-            #expect(try store.steps(runID: interrupted.id!).first { $0.name == .publish }?.status == .pending)
+            #expect(try await store.journal(runID: interrupted.id)?.steps[.publish]?.status == .pending)
 
             harness.configuration.failPoints = []
             try await harness.startServer()
@@ -151,7 +151,7 @@ struct MainJobTests {
             #expect(journal.steps[.publish]?.attempt == 1)
             #expect(await harness.pullRequests().count == 1)
             #expect(await harness.comments(6).count == 1)
-            #expect(try harness.store.runs(issueKey: key).count == 1)
+            #expect(try await harness.store.runs(issueKey: key).count == 1)
         }
     }
 
@@ -163,8 +163,8 @@ struct MainJobTests {
             let store = try harness.store
             let key = harness.issueKey(8)
             try await harness.waitUntil("the agent step to start") {
-                guard let run = try store.latestRun(issueKey: key), let id = run.id else { return false }
-                return try store.steps(runID: id).first { $0.name == .agent }?.status == .running
+                guard let run = try await store.latestRun(issueKey: key) else { return false }
+                return try await store.journal(runID: run.id)?.steps[.agent]?.status == .running
             }
             let started = Date()
             try await harness.send(harness.payloads.commentCreated(number: 8, title: "slow", comment: "/dayshift cancel"))

@@ -1,4 +1,5 @@
 import DayshiftConfig
+import DayshiftCore
 import Emulators
 import Foundation
 #if canImport(FoundationNetworking)
@@ -27,9 +28,9 @@ struct RuntimeBehaviourTests {
             let journal = try await harness.waitForFinishedRun(11)
             #expect(journal.run.status == .succeeded)
             #expect(journal.steps[.pull_request]?.attempt == 2)
-            let alarms = try harness.store.alarms(runID: journal.run.id!)
+            let alarms = try await harness.store.alarms(runID: journal.run.id)
             #expect(alarms.count == 1)
-            #expect(alarms.first?.step == "pull_request")
+            #expect(alarms.first?.step == .pull_request)
             #expect(alarms.first?.firedAt != nil)
             #expect(await harness.pullRequests().count == 1)
         }
@@ -49,7 +50,7 @@ struct RuntimeBehaviourTests {
             #expect(journal.steps[.setup]?.attempt == 1)
             #expect(journal.steps[.agent]?.status == .skipped)
             #expect(journal.steps[.cleanup]?.status == .succeeded)
-            #expect(try harness.store.alarms(runID: journal.run.id!).isEmpty)
+            #expect(try await harness.store.alarms(runID: journal.run.id).isEmpty)
             let comment = try #require(await harness.comments(12).first)
             #expect(comment.body.contains("setup"))
             #expect(comment.body.contains("exited 3"))
@@ -70,21 +71,21 @@ struct RuntimeBehaviourTests {
             let store = try harness.store
             let key = harness.issueKey(13)
             try await harness.waitUntil("a retry alarm") {
-                guard let run = try store.latestRun(issueKey: key) else { return false }
-                return try !store.alarms(runID: run.id!).isEmpty
+                guard let run = try await store.latestRun(issueKey: key) else { return false }
+                return try await !store.alarms(runID: run.id).isEmpty
             }
             await harness.stopServer()
             // The alarm must still be waiting at the stop, or the restart proves nothing.
-            let stopped = try #require(try store.latestRun(issueKey: key))
-            let pending = try store.alarms(runID: stopped.id!)
+            let stopped = try #require(try await store.latestRun(issueKey: key))
+            let pending = try await store.alarms(runID: stopped.id)
             try #require(pending.count == 1 && pending[0].firedAt == nil, "the alarm fired before the stop: \(pending)")
             #expect(stopped.status == .running)
-            #expect(try store.steps(runID: stopped.id!).first { $0.name == .report }?.attempt == 1)
+            #expect(try await store.journal(runID: stopped.id)?.steps[.report]?.attempt == 1)
             try await harness.startServer()
             let journal = try await harness.waitForFinishedRun(13)
             #expect(journal.run.status == .succeeded)
             #expect(journal.steps[.report]?.attempt == 2)
-            let fired = try harness.store.alarms(runID: journal.run.id!)
+            let fired = try await harness.store.alarms(runID: journal.run.id)
             #expect(fired.map(\.id) == pending.map(\.id) && fired.allSatisfy { $0.firedAt != nil }, "the same alarm fired after the restart")
             #expect(await harness.comments(13).count == 1)
         }
@@ -102,7 +103,7 @@ struct RuntimeBehaviourTests {
             let runtime = try #require(harness.instance?.runtime)
             try await harness.waitUntil("eviction") { await runtime.liveObjectCount() == 0 }
             try await harness.send(harness.payloads.commentCreated(number: 14, title: "sleepy", comment: "/dayshift retry"))
-            try await harness.waitUntil("a second run") { try harness.store.runs(issueKey: harness.issueKey(14)).count == 2 }
+            try await harness.waitUntil("a second run") { try await harness.store.runs(issueKey: harness.issueKey(14)).count == 2 }
             let second = try await harness.waitForFinishedRun(14)
             #expect(second.run.sequence == 2)
             #expect(second.run.status == .succeeded)
@@ -118,8 +119,8 @@ struct RuntimeBehaviourTests {
             let store = try harness.store
             let key = harness.issueKey(15)
             try await harness.waitUntil("the agent step") {
-                guard let run = try store.latestRun(issueKey: key) else { return false }
-                return try store.steps(runID: run.id!).first { $0.name == .agent }?.status == .running
+                guard let run = try await store.latestRun(issueKey: key) else { return false }
+                return try await store.journal(runID: run.id)?.steps[.agent]?.status == .running
             }
             try await harness.send(harness.payloads.issueClosed(number: 15, title: "closing"))
             let journal = try await harness.waitForFinishedRun(15, timeoutSeconds: 30)
@@ -132,10 +133,11 @@ struct RuntimeBehaviourTests {
             // the issue object has handled every message before counting runs.
             let guid = reopened.guid
             try await harness.waitUntil("the reopened delivery handled") {
-                try store.delivery(guid: guid) != nil && store.messages(issueKey: key).allSatisfy { $0.handledAt != nil }
+                guard try await store.delivery(guid: guid) != nil else { return false }
+                return try await store.messages(issueKey: key).allSatisfy { $0.handledAt != nil }
             }
-            #expect(try store.delivery(guid: guid)?.disposition == "ignored")
-            #expect(try store.runs(issueKey: key).count == 1)
+            #expect(try await store.delivery(guid: guid)?.decision.isActed == false)
+            #expect(try await store.runs(issueKey: key).count == 1)
         }
     }
 
@@ -153,8 +155,8 @@ struct RuntimeBehaviourTests {
             let store = try harness.store
             let key = harness.issueKey(16)
             try await harness.waitUntil("the agent step") {
-                guard let run = try store.latestRun(issueKey: key) else { return false }
-                return try store.steps(runID: run.id!).first { $0.name == .agent }?.status == .running
+                guard let run = try await store.latestRun(issueKey: key) else { return false }
+                return try await store.journal(runID: run.id)?.steps[.agent]?.status == .running
             }
             let server = try #require(harness.server)
             async let stopped: Void = server.stop()
@@ -170,17 +172,17 @@ struct RuntimeBehaviourTests {
             let late = harness.payloads.issueLabeled(number: 17, title: "too late", body: "")
             let status = try await late.send(to: server.baseURL.appendingPathComponent("webhooks/github"), secret: EndToEndHarness.secret).status
             #expect(status == 503)
-            let draining = try #require(try store.latestRun(issueKey: key))
-            #expect(try store.steps(runID: draining.id!).first { $0.name == .agent }?.status == .running,
+            let draining = try #require(try await store.latestRun(issueKey: key))
+            #expect(try await store.journal(runID: draining.id)?.steps[.agent]?.status == .running,
                     "the agent step was still running while the server drained")
             #expect(FileManager.default.createFile(atPath: release.path, contents: nil))
             await stopped
-            let run = try #require(try store.latestRun(issueKey: key))
-            let steps = try store.steps(runID: run.id!)
+            let run = try #require(try await store.latestRun(issueKey: key))
+            let steps = try #require(try await store.journal(runID: run.id)).steps
             #expect(run.status == .running)
-            #expect(steps.first { $0.name == .agent }?.status == .succeeded, "the running step finished")
-            #expect(steps.first { $0.name == .verify }?.status == .pending, "no new step started")
-            #expect(try store.delivery(guid: late.guid) == nil)
+            #expect(steps[.agent]?.status == .succeeded, "the running step finished")
+            #expect(steps[.verify]?.status == .pending, "no new step started")
+            #expect(try await store.delivery(guid: late.guid) == nil)
 
             try await harness.startServer()
             let journal = try await harness.waitForFinishedRun(16)

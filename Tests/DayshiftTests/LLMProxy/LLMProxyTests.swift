@@ -35,7 +35,7 @@ struct LLMProxyTests {
             #expect(received.body == Data(Self.anthropicBody.utf8))
 
             try await waitForUsage(fixture) { $0.requests == 1 }
-            let usage = try #require(try fixture.store.usage(runID: fixture.liveRun))
+            let usage = try #require(try await fixture.store.usage(runID: fixture.liveRun))
             #expect(usage.requests == 1)
             #expect(usage.inputTokens == FakeModelUpstream.anthropicUsage.input)
             #expect(usage.outputTokens == FakeModelUpstream.anthropicUsage.output)
@@ -68,7 +68,7 @@ struct LLMProxyTests {
             #expect(upstream.received.first?.headers["x-api-key"] == ProxyFixture.anthropicKey)
 
             try await waitForUsage(fixture) { $0.requests == 1 }
-            let usage = try #require(try fixture.store.usage(runID: fixture.liveRun))
+            let usage = try #require(try await fixture.store.usage(runID: fixture.liveRun))
             #expect(usage.inputTokens == 25)
             #expect(usage.outputTokens == 42)
             #expect(usage.costUSD > 0)
@@ -92,7 +92,7 @@ struct LLMProxyTests {
                 #expect(received.headers["x-api-key"] == nil)
             }
             try await waitForUsage(fixture) { $0.requests == 2 }
-            let usage = try #require(try fixture.store.usage(runID: fixture.liveRun))
+            let usage = try #require(try await fixture.store.usage(runID: fixture.liveRun))
             #expect(usage.inputTokens == 2 * FakeModelUpstream.openAIUsage.input)
             #expect(usage.outputTokens == 2 * FakeModelUpstream.openAIUsage.output)
             #expect(usage.costUSD == 0)
@@ -148,7 +148,7 @@ struct LLMProxyTests {
                 }
             }
             #expect(fixture.upstream.received.isEmpty)
-            #expect(try fixture.store.usage(runID: fixture.liveRun) == nil)
+            #expect(try await fixture.store.usage(runID: fixture.liveRun) == nil)
         }
     }
 
@@ -202,9 +202,9 @@ struct LLMProxyTests {
     func waitForUsage(_ fixture: ProxyFixture, _ condition: (RunModelUsage) -> Bool) async throws {
         let deadline = Date().addingTimeInterval(5)
         while Date() < deadline {
-            if let usage = try fixture.store.usage(runID: fixture.liveRun), condition(usage) { return }
+            if let usage = try await fixture.store.usage(runID: fixture.liveRun), condition(usage) { return }
             try await Task.sleep(for: .milliseconds(20))
         }
-        Issue.record("usage not recorded in time: \(String(describing: try fixture.store.usage(runID: fixture.liveRun)))")
+        Issue.record("usage not recorded in time: \(String(describing: try await fixture.store.usage(runID: fixture.liveRun)))")
     }
 }

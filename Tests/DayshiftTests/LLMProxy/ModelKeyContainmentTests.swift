@@ -42,7 +42,7 @@ struct ModelKeyContainmentTests {
             try await harness.send(harness.payloads.issueLabeled(number: 1, title: "fix add", body: ""))
             let journal = try await harness.waitForFinishedRun(1)
             #expect(journal.run.status == .succeeded, "\(journal.failedStep?.error ?? "")")
-            let runID = try #require(journal.run.id)
+            let runID = journal.run.id
 
             let environment = try await harness.repository.file("agent-env.txt", at: "dayshift/issue-1")
             #expect(!environment.contains(Self.realKey))
@@ -57,12 +57,12 @@ struct ModelKeyContainmentTests {
             let received = try #require(upstream.received.first)
             #expect(upstream.received.count == 1)
             #expect(received.headers["x-api-key"] == Self.realKey)
-            let usage = try #require(try harness.store.usage(runID: runID))
+            let usage = try #require(try await harness.store.usage(runID: runID))
             #expect(usage.inputTokens == 25)
             #expect(usage.outputTokens == 42)
             #expect(abs(usage.costUSD - (25.0 * 3 + 42.0 * 15) / 1_000_000) < 1e-12)
             // The metering is on the run's journal and in the pull request.
-            #expect(journal.output(.agent)?.modelUsage?.outputTokens == 42)
+            #expect(journal.agent?.modelUsage?.outputTokens == 42)
             #expect(await harness.pullRequests().first?.body?.contains("1 model request, 25 input and 42 output tokens") == true)
 
             // Once the run has ended its token opens nothing.

@@ -62,24 +62,19 @@ final class ProxyFixture: Sendable {
         let router = Router()
         LLMProxyController(proxy: proxy).addRoutes(to: router.group("llm"))
         let server = try await LoopbackServer.start(router: router)
-        let liveRun = try startRun(store, issueKey: "octo/proxy#1")
-        let finishedRun = try startRun(store, issueKey: "octo/proxy#2")
-        let lease = try store.activate(issueKey: "octo/proxy#2", owner: "test")
-        try store.finishRun(runID: finishedRun, status: .succeeded, summary: "done", lease: lease)
+        let liveRun = try await startRun(store, number: 1)
+        let finishedRun = try await startRun(store, number: 2)
+        let lease = try await store.activate(issueKey: "octo/proxy#2", owner: "test")
+        try await store.finishRun(runID: finishedRun, status: .succeeded, summary: "done", lease: lease)
         return ProxyFixture(directory: directory, store: store, upstream: upstream, server: server, tokens: tokens,
                             liveRun: liveRun, finishedRun: finishedRun)
     }
 
-    private static func startRun(_ store: Store, issueKey: String) throws -> Int64 {
-        let delivery = DeliveryRecord(guid: UUID().uuidString, event: "issues", action: "labeled", repository: "octo/proxy", issueNumber: 1,
-                                      receivedAt: Date(), payload: Data("{}".utf8), disposition: "acted", reason: "test")
-        let message = InboxMessageRecord(issueKey: issueKey, kind: "fix", deliveryGuid: delivery.guid, body: Data("{}".utf8), createdAt: Date())
-        guard case .recorded(let messageID?) = try store.recordDelivery(delivery, message: message) else { throw HarnessError("not recorded") }
-        let lease = try store.activate(issueKey: issueKey, owner: "test")
-        guard let id = try store.startRun(lease: lease, triggerMessageID: messageID, context: Data("{}".utf8), steps: StepName.allCases).id else {
-            throw HarnessError("no run id")
-        }
-        return id
+    private static func startRun(_ store: Store, number: Int) async throws -> Int64 {
+        let key = IssueKey(repository: RepositoryName(owner: "octo", name: "proxy"), number: number)
+        let messageID = try await StoreSeed.message(store, key)
+        let lease = try await store.activate(issueKey: key.description, owner: "test")
+        return try await store.startRun(StoreSeed.context(key), lease: lease, triggerMessageID: messageID, steps: StepName.allCases).run.id
     }
 
     func stop() async {

@@ -1,4 +1,5 @@
 import DayshiftConfig
+import DayshiftCore
 import Emulators
 import Foundation
 import IssueObjects
@@ -39,11 +40,11 @@ struct PublishingTests {
             #expect(try await harness.repository.file("generated/file-4999.txt", at: branch) == "generated file 4999\n")
 
             let head = try await harness.repository.head(of: branch)
-            #expect(try await harness.repository.parents(of: head) == [try #require(journal.output(.clone)?.commit)])
+            #expect(try await harness.repository.parents(of: head) == [try #require(journal.clone?.commit)])
             let requests = await harness.emulator.state.recordedRequests
             #expect(requests.filter { $0.method == "POST" && $0.path.hasSuffix("/git/trees") }.count >= 5)
             #expect(requests.filter { $0.method == "POST" && $0.path.hasSuffix("/git/blobs") }.count == 1)  // only the binary file
-            let change = try #require(journal.output(.publish)?.change)
+            let change = try #require(journal.publish?.change)
             #expect(change.deleted == ["README.md"])
             #expect(change.written.count == 5004)
             #expect(await harness.pullRequests().first?.body?.contains("5005 files: 5004 written, 1 deleted") == true)
@@ -67,7 +68,7 @@ struct PublishingTests {
             #expect(report.contains("did not write"))
             #expect(await harness.pullRequests().count == 1)
             // A refusal is a verdict, not a hiccup: no retries.
-            #expect(try harness.store.steps(runID: second.id ?? 0).first { $0.name == .publish }?.attempt == 1)
+            #expect(try await harness.store.journal(runID: second.id)?.steps[.publish]?.attempt == 1)
         }
     }
 
@@ -80,7 +81,7 @@ struct PublishingTests {
             let first = try await harness.repository.head(of: "dayshift/issue-2")
             try await harness.send(harness.payloads.commentCreated(number: 2, title: "fix add", comment: "/dayshift retry"))
             try await harness.waitForFinishedRuns(2, count: 2)
-            #expect(try harness.store.latestRun(issueKey: harness.issueKey(2))?.status == .succeeded)
+            #expect(try await harness.store.latestRun(issueKey: harness.issueKey(2))?.status == .succeeded)
             // The same fix on the same base makes the same tree and parent: Dayshift finds its commit and keeps it.
             #expect(try await harness.repository.head(of: "dayshift/issue-2") == first)
             #expect(await harness.pullRequests().count == 1)
@@ -97,7 +98,7 @@ struct PublishingTests {
             let journal = try await harness.waitForFinishedRun(3)
             #expect(journal.run.status == .succeeded)
             #expect(await harness.pullRequests().count == 1)
-            #expect(journal.output(.pull_request)?.pullRequest?.updated == false)
+            #expect(journal.pullRequest?.updated == false)
             #expect(await harness.comments(3).last?.body.contains("opened") == true)
         }
     }
@@ -115,8 +116,8 @@ struct PublishingTests {
             let statuses = await harness.emulator.state.recordedRequests.filter { $0.method == "POST" && $0.path.hasSuffix("/pulls") }.map(\.responseStatus)
             #expect(statuses == [201, 422], "the second run met 422 and adopted the pull request")
             #expect(await harness.pullRequests().count == 1)
-            let journal = try RunJournal(run: second, steps: harness.store.steps(runID: second.id ?? 0))
-            #expect(journal.output(.pull_request)?.pullRequest?.updated == true)
+            let journal = try #require(try await harness.store.journal(runID: second.id))
+            #expect(journal.pullRequest?.updated == true)
         }
     }
 
@@ -144,10 +145,10 @@ struct PublishingTests {
             try await harness.startServer()
             let delivery = harness.payloads.issueLabeled(number: 5, title: "fix add", body: "")
             #expect(try await harness.send(delivery) == 202)
-            let record = try #require(try harness.store.delivery(guid: delivery.guid))
-            #expect(record.disposition == "ignored")
-            #expect(record.reason.contains("github.allowed_repositories"))
-            #expect(try harness.store.latestRun(issueKey: harness.issueKey(5)) == nil)
+            let record = try #require(try await harness.store.delivery(guid: delivery.guid))
+            #expect(!record.decision.isActed)
+            #expect(record.decision.reason.contains("github.allowed_repositories"))
+            #expect(try await harness.store.latestRun(issueKey: harness.issueKey(5)) == nil)
         }
         try await EndToEndHarness.with(configure: { $0.github.allowedOwners = ["OCTO"]; $0.github.allowedRepositories = ["octo/calc*"] }) { harness in
             try await harness.startServer()
@@ -167,8 +168,8 @@ struct LongRunTests {
             try await harness.startServer()
             try await harness.send(harness.payloads.issueLabeled(number: 1, title: "slow fix", body: ""))
             try await harness.waitUntil("the agent step to start") {
-                let run = try harness.store.latestRun(issueKey: harness.issueKey(1))
-                return try run.flatMap { try harness.store.steps(runID: $0.id ?? 0).first { $0.name == .agent }?.status == .running } ?? false
+                guard let run = try await harness.store.latestRun(issueKey: harness.issueKey(1)) else { return false }
+                return try await harness.store.journal(runID: run.id)?.steps[.agent]?.status == .running
             }
             let tokensBefore = await harness.emulator.state.installationTokens.count
             await harness.emulator.state.advanceClock(by: 2 * 3600)  // the agent "works" for two hours

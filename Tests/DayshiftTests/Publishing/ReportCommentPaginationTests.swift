@@ -25,7 +25,7 @@ struct ReportCommentPaginationTests {
             let first = try #require(await harness.comments(number).last)
             #expect(first.body.contains("<!-- dayshift:report"), "the report carries its hidden marker")
             let key = harness.issueKey(number)
-            let interrupted = try #require(try harness.store.latestRun(issueKey: key))
+            let interrupted = try #require(try await harness.store.latestRun(issueKey: key))
             #expect(interrupted.status == .running)
 
             harness.configuration.failPoints = []
@@ -36,7 +36,7 @@ struct ReportCommentPaginationTests {
             let comments = await harness.comments(number)
             #expect(comments.count == 121, "edited, not duplicated: \(comments.count) comments")
             #expect(comments.filter { $0.body.contains("<!-- dayshift:report") }.map(\.id) == [first.id])
-            let report = try #require(journal.output(.report))
+            let report = try #require(journal.report)
             #expect(report.commentID == Int64(first.id) && report.note == "updated the report comment")
             let edited = try #require(comments.last)
             #expect(edited.id == first.id && edited.updatedAt >= first.updatedAt)

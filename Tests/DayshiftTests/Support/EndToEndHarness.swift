@@ -114,8 +114,8 @@ final class EndToEndHarness: @unchecked Sendable {
     func waitForFinishedRun(_ number: Int, timeoutSeconds: Double = 90) async throws -> RunJournal {
         let deadline = Date().addingTimeInterval(timeoutSeconds)
         while Date() < deadline {
-            if let run = try store.latestRun(issueKey: issueKey(number)), run.status.isFinal, let id = run.id {
-                return try RunJournal(run: run, steps: store.steps(runID: id))
+            if let run = try await store.latestRun(issueKey: issueKey(number)), run.status.isFinal, let journal = try await store.journal(runID: run.id) {
+                return journal
             }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -124,11 +124,11 @@ final class EndToEndHarness: @unchecked Sendable {
 
     /// Waits until issue `number` has `count` finished runs, and returns the latest.
     @discardableResult
-    func waitForFinishedRuns(_ number: Int, count: Int, timeoutSeconds: Double = 30) async throws -> RunRecord {
+    func waitForFinishedRuns(_ number: Int, count: Int, timeoutSeconds: Double = 30) async throws -> Run {
         try await waitUntil(timeoutSeconds: timeoutSeconds, "\(count) finished runs of #\(number)") {
-            try store.runs(issueKey: issueKey(number)).filter(\.status.isFinal).count == count
+            try await store.runs(issueKey: issueKey(number)).filter(\.status.isFinal).count == count
         }
-        guard let run = try store.latestRun(issueKey: issueKey(number)) else { throw HarnessError("no run for #\(number)") }
+        guard let run = try await store.latestRun(issueKey: issueKey(number)) else { throw HarnessError("no run for #\(number)") }
         return run
     }
 

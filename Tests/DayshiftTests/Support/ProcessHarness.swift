@@ -84,13 +84,13 @@ final class ProcessHarness: @unchecked Sendable {
         return try Store(directory: dataDirectory, logger: logger)
     }
 
-    func waitForFinishedRuns(_ numbers: [Int], timeoutSeconds: Double = 120) async throws -> [Int: RunRecord] {
+    func waitForFinishedRuns(_ numbers: [Int], timeoutSeconds: Double = 120) async throws -> [Int: Run] {
         let store = try store()
         let deadline = Date().addingTimeInterval(timeoutSeconds)
         while Date() < deadline {
-            var finished: [Int: RunRecord] = [:]
+            var finished: [Int: Run] = [:]
             for number in numbers {
-                if let run = try store.latestRun(issueKey: issueKey(number)), run.status.isFinal { finished[number] = run }
+                if let run = try await store.latestRun(issueKey: issueKey(number)), run.status.isFinal { finished[number] = run }
             }
             if finished.count == numbers.count { return finished }
             try await Task.sleep(for: .milliseconds(100))
@@ -103,7 +103,7 @@ final class ProcessHarness: @unchecked Sendable {
         let store = try store()
         let deadline = Date().addingTimeInterval(timeoutSeconds)
         while Date() < deadline {
-            let runs = try store.runs(issueKey: issueKey(number))
+            let runs = try await store.runs(issueKey: issueKey(number))
             if runs.count == count, runs.allSatisfy(\.status.isFinal) { return }
             try await Task.sleep(for: .milliseconds(100))
         }

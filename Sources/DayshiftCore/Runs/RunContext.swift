@@ -1,7 +1,4 @@
-import DayshiftConfig
-import Foundation
-
-/// Everything a run works from, frozen when it starts (stored as JSON in `runs.context`), so a run
+/// Everything a run works from, frozen when it starts (the Store keeps it with the run), so a run
 /// resumed after a restart or a config change does the same job it began.
 public struct RunContext: Codable, Sendable, Equatable {
     public var issue: IssueSnapshot
@@ -15,15 +12,12 @@ public struct RunContext: Codable, Sendable, Equatable {
     /// The branch Dayshift publishes, e.g. `dayshift/issue-42`.
     public var branch: String
 
-    public init(issue: IssueSnapshot, settings: RepositorySettings, branchPrefix: String) throws {
-        guard let cloneURL = settings.cloneURL ?? issue.cloneURL else {
-            throw StepFailure("no clone URL: the payload has none and repositories.\"\(issue.repository)\".clone_url is not set")
-        }
+    public init(issue: IssueSnapshot, cloneURL: String, baseBranch: String?, setupCommand: String?, testCommand: String?, branch: String) {
         self.issue = issue
         self.cloneURL = cloneURL
-        self.baseBranch = settings.baseBranch ?? issue.defaultBranch
-        self.setupCommand = settings.setupCommand
-        self.testCommand = settings.testCommand
-        self.branch = "\(branchPrefix)\(issue.number)"
+        self.baseBranch = baseBranch
+        self.setupCommand = setupCommand
+        self.testCommand = testCommand
+        self.branch = branch
     }
 }

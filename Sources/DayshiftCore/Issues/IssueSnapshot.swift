@@ -1,11 +1,9 @@
-import DayshiftCore
-import Foundation
-import GitHub
-
 /// What a trigger knew about the issue when it arrived; carried by the inbox message and frozen
 /// into the run's context. `title` and `body` are untrusted text written by strangers.
 public struct IssueSnapshot: Codable, Sendable, Equatable {
+    /// `owner/name`, as the payload spelled it.
     public var repository: String
+    /// The issue number, from 1.
     public var number: Int
     public var title: String
     public var body: String
@@ -35,14 +33,5 @@ public struct IssueSnapshot: Codable, Sendable, Equatable {
         self.defaultBranch = defaultBranch
         self.requestedBy = requestedBy
         self.installationID = installationID
-    }
-
-    /// The snapshot a webhook payload describes; `nil` without an issue or repository.
-    public init?(payload: WebhookPayload) {
-        guard let issue = payload.issue, let repository = payload.repository else { return nil }
-        self.init(repository: repository.fullName, number: issue.number, title: issue.title, body: issue.body ?? "",
-                  cloneURL: repository.cloneUrl, defaultBranch: repository.defaultBranch,
-                  requestedBy: payload.comment?.user?.login ?? payload.sender?.login, installationID: payload.installation?.id,
-                  isPrivate: repository.isPrivate)
     }
 }

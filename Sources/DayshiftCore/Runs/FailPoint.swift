@@ -1,5 +1,3 @@
-import DayshiftCore
-
 /// A crash-injection point: `<site>:before` or `<site>:after`, where a site is a step
 /// (`publish`) or an external call inside a step (`pull_request.create`), e.g. `publish:after`.
 ///
