@@ -18,8 +18,12 @@ import ServiceLifecycle
 /// the gate closes (webhooks get 503), then the runtime lets running steps reach their journal
 /// point within `server.shutdown_grace_seconds` (their agents still reach the LLM proxy), then
 /// HTTP stops. `app.test(.router)` runs the same services beside the router.
-public struct DayshiftApplication: ApplicationProtocol {
+public struct DayshiftApplication: ApplicationProtocol, CustomStringConvertible {
     public typealias Responder = RouterResponder<BasicRequestContext>
+
+    /// `DayshiftApplication`: a `ServiceGroup` logs its services by description, and the
+    /// reflected default would print the configuration, secrets included.
+    public var description: String { "DayshiftApplication" }
 
     /// The parts this application serves: the store, sandboxes, runtime, reaper, LLM proxy.
     public let instance: DayshiftInstance
