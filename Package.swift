@@ -55,6 +55,15 @@ let package = Package(
             name: "Agents",
             dependencies: ["Sandboxes"]
         ),
+        // Serves a Hummingbird application in-process (demo, tests, benchmarks, emulators).
+        .target(
+            name: "HTTPServing",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "IssueObjects",
             dependencies: [
@@ -67,16 +76,17 @@ let package = Package(
         .target(
             name: "DayshiftServer",
             dependencies: [
-                "DayshiftCore", "DayshiftConfig", "Store", "GitHub", "IssueObjects", "Sandboxes",
+                "DayshiftCore", "DayshiftConfig", "Store", "GitHub", "IssueObjects", "Sandboxes", "HTTPServing",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
             name: "Emulators",
             dependencies: [
-                "GitHub", "Sandboxes",
+                "GitHub", "Sandboxes", "HTTPServing",
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -86,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "dayshift",
             dependencies: [
-                "DayshiftCore", "DayshiftServer", "Emulators", "GitHub",
+                "DayshiftCore", "DayshiftServer", "Emulators", "GitHub", "HTTPServing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -94,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "DayshiftBenchmarks",
             dependencies: [
-                "DayshiftCore", "DayshiftConfig", "Store", "GitHub", "IssueObjects", "DayshiftServer", "Emulators", "Sandboxes",
+                "DayshiftCore", "DayshiftConfig", "Store", "GitHub", "IssueObjects", "DayshiftServer", "Emulators", "Sandboxes", "HTTPServing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -105,7 +115,7 @@ let package = Package(
             name: "DayshiftTests",
             dependencies: [
                 "DayshiftCore", "DayshiftConfig", "Store", "GitHub", "Sandboxes", "Agents", "IssueObjects",
-                "DayshiftServer", "Emulators",
+                "DayshiftServer", "Emulators", "HTTPServing",
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),

@@ -36,8 +36,7 @@ enum IssueObjectMemory {
         configuration.runtime.idleEvictionSeconds = idleSeconds
         let recorder = LogRecorder()
         let logger = recorder.logger(level: .info)
-        let instance = try DayshiftInstance(configuration: configuration, logger: logger, environment: [:])
-        let server = try await instance.start()
+        let server = try await DayshiftApplication.start(configuration: configuration, logger: logger, environment: [:])
         try await Task.sleep(for: .seconds(1.5))
         let idleRSS = procStatus("VmRSS")
         note("objects: idle RSS \(idleRSS) kB; sending \(count) issues.closed deliveries at \(Int(rate))/s")
@@ -67,20 +66,20 @@ enum IssueObjectMemory {
         let sendSeconds = Double(monotonicNanos() - sendBegan) / 1e9
         guard (sent["failures"] as? Int) == 0, (sent["unexpected_status"] as? Int) == 0 else { throw BenchmarkError("send-closed: \(sent)") }
         let deadline = Date().addingTimeInterval(120)
-        while try await !instance.store.issueKeysWithPendingMessages().isEmpty {
+        while try await !server.application.instance.store.issueKeysWithPendingMessages().isEmpty {
             guard Date() < deadline else { throw BenchmarkError("messages still pending after 120 s") }
             try await Task.sleep(for: .milliseconds(20))
         }
         let drainedSeconds = Double(monotonicNanos() - sendBegan) / 1e9
-        let liveAfterHandling = await instance.runtime.liveObjectCount()
+        let liveAfterHandling = await server.application.instance.runtime.liveObjectCount()
         let handledRSS = procStatus("VmRSS")
         note("objects: all handled after \(String(format: "%.1f", drainedSeconds)) s; \(liveAfterHandling) live objects, RSS \(handledRSS) kB")
 
         let evictionDeadline = Date().addingTimeInterval(60)
-        while await instance.runtime.liveObjectCount() > 0, Date() < evictionDeadline {
+        while await server.application.instance.runtime.liveObjectCount() > 0, Date() < evictionDeadline {
             try await Task.sleep(for: .milliseconds(100))
         }
-        let liveAfterHibernation = await instance.runtime.liveObjectCount()
+        let liveAfterHibernation = await server.application.instance.runtime.liveObjectCount()
         try await Task.sleep(for: .seconds(1))
         let hibernatedRSS = procStatus("VmRSS")
         let peakRSS = procStatus("VmHWM")

@@ -60,9 +60,8 @@ enum StepOverhead {
         settings.testCommand = "true"
         configuration.repositories["\(owner)/\(repo)"] = settings
         let recorder = LogRecorder()
-        let instance = try DayshiftInstance(configuration: configuration, logger: recorder.logger(level: .debug), environment: [:])
-        let server = try await instance.start()
-        let store = instance.store
+        let server = try await DayshiftApplication.start(configuration: configuration, logger: recorder.logger(level: .debug), environment: [:])
+        let store = server.application.instance.store
         let payloads = WebhookPayloadBuilder(owner: owner, repo: repo, cloneURL: repository.cloneURL)
         let webhookURL = server.baseURL.appendingPathComponent("webhooks/github")
 

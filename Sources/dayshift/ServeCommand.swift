@@ -2,6 +2,7 @@ import ArgumentParser
 import DayshiftConfig
 import DayshiftServer
 import Foundation
+import Hummingbird
 import Logging
 
 /// `dayshift serve`: the long-running server.
@@ -33,7 +34,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = LoggingSetup.bootstrap(level: logLevel)
         do {
-            try await DayshiftInstance(configuration: configuration, logger: logger).run()
+            // SIGTERM and SIGINT start the graceful shutdown; only `serve` listens for them.
+            try await buildApplication(configuration: configuration, logger: logger).runService(gracefulShutdownSignals: [.sigterm, .sigint])
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("dayshift: \(error)\n".utf8))
             throw ExitCode(2)

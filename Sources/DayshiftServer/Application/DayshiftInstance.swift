@@ -3,15 +3,16 @@ import DayshiftConfig
 import DayshiftCore
 import Foundation
 import GitHub
-import Hummingbird
 import IssueObjects
 import Logging
 import Sandboxes
-import ServiceLifecycle
 import Store
 
-/// One Dayshift server built from configuration: the store, the issue-object runtime and the
-/// HTTP application. `dayshift serve`, the demo and the tests all build it the same way.
+/// The parts of one Dayshift server built from configuration: the store, the sandbox provider,
+/// GitHub access, the issue-object runtime, the reaper, the intake gate and the LLM proxy.
+/// Only ``buildApplication(configuration:logger:environment:failPointAction:now:onServerRunning:)``
+/// builds them (tests may build them alone, with `package` access); the application it returns
+/// serves them and exposes them as ``DayshiftApplication/instance``.
 public struct DayshiftInstance: Sendable {
     public let configuration: DayshiftConfiguration
     public let store: Store
@@ -29,6 +30,7 @@ public struct DayshiftInstance: Sendable {
     let withheldKeys: [String]
     /// What `agent.pass_environment` hands the agent (before the run's own proxy variables).
     let agentEnvironment: [String: String]
+    /// Closed first at graceful shutdown: webhooks then get 503.
     let gate = IntakeGate()
     let logger: Logger
 
@@ -37,9 +39,10 @@ public struct DayshiftInstance: Sendable {
     ///   - environment: the process environment, for `agent.pass_environment`, and for `ANTHROPIC_API_KEY` /
     ///     `OPENAI_API_KEY` when the configuration holds no LLM key.
     ///   - failPointAction: what an armed fail point does (tests use `.throwCrash`).
-    /// - Throws: storage errors when the data directory or database cannot be opened.
     ///   - now: the clock for App JWTs and installation-token expiry (tests share an emulator's clock).
-    public init(configuration: DayshiftConfiguration, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment,
+    /// - Throws: ``ConfigurationError`` when the data directory or database cannot be opened, or
+    ///   GitHub or sandbox settings are unusable.
+    package init(configuration: DayshiftConfiguration, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment,
                 failPointAction: FailPoints.Action = .exitProcess, now: @escaping @Sendable () -> Date = { Date() }) throws {
         var configuration = configuration
         if configuration.llm.anthropic.apiKey.isEmpty { configuration.llm.anthropic.apiKey = environment["ANTHROPIC_API_KEY"] ?? "" }
@@ -89,28 +92,6 @@ public struct DayshiftInstance: Sendable {
         (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
     }
 
-    /// The HTTP application: webhooks, the LLM proxy and health.
-    /// - Parameter onServerRunning: called with the bound port once listening.
-    public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let router = Router()
-        router.add(middleware: LogRequestsMiddleware(.debug))
-        HealthController().addRoutes(to: router)
-        WebhookController(intake: DeliveryIntake(store: store, configuration: configuration, logger: logger), runtime: runtime,
-                          gate: gate, maxBodyBytes: configuration.server.maxBodyBytes)
-            .addRoutes(to: router.group("webhooks"))
-        LLMProxyController(proxy: llmProxy).addRoutes(to: router.group("llm"))
-        let proxyAddress = proxyAddress
-        // Idle and half-sent connections are closed after 30 s, so slow clients cannot pile up.
-        return Application(router: router, server: .http1(configuration: .init(idleTimeout: .seconds(30))),
-                           configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port),
-                                                serverName: "dayshift"),
-                           onServerRunning: { channel in
-                               let port = channel.localAddress?.port ?? 0
-                               proxyAddress.bound(port: port)
-                               await onServerRunning(port)
-                           }, logger: logger)
-    }
-
     /// Logs what an operator should know at start (SQLite version, missing secrets).
     public func logStartup() {
         let version = store.sqliteVersion
@@ -139,53 +120,5 @@ public struct DayshiftInstance: Sendable {
         if !configuration.failPoints.isEmpty {
             logger.warning("fail points armed", metadata: ["failpoints": "\(configuration.failPoints.joined(separator: ","))"])
         }
-    }
-
-    /// Runs until SIGTERM or SIGINT, then stops taking webhooks and lets running steps stop at
-    /// their journal point; unfinished runs resume at the next start.
-    /// - Throws: ``ConfigurationError`` for `data_dir` when another process uses it.
-    public func run() async throws {
-        let lock = try DataDirectoryLock(directory: configuration.dataDirectory)
-        defer { lock.release() }
-        logStartup()
-        let group = ServiceGroup(services: services(application()), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        try await group.run()
-    }
-
-    /// The services in start order. Shutdown runs in reverse: the gate closes (webhooks get 503),
-    /// then the runtime lets steps reach their journal point, then HTTP stops.
-    func services(_ application: some ApplicationProtocol) -> [any Service] {
-        [application, reaper, runtime, gate]
-    }
-
-    /// Starts the server in this process and returns once it listens (for the demo and tests).
-    /// - Throws: ``ConfigurationError`` for `data_dir` when another server uses it.
-    public func start() async throws -> RunningDayshift {
-        let lock = try DataDirectoryLock(directory: configuration.dataDirectory)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let group = ServiceGroup(services: services(application { continuation.yield($0) }), gracefulShutdownSignals: [], logger: logger)
-        let task = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            lock.release()
-            throw CancellationError()
-        }
-        return RunningDayshift(baseURL: URL(string: "http://\(configuration.server.host):\(port)")!, group: group, task: task, lock: lock)
-    }
-}
-
-/// A Dayshift server running inside this process.
-public struct RunningDayshift: Sendable {
-    /// e.g. `http://127.0.0.1:43121`.
-    public let baseURL: URL
-    let group: ServiceGroup
-    let task: Task<Void, any Error>
-    let lock: DataDirectoryLock
-
-    /// Stops taking requests, interrupts running steps at their journal point, and waits.
-    public func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = try? await task.value
-        lock.release()
     }
 }

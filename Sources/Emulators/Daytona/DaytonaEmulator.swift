@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServing
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -85,11 +86,12 @@ public enum DaytonaEmulator {
             throw DaytonaEmulatorStartError.sandboxRootInUse
         }
         await state.reopen()
-        let server = try await BackgroundServer.start(host: host, logger: logger, didNotStart: DaytonaEmulatorStartError.didNotStart) { onPort in
-            [makeApplication(state: state, host: host, port: port, apiKey: apiKey, logger: logger, onServerRunning: onPort),
-             DaytonaEmulatorWorkService(state: state)]
+        let server = try await InProcessServer.start(
+            host: host, logger: logger, didNotStart: DaytonaEmulatorStartError.didNotStart, alongside: [DaytonaEmulatorWorkService(state: state)]
+        ) { onPort in
+            makeApplication(state: state, host: host, port: port, apiKey: apiKey, logger: logger, onServerRunning: onPort)
         }
-        return RunningDaytonaEmulator(server: server, state: state)
+        return RunningDaytonaEmulator(baseURL: server.baseURL, state: state, stopServer: server.stop)
     }
 }
 

@@ -41,7 +41,7 @@ enum DaytonaToolboxFileRoutes {
             guard let file = parts.first(where: { $0.name == "file" }) else {
                 throw DaytonaToolboxError.badRequest("file is required")
             }
-            try await write(file.body, to: path, target)
+            try await write(file.data, to: path, target)
             return DaytonaJSON.empty(.ok)
         }
         toolbox.post("files/bulk-upload") { request, context in
@@ -53,8 +53,8 @@ enum DaytonaToolboxFileRoutes {
                 guard part.name.hasPrefix("files["), let close = part.name.firstIndex(of: "]") else { continue }
                 let index = String(part.name[part.name.index(part.name.startIndex, offsetBy: 6)..<close])
                 switch part.name[close...] {
-                case "].path": paths[index] = String(decoding: part.body, as: UTF8.self)
-                case "].file": files.append((index, part.body))
+                case "].path": paths[index] = String(decoding: part.data, as: UTF8.self)
+                case "].file": files.append((index, part.data))
                 default: continue
                 }
             }
@@ -101,23 +101,23 @@ enum DaytonaToolboxFileRoutes {
             for path in paths {
                 switch await read(path, target) {
                 case .success(let data):
-                    parts.append(.init(name: "file", filename: path, contentType: "application/octet-stream", body: data))
+                    parts.append(.init(name: "file", filename: path, contentType: "application/octet-stream", data: data))
                 case .failure(let error):
                     let payload = DaytonaJSON.encode(FileError(message: error.message, statusCode: Int(error.status.code), code: error.code))
-                    parts.append(.init(name: "error", filename: path, contentType: "application/json", body: payload))
+                    parts.append(.init(name: "error", filename: path, contentType: "application/json", data: payload))
                 }
             }
-            let boundary = DaytonaMultipart.downloadBoundary
+            let form = DaytonaMultipart.encode(parts, boundary: DaytonaMultipart.downloadBoundary)
             return Response(
-                status: .ok, headers: [.contentType: "multipart/form-data; boundary=\(boundary)"],
-                body: .init(byteBuffer: ByteBuffer(bytes: DaytonaMultipart.build(parts, boundary: boundary))))
+                status: .ok, headers: [.contentType: form.contentType],
+                body: .init(byteBuffer: ByteBuffer(bytes: form.body)))
         }
     }
 
     // MARK: Helpers
 
     static func formParts(_ request: Request) async throws -> [DaytonaMultipart.Part] {
-        guard let boundary = DaytonaMultipart.boundary(ofContentType: request.headers[.contentType]) else {
+        guard let boundary = DaytonaMultipart.boundary(of: request.headers[.contentType]) else {
             throw DaytonaToolboxError.badRequest("request Content-Type isn't multipart/form-data")
         }
         guard let parts = DaytonaMultipart.parse(try await request.daytonaBody(), boundary: boundary) else {

@@ -1,5 +1,4 @@
 import Foundation
-import ServiceLifecycle
 
 /// A Daytona emulator serving in the background, as returned by
 /// ``DaytonaEmulator/start(host:port:state:apiKey:sandboxRoot:logger:)``.
@@ -8,12 +7,12 @@ public final class RunningDaytonaEmulator: Sendable {
     public let baseURL: URL
     /// The state behind the emulator: inspect it, inject faults.
     public let state: DaytonaEmulatorState
-    private let server: BackgroundServer
+    private let stopServer: @Sendable () async -> Void
 
-    init(server: BackgroundServer, state: DaytonaEmulatorState) {
-        self.baseURL = server.baseURL
+    init(baseURL: URL, state: DaytonaEmulatorState, stopServer: @escaping @Sendable () async -> Void) {
+        self.baseURL = baseURL
         self.state = state
-        self.server = server
+        self.stopServer = stopServer
     }
 
     /// `http://host:port/api`: the main-API base URL (`DaytonaConfig(api_url=…)`).
@@ -28,7 +27,7 @@ public final class RunningDaytonaEmulator: Sendable {
     /// Shuts the server down gracefully (in-flight requests finish), then stops the state's
     /// timers and commands and removes its temporary sandbox root. Safe to call more than once.
     public func stop() async {
-        await server.stop()
+        await stopServer()
         await state.shutdown()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServing
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -82,10 +83,10 @@ public enum GitHubEmulator {
         state: GitHubEmulatorState = GitHubEmulatorState(),
         logger: Logger = GitHubEmulator.defaultLogger
     ) async throws -> RunningGitHubEmulator {
-        let server = try await BackgroundServer.start(host: host, logger: logger, didNotStart: GitHubEmulatorStartError.didNotStart) { onPort in
-            [makeApplication(state: state, host: host, port: port, logger: logger, onServerRunning: onPort)]
+        let server = try await InProcessServer.start(host: host, logger: logger, didNotStart: GitHubEmulatorStartError.didNotStart) { onPort in
+            makeApplication(state: state, host: host, port: port, logger: logger, onServerRunning: onPort)
         }
-        return RunningGitHubEmulator(server: server, state: state)
+        return RunningGitHubEmulator(baseURL: server.baseURL, state: state, stopServer: server.stop)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GitHub
 import Hummingbird
 
 /// Response construction shared by every emulated endpoint.

@@ -1,4 +1,5 @@
 import Foundation
+import GitHub
 import Hummingbird
 
 /// Runs in front of every route (and of the not-found fallback), in this order:

@@ -1,4 +1,5 @@
 import Foundation
+import GitHub
 import Hummingbird
 
 /// GitHub App endpoints, authenticated with the App JWT (see ``GitHubEmulatorJWTVerifier``):

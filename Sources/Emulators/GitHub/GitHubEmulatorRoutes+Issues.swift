@@ -1,3 +1,4 @@
+import GitHub
 import Hummingbird
 
 /// Issue endpoints: `GET /repos/{owner}/{repo}/issues/{issue_number}`,

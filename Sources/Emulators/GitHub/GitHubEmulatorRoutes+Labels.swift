@@ -1,3 +1,4 @@
+import GitHub
 import Hummingbird
 
 /// `POST /repos/{owner}/{repo}/issues/{issue_number}/labels` `{"labels": [names]}` → 200 `[label]`

@@ -1,3 +1,4 @@
+import GitHub
 import Hummingbird
 
 /// Pull request endpoints: `POST|GET /repos/{owner}/{repo}/pulls`,

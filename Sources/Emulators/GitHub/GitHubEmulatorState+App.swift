@@ -1,4 +1,5 @@
 import Foundation
+import GitHub
 import _CryptoExtras
 
 /// App mode: a registered GitHub App, its installations, installation tokens and accepted PATs.

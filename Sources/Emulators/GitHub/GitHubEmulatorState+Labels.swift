@@ -1,3 +1,4 @@
+import GitHub
 /// Labels on issues and pull requests, and reviewers requested on pull requests.
 extension GitHubEmulatorState {
     /// Label names on issue or pull request `number`, in the order they were first added.

@@ -1,4 +1,5 @@
 import Foundation
+import GitHub
 
 /// The state changes behind each emulated endpoint. Inputs are already type-checked by the
 /// route handlers; GitHub-level failures are thrown as ``GitHubAPIError``.

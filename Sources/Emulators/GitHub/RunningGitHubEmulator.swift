@@ -1,5 +1,4 @@
 import Foundation
-import ServiceLifecycle
 
 /// A GitHub emulator serving in the background, as returned by ``GitHubEmulator/start(host:port:state:logger:)``.
 public final class RunningGitHubEmulator: Sendable {
@@ -8,12 +7,12 @@ public final class RunningGitHubEmulator: Sendable {
     public let baseURL: URL
     /// The state behind the emulator: seed it, inspect it, inject faults.
     public let state: GitHubEmulatorState
-    private let server: BackgroundServer
+    private let stopServer: @Sendable () async -> Void
 
-    init(server: BackgroundServer, state: GitHubEmulatorState) {
-        self.baseURL = server.baseURL
+    init(baseURL: URL, state: GitHubEmulatorState, stopServer: @escaping @Sendable () async -> Void) {
+        self.baseURL = baseURL
         self.state = state
-        self.server = server
+        self.stopServer = stopServer
     }
 
     /// The bound port.
@@ -22,6 +21,6 @@ public final class RunningGitHubEmulator: Sendable {
     /// Shuts the server down gracefully (in-flight requests finish, idle keep-alive connections
     /// close) and waits until it has stopped. Safe to call more than once.
     public func stop() async {
-        await server.stop()
+        await stopServer()
     }
 }

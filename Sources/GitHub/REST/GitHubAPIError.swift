@@ -2,19 +2,13 @@ import DayshiftCore
 import Foundation
 
 /// A failed GitHub REST call. The description names the call and GitHub's message, never a token.
+/// The GitHub emulator throws the same type from its routes and answers it as a ``GitHubErrorBody``.
 public enum GitHubAPIError: TransientError, CustomStringConvertible, Sendable {
     /// GitHub answered with a non-success status. `errors` is GitHub's `errors` array, when present
     /// (422 Validation Failed carries `resource`, `field`, `code`, `message`).
-    case response(call: String, status: Int, message: String, errors: [FieldError], retryAfterSeconds: Double?)
+    case response(call: String, status: Int, message: String, errors: [GitHubValidationError], retryAfterSeconds: Double?)
     /// No usable answer (connection refused, timeout, undecodable body).
     case transport(call: String, reason: String)
-
-    public struct FieldError: Decodable, Sendable, Equatable {
-        public var resource: String?
-        public var field: String?
-        public var code: String?
-        public var message: String?
-    }
 
     public var description: String {
         switch self {

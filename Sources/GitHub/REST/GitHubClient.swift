@@ -133,11 +133,6 @@ public struct GitHubClient: Sendable {
     /// A response body the caller does not read (`send` skips decoding for it).
     struct IgnoredBody: Decodable {}
 
-    private struct ErrorBody: Decodable {
-        var message: String?
-        var errors: [GitHubAPIError.FieldError]?
-    }
-
     /// Sends one REST call and decodes a 2xx body as `Response` (``IgnoredBody`` to skip it),
     /// applying the rate-limit retries and the single 401 re-authentication described on the type.
     /// For use by this module's extensions (`GitHubClient+….swift`).
@@ -168,8 +163,8 @@ public struct GitHubClient: Sendable {
                     throw GitHubAPIError.transport(call: call, reason: "unexpected response body (\(error))")
                 }
             }
-            let decoded = try? JSONDecoder().decode(ErrorBody.self, from: data)
-            let message = decoded?.message ?? HTTPURLResponse.localizedString(forStatusCode: http.statusCode)
+            let decoded = try? JSONDecoder().decode(GitHubErrorBody.self, from: data)
+            let message = decoded.flatMap { $0.message.isEmpty ? nil : $0.message } ?? HTTPURLResponse.localizedString(forStatusCode: http.statusCode)
             let hints = GitHubRetryPolicy.Hints(http)
             if http.statusCode == 401, let credentialRejected, !reauthenticated {
                 reauthenticated = true

@@ -59,8 +59,8 @@ struct DemoCommand: AsyncParsableCommand {
             configuration.sandbox.daytona.apiKey = apiKey
             daytona = running
         }
-        let instance = try DayshiftInstance(configuration: configuration, logger: logger)
-        let server = try await instance.start()
+        let server = try await DayshiftApplication.start(configuration: configuration, logger: logger)
+        let instance = server.application.instance
         say("server on \(server.baseURL), GitHub emulator on \(emulator.baseURL), sandboxes: \(instance.sandboxes.kind)\(daytona.map { " (Daytona emulator on \($0.baseURL))" } ?? " runner")")
 
         let builder = WebhookPayloadBuilder(owner: DemoWorkspace.owner, repo: DemoWorkspace.repo, cloneURL: workspace.repository.cloneURL)

@@ -122,7 +122,7 @@ struct DaytonaEmulatorFaultTests {
         try await withDaytonaEmulator(state: Self.state([.createSucceedsLate(delaySeconds: 4)])) { _, client in
             let clock = ContinuousClock()
             let start = clock.now
-            let create = Task { () throws -> (DaytonaEmulatorTestClient.Reply, ContinuousClock.Instant) in
+            let create = Task { () throws -> (EmulatorTestClient.Reply, ContinuousClock.Instant) in
                 let reply = try await client.send("POST", "/api/sandbox", json: ["name": "late", "labels": ["late": "1"]])
                 return (reply, clock.now)
             }

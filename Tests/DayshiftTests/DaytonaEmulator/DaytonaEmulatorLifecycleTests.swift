@@ -150,14 +150,14 @@ struct DaytonaEmulatorLifecycleTests {
             let none = try await client.send("GET", "/api/sandbox", authorization: nil)
             #expect(none.status == 401 && none.object?["error"] as? String == "Unauthorized")
             #expect(try await client.send("GET", "/api/sandbox", authorization: "Bearer wrong").status == 401)
-            #expect(try await client.send("GET", "/api/sandbox", authorization: "Basic \(DaytonaEmulatorTestClient.apiKey)").status == 401)
+            #expect(try await client.send("GET", "/api/sandbox", authorization: "Basic \(EmulatorTestClient.daytonaAPIKey)").status == 401)
             let toolbox = try await client.send("GET", "/toolbox/\(id)/version", authorization: "Bearer wrong")
             #expect(toolbox.status == 401 && toolbox.object?["code"] as? String == "UNAUTHORIZED")
             #expect(try await client.send("GET", "/api/config", authorization: nil).status == 200, "config is public")
             let recorded = await emulator.state.recordedRequests
             #expect(recorded.contains { !$0.hasAuthorization && $0.responseStatus == 401 })
             let everything = String(decoding: try JSONEncoder().encode(recorded), as: UTF8.self)
-            #expect(!everything.contains(DaytonaEmulatorTestClient.apiKey), "the key is never recorded")
+            #expect(!everything.contains(EmulatorTestClient.daytonaAPIKey), "the key is never recorded")
         }
     }
 
@@ -228,8 +228,8 @@ struct DaytonaEmulatorLifecycleTests {
 struct DaytonaEmulatorShutdownTests {
     @Test func stopEndsInFlightCommandsAndRemovesTheTemporaryRoot() async throws {
         let state = DaytonaEmulatorState()
-        let emulator = try await DaytonaEmulator.start(state: state, apiKey: DaytonaEmulatorTestClient.apiKey)
-        let client = DaytonaEmulatorTestClient(baseURL: emulator.baseURL)
+        let emulator = try await DaytonaEmulator.start(state: state, apiKey: EmulatorTestClient.daytonaAPIKey)
+        let client = EmulatorTestClient.daytona(baseURL: emulator.baseURL)
         defer { client.invalidate() }
         let id = try await client.startedSandbox()
         _ = try await client.send("POST", "/toolbox/\(id)/process/session", json: ["sessionId": "s"])
@@ -264,8 +264,8 @@ struct DaytonaEmulatorStorageTests {
     @Test func anExplicitSandboxRootHoldsTheFilesAndOutlivesTheEmulator() async throws {
         let root = try LocalSandboxFixture.makeTemporaryDirectory()
         defer { LocalSandboxFixture.removeTree(root) }
-        let emulator = try await DaytonaEmulator.start(apiKey: DaytonaEmulatorTestClient.apiKey, sandboxRoot: root)
-        let client = DaytonaEmulatorTestClient(baseURL: emulator.baseURL)
+        let emulator = try await DaytonaEmulator.start(apiKey: EmulatorTestClient.daytonaAPIKey, sandboxRoot: root)
+        let client = EmulatorTestClient.daytona(baseURL: emulator.baseURL)
         let id = try await client.startedSandbox()
         let home = try #require(await emulator.state.sandbox(id: id)?.homeDirectory)
         #expect(home.hasPrefix(root.resolvingSymlinksInPath().path) || home.hasPrefix(root.path), "\(home)")

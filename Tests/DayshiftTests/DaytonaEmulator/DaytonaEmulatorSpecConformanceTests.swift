@@ -10,7 +10,7 @@ struct DaytonaEmulatorSpecConformanceTests {
     struct Exchange {
         var method: String
         var path: String
-        var reply: DaytonaEmulatorTestClient.Reply
+        var reply: EmulatorTestClient.Reply
     }
 
     /// Response fields the spec marks required that the emulator leaves out on purpose: none.
@@ -27,7 +27,7 @@ struct DaytonaEmulatorSpecConformanceTests {
         try await withDaytonaEmulator { emulator, client in
             var exchanges: [Exchange] = []
             func call(_ method: String, _ path: String, json: Any? = nil, body: Data? = nil, contentType: String? = nil,
-                      headers: [String: String] = ["X-Daytona-SDK-Version": "0.190.0"]) async throws -> DaytonaEmulatorTestClient.Reply {
+                      headers: [String: String] = ["X-Daytona-SDK-Version": "0.190.0"]) async throws -> EmulatorTestClient.Reply {
                 let reply = try await client.send(method, path, json: json, body: body, contentType: contentType, headers: headers)
                 exchanges.append(Exchange(method: method, path: path, reply: reply))
                 return reply

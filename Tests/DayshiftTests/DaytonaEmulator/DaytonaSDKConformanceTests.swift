@@ -43,7 +43,7 @@ struct DaytonaEmulatorSDKConformanceTests {
                 python, [Self.scripts.appendingPathComponent("conformance.py").path],
                 environment: [
                     "DAYTONA_API_URL": emulator.apiURL.absoluteString,
-                    "DAYTONA_API_KEY": DaytonaEmulatorTestClient.apiKey,
+                    "DAYTONA_API_KEY": EmulatorTestClient.daytonaAPIKey,
                 ],
                 timeout: .seconds(300))
             #expect(session.status == 0, "conformance.py failed (exit \(session.status)):\n\(session.output)")

@@ -1,4 +1,5 @@
 import Foundation
+import Sandboxes
 import Yams
 
 @testable import Emulators
@@ -39,7 +40,7 @@ enum DaytonaSpecValidation {
     /// The recorded request as a validator sample: spec-relative path; a JSON body parsed, a
     /// multipart body turned into `{fieldName: "<part>"}` so required form fields can be checked.
     static func sample(_ request: DaytonaRecordedRequest) -> OpenAPIRequestValidator.Sample {
-        if let boundary = DaytonaMultipart.boundary(ofContentType: request.headers["content-type"]),
+        if let boundary = DaytonaMultipart.boundary(of: request.headers["content-type"]),
             let parts = DaytonaMultipart.parse(request.body, boundary: boundary)
         {
             var fields: [String: Any] = [:]

@@ -27,7 +27,7 @@ struct GitHubEmulatorAppModeTests {
             let app = try fixture.appClient()
             let readIssues = try await app.createInstallationAccessToken(installationID: Fixture.installationID, permissions: ["issues": "read"])
             let pullsOnly = try await app.createInstallationAccessToken(installationID: Fixture.installationID, permissions: ["pull_requests": "write"])
-            let http = GitHubEmulatorTestClient(baseURL: fixture.emulator.baseURL)
+            let http = EmulatorTestClient.gitHub(baseURL: fixture.emulator.baseURL)
             defer { http.invalidate() }
             func status(_ token: String, _ method: String, _ path: String, _ json: [String: any Sendable]? = nil) async throws -> Int {
                 try await http.send(method, path, json: json, authorization: "Bearer \(token)").status

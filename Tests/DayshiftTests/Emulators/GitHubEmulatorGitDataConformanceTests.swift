@@ -18,7 +18,7 @@ struct GitHubEmulatorGitDataConformanceTests {
         var recorded: [RecordedRequest] = []
         try await withGitHubEmulator { emulator, client in
             await emulator.state.registerRepository(owner: "acme", repo: "widgets", bareDirectory: repository.bareDirectory)
-            func call(_ method: String, _ path: String, _ json: [String: any Sendable]? = nil) async throws -> GitHubEmulatorTestClient.Reply {
+            func call(_ method: String, _ path: String, _ json: [String: any Sendable]? = nil) async throws -> EmulatorTestClient.Reply {
                 let reply = try await client.send(method, path, json: json)
                 exchanges.append((method, path, reply.status, reply.data))
                 return reply

@@ -43,7 +43,7 @@ struct GitHubEmulatorSpecConformanceTests {
 
         try await withGitHubEmulator { emulator, client in
             await emulator.state.seedIssue(owner: "acme", repo: "widgets", number: 7, title: "Bug", body: "Broken")
-            func call(_ method: String, _ path: String, _ json: [String: any Sendable]? = nil) async throws -> GitHubEmulatorTestClient.Reply {
+            func call(_ method: String, _ path: String, _ json: [String: any Sendable]? = nil) async throws -> EmulatorTestClient.Reply {
                 let reply = try await client.send(method, path, json: json)
                 exchanges.append(Exchange(method: method, path: path.components(separatedBy: "?")[0], status: reply.status, body: reply.data))
                 return reply
@@ -117,13 +117,13 @@ struct GitHubEmulatorSpecConformanceTests {
         var exchanges: [Exchange] = []
         var recorded: [RecordedRequest] = []
         try await GitHubAppFixture.run { fixture in
-            let http = GitHubEmulatorTestClient(baseURL: fixture.emulator.baseURL)
+            let http = EmulatorTestClient.gitHub(baseURL: fixture.emulator.baseURL)
             defer { http.invalidate() }
             let jwt = try fixture.jwt(claims: [
                 "iat": Int(fixture.state.now().timeIntervalSince1970) - 60,
                 "exp": Int(fixture.state.now().timeIntervalSince1970) + 500, "iss": String(GitHubAppFixture.appID),
             ])
-            func call(_ method: String, _ path: String, _ json: [String: any Sendable]?, _ token: String) async throws -> GitHubEmulatorTestClient.Reply {
+            func call(_ method: String, _ path: String, _ json: [String: any Sendable]?, _ token: String) async throws -> EmulatorTestClient.Reply {
                 let reply = try await http.send(method, path, json: json, authorization: "Bearer \(token)")
                 exchanges.append(Exchange(method: method, path: path, status: reply.status, body: reply.data))
                 return reply

@@ -288,7 +288,7 @@ struct GitHubEmulatorTests {
         #expect(emulator.port > 0)
         #expect(emulator.baseURL.absoluteString == "http://127.0.0.1:\(emulator.port)")
         await emulator.stop()
-        let client = GitHubEmulatorTestClient(baseURL: emulator.baseURL)
+        let client = EmulatorTestClient.gitHub(baseURL: emulator.baseURL)
         defer { client.invalidate() }
         await #expect(throws: (any Error).self, "nothing listens after stop()") {
             _ = try await client.send("GET", "/repos/acme/widgets/pulls")

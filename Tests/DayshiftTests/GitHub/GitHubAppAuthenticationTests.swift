@@ -159,7 +159,7 @@ struct GitHubAppAuthenticationTests {
             #expect(await fixture.state.comments(owner: "acme", repo: "widgets", issue: 7).count == 5)
 
             // The first (clone) token really is dead on the emulator's clock; a new one is let through.
-            let http = GitHubEmulatorTestClient(baseURL: fixture.emulator.baseURL)
+            let http = EmulatorTestClient.gitHub(baseURL: fixture.emulator.baseURL)
             defer { http.invalidate() }
             let contentsPath = "/repos/acme/widgets/git/ref/heads/main"
             let stale = try await http.send("GET", contentsPath, authorization: "Bearer \(first)")

@@ -12,24 +12,34 @@ import NIOCore
 import Store
 import Testing
 
-/// `POST /webhooks/github` over real loopback HTTP, against a real SQLite file.
+/// `POST /webhooks/github` on the application `buildApplication` builds, against a real SQLite
+/// file: through the router (`.router`, no sockets) where only the answer matters, over real
+/// loopback HTTP (`.live`) where the connection does (streamed oversized bodies, concurrency).
 @Suite("Webhook intake")
 struct WebhookIntakeTests {
     static let secret = "intake-secret"
     let builder = WebhookPayloadBuilder(owner: "octo", repo: "hello", cloneURL: "https://github.com/octo/hello.git")
 
-    func withServer(_ body: @escaping @Sendable (any TestClientProtocol, Store) async throws -> Void) async throws {
+    /// Runs `body` against the whole application, services included. Sandboxes and GitHub point
+    /// at a closed loopback port, so runs the deliveries start fail at once and clone nothing.
+    func withServer(_ testing: TestingSetup = .router,
+                    _ body: @escaping @Sendable (any TestClientProtocol, Store) async throws -> Void) async throws {
         let directory = try TestDirectory("intake")
         defer { directory.remove() }
         var configuration = DayshiftConfiguration()
         configuration.dataDirectory = directory.path
         configuration.webhook.secret = Self.secret
+        configuration.server.host = "127.0.0.1"
         configuration.server.port = 0
+        configuration.github.apiURL = "http://127.0.0.1:9"
+        configuration.sandbox.provider = "daytona"
+        configuration.sandbox.daytona.apiURL = "http://127.0.0.1:9/api"
+        configuration.sandbox.daytona.apiKey = "intake-tests-daytona-key"
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let instance = try DayshiftInstance(configuration: configuration, logger: logger, environment: [:])
-        try await instance.application().test(.live) { client in
-            try await body(client, instance.store)
+        let app = try buildApplication(configuration: configuration, logger: logger, environment: [:])
+        try await app.test(testing) { client in
+            try await body(client, app.instance.store)
         }
     }
 
@@ -103,7 +113,7 @@ struct WebhookIntakeTests {
 
     @Test("a body over 25 MB gets 413 and stores nothing")
     func tooLarge() async throws {
-        try await withServer { client, store async throws in
+        try await withServer(.live) { client, store async throws in
             let padding = String(repeating: "x", count: 25 * 1024 * 1024)
             let big = WebhookDelivery(event: "issues", body: Data("{\"padding\":\"\(padding)\"}".utf8))
             #expect(try await post(client, big.body, headers(big)) == .contentTooLarge)
@@ -134,7 +144,7 @@ struct WebhookIntakeTests {
 
     @Test("concurrent deliveries share group commits: each is stored once, each redelivery is a duplicate")
     func concurrentDeliveries() async throws {
-        try await withServer { client, store async throws in
+        try await withServer(.live) { client, store async throws in
             let deliveries = (1...120).map { builder.issueLabeled(number: $0, title: "t\($0)", body: "b", label: $0 % 2 == 0 ? "dayshift" : "bug") }
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for delivery in deliveries + deliveries.prefix(20) {
@@ -157,7 +167,7 @@ struct WebhookIntakeTests {
 
     @Test("an unsigned request is refused with 401 before its body is read, even when oversized")
     func unsignedRefusedEarly() async throws {
-        try await withServer { client, store async throws in
+        try await withServer(.live) { client, store async throws in
             let big = WebhookDelivery(event: "issues", body: Data(repeating: UInt8(ascii: "x"), count: 26 * 1024 * 1024))
             #expect(try await post(client, big.body, headers(big, drop: "X-Hub-Signature-256")) == .unauthorized)
             #expect(try await store.deliveryCount() == 0)

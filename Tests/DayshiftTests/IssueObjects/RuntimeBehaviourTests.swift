@@ -200,9 +200,8 @@ struct DataDirectoryLockTests {
             try await harness.startServer()
             var logger = Logger(label: "test")
             logger.logLevel = .critical
-            let second = try DayshiftInstance(configuration: harness.configuration, logger: logger, environment: [:])
             do {
-                _ = try await second.start()
+                _ = try await DayshiftApplication.start(configuration: harness.configuration, logger: logger, environment: [:])
                 Issue.record("the second server started")
             } catch let error as ConfigurationError {
                 #expect(error.key == "data_dir")

@@ -3,6 +3,7 @@ import DayshiftCore
 import DayshiftServer
 import Emulators
 import Foundation
+import HTTPServing
 import IssueObjects
 import Logging
 import Store
@@ -76,10 +77,9 @@ final class EndToEndHarness: @unchecked Sendable {
         var logger = logs?.logger() ?? Logger(label: "test")
         if logs == nil { logger.logLevel = .warning }
         let state = emulator.state
-        let instance = try DayshiftInstance(configuration: configuration, logger: logger, environment: environment, failPointAction: failPointAction,
-                                            now: { state.now() })
-        let server = try await instance.start()
-        self.instance = instance
+        let server = try await DayshiftApplication.start(configuration: configuration, logger: logger, environment: environment,
+                                                         failPointAction: failPointAction, now: { state.now() })
+        self.instance = server.application.instance
         self.server = server
         return server
     }
@@ -161,6 +161,9 @@ final class EndToEndHarness: @unchecked Sendable {
         directory.remove()
     }
 }
+
+/// A Dayshift server the harness started in this process (see `DayshiftApplication.start`).
+typealias RunningDayshift = InProcessServer<DayshiftApplication>
 
 struct HarnessError: Error, CustomStringConvertible {
     var description: String

@@ -1,29 +1,20 @@
 import Foundation
+import HTTPServing
 import Hummingbird
 import Logging
-import ServiceLifecycle
 
-/// A Hummingbird router served on a free loopback port until ``stop()``.
-struct LoopbackServer: Sendable {
-    let baseURL: URL
-    private let group: ServiceGroup
-    private let task: Task<Void, any Error>
+/// A bare Hummingbird router served on a free loopback port (a fake upstream, a proxy under test),
+/// through the same ``InProcessServer`` the Dayshift server and the emulators use.
+typealias LoopbackServer = InProcessServer<Application<RouterResponder<BasicRequestContext>>>
 
+extension InProcessServer where App == Application<RouterResponder<BasicRequestContext>> {
+    /// Serves `router` on `127.0.0.1` at a free port until ``stop()``.
     static func start(router: Router<BasicRequestContext>) async throws -> LoopbackServer {
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "loopback")
         logger.logLevel = .warning
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
-        let task = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw HarnessError("the loopback server did not start") }
-        return LoopbackServer(baseURL: URL(string: "http://127.0.0.1:\(port)")!, group: group, task: task)
-    }
-
-    func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = try? await task.value
+        return try await start(host: "127.0.0.1", logger: logger, didNotStart: HarnessError("the loopback server did not start")) { onPort in
+            Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                        onServerRunning: { channel in await onPort(channel.localAddress?.port ?? 0) }, logger: logger)
+        }
     }
 }

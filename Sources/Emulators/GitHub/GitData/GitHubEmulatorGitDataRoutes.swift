@@ -1,4 +1,5 @@
 import Foundation
+import GitHub
 import Hummingbird
 
 /// GitHub's Git Data API over a registered bare repository

@@ -1,4 +1,5 @@
 import Foundation
+import GitHub
 
 /// Which emulated repositories have a real git repository behind them, and which of their
 /// branches are protected.

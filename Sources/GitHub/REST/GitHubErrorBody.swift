@@ -1,10 +1,10 @@
 import Foundation
-import Hummingbird
 
-/// The JSON error body GitHub's REST API returns for every 4xx/5xx answer:
-/// `{"message": "...", "documentation_url": "...", "errors": [...]?, "status": "422"?}`.
-///
-/// Mirrors the `basic-error` and `validation-error` schemas of the GitHub OpenAPI description.
+/// The JSON error body GitHub's REST API returns with every 4xx/5xx answer:
+/// `{"message": "...", "documentation_url": "...", "errors": [...]?, "status": "422"?}`
+/// (the `basic-error` and `validation-error` schemas of GitHub's OpenAPI description).
+/// ``GitHubClient`` reads it into ``GitHubAPIError/response(call:status:message:errors:retryAfterSeconds:)``;
+/// the GitHub emulator writes it. Decoding is lenient: a missing field takes its default.
 public struct GitHubErrorBody: Sendable, Codable, Equatable {
     /// Human-readable summary, e.g. `"Not Found"`, `"Validation Failed"`, `"Requires authentication"`.
     public var message: String
@@ -31,6 +31,16 @@ public struct GitHubErrorBody: Sendable, Codable, Equatable {
         self.status = status.map(String.init)
     }
 
+    /// Decodes GitHub's body; `message` and `documentation_url` default to empty when absent.
+    /// - Throws: `DecodingError` when the body is not a JSON object or a field has the wrong type.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        message = try container.decodeIfPresent(String.self, forKey: .message) ?? ""
+        documentationURL = try container.decodeIfPresent(String.self, forKey: .documentationURL) ?? ""
+        errors = try container.decodeIfPresent([GitHubValidationError].self, forKey: .errors)
+        status = try container.decodeIfPresent(String.self, forKey: .status)
+    }
+
     enum CodingKeys: String, CodingKey {
         case message
         case documentationURL = "documentation_url"
@@ -42,45 +52,22 @@ public struct GitHubErrorBody: Sendable, Codable, Equatable {
 /// One entry of the `errors` array of a GitHub 422 answer:
 /// `{"resource": "PullRequest", "field": "head", "code": "missing_field"}` or
 /// `{"resource": "PullRequest", "code": "custom", "message": "A pull request already exists for o:b."}`.
+/// Every field is optional when decoding, as GitHub leaves some out.
 public struct GitHubValidationError: Sendable, Codable, Equatable {
     /// The resource type, e.g. `"PullRequest"`, `"IssueComment"`, `"Reaction"`.
-    public var resource: String
+    public var resource: String?
     /// The offending request field, when GitHub names one.
     public var field: String?
     /// `missing_field`, `invalid`, `already_exists` or `custom`.
-    public var code: String
+    public var code: String?
     /// Free text that comes with `code == "custom"`.
     public var message: String?
 
     /// Creates a validation error entry.
-    public init(resource: String, field: String? = nil, code: String, message: String? = nil) {
+    public init(resource: String? = nil, field: String? = nil, code: String? = nil, message: String? = nil) {
         self.resource = resource
         self.field = field
         self.code = code
         self.message = message
-    }
-}
-
-/// An error thrown by route handlers; the middleware turns it into a GitHub-shaped response.
-struct GitHubAPIError: Error {
-    var status: HTTPResponse.Status
-    var body: GitHubErrorBody
-    var headers: HTTPFields = [:]
-
-    init(_ status: HTTPResponse.Status, message: String, errors: [GitHubValidationError]? = nil) {
-        self.status = status
-        self.body = GitHubErrorBody(message: message, errors: errors, status: status.code)
-    }
-
-    static let notFound = GitHubAPIError(.notFound, message: "Not Found")
-    static let problemsParsingJSON = GitHubAPIError(.badRequest, message: "Problems parsing JSON")
-    static let requiresAuthentication = GitHubAPIError(.unauthorized, message: "Requires authentication")
-
-    static func validationFailed(_ errors: [GitHubValidationError]) -> GitHubAPIError {
-        GitHubAPIError(.unprocessableContent, message: "Validation Failed", errors: errors)
-    }
-
-    var response: Response {
-        GitHubEmulatorResponse.json(body, status: status, extraHeaders: headers)
     }
 }

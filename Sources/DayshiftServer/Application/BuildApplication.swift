@@ -1,0 +1,56 @@
+import DayshiftConfig
+import Foundation
+import Hummingbird
+import IssueObjects
+import Logging
+
+/// Builds the whole Dayshift server from configuration: every part (``DayshiftInstance``), the
+/// HTTP routes (`POST /webhooks/github`, `/llm/…`, `GET /healthz`) and, as the application's
+/// services, the issue-object runtime, the sandbox reaper and the intake gate. The one way to
+/// build the server: `dayshift serve` runs it with `runService()` (SIGTERM and SIGINT), the demo,
+/// the tests and the benchmarks with `InProcessServer` or HummingbirdTesting's `app.test(.router)`
+/// and `app.test(.live)`.
+///
+/// The Hummingbird template returns `some ApplicationProtocol`; this returns the concrete
+/// ``DayshiftApplication`` so that tests and the demo can reach the store and sandboxes it built.
+/// - Parameters:
+///   - configuration: the server's configuration (`server.host`, `server.port`, `data_dir`, …).
+///   - logger: every part's logger.
+///   - environment: the process environment, for `agent.pass_environment`, and for
+///     `ANTHROPIC_API_KEY` / `OPENAI_API_KEY` when the configuration holds no LLM key.
+///   - failPointAction: what an armed fail point does (tests use `.throwCrash`).
+///   - now: the clock for App JWTs and installation-token expiry (tests share an emulator's clock).
+///   - onServerRunning: called with the bound port once the server listens (after the LLM
+///     proxy's address has learnt it).
+/// - Throws: ``ConfigurationError`` when the data directory or database cannot be opened, or the
+///   GitHub or sandbox settings are unusable. Nothing runs yet; running takes the data-directory lock.
+public func buildApplication(
+    configuration: DayshiftConfiguration,
+    logger: Logger,
+    environment: [String: String] = ProcessInfo.processInfo.environment,
+    failPointAction: FailPoints.Action = .exitProcess,
+    now: @escaping @Sendable () -> Date = { Date() },
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) throws -> DayshiftApplication {
+    let instance = try DayshiftInstance(configuration: configuration, logger: logger, environment: environment,
+                                        failPointAction: failPointAction, now: now)
+    let configuration = instance.configuration
+    let router = Router()
+    router.add(middleware: LogRequestsMiddleware(.debug))
+    HealthController().addRoutes(to: router)
+    WebhookController(intake: DeliveryIntake(store: instance.store, configuration: configuration, logger: logger), runtime: instance.runtime,
+                      gate: instance.gate, maxBodyBytes: configuration.server.maxBodyBytes)
+        .addRoutes(to: router.group("webhooks"))
+    LLMProxyController(proxy: instance.llmProxy).addRoutes(to: router.group("llm"))
+    let proxyAddress = instance.proxyAddress
+    // Idle and half-sent connections are closed after 30 s, so slow clients cannot pile up.
+    let http = Application(router: router, server: .http1(configuration: .init(idleTimeout: .seconds(30))),
+                           configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port),
+                                                serverName: "dayshift"),
+                           onServerRunning: { channel in
+                               let port = channel.localAddress?.port ?? 0
+                               proxyAddress.bound(port: port)
+                               await onServerRunning(port)
+                           }, logger: logger)
+    return DayshiftApplication(instance: instance, http: http)
+}

@@ -1,0 +1,75 @@
+import DayshiftConfig
+import Foundation
+import HTTPServing
+import IssueObjects
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// The Dayshift server as a Hummingbird application, built by
+/// ``buildApplication(configuration:logger:environment:failPointAction:now:onServerRunning:)``:
+/// HTTP plus its ``services`` (the sandbox reaper, the issue-object runtime and the intake gate).
+///
+/// ``run()`` takes the data-directory lock, logs what an operator should know, and runs HTTP and
+/// the services in one `ServiceGroup`. Hummingbird's own `Application` stops its services after
+/// its HTTP server; Dayshift needs the reverse, so HTTP is listed first and shut down last:
+/// the gate closes (webhooks get 503), then the runtime lets running steps reach their journal
+/// point within `server.shutdown_grace_seconds` (their agents still reach the LLM proxy), then
+/// HTTP stops. `app.test(.router)` runs the same services beside the router.
+public struct DayshiftApplication: ApplicationProtocol, CustomStringConvertible {
+    public typealias Responder = RouterResponder<BasicRequestContext>
+
+    /// `DayshiftApplication`: a `ServiceGroup` logs its services by description, and the
+    /// reflected default would print the configuration, secrets included.
+    public var description: String { "DayshiftApplication" }
+
+    /// The parts this application serves: the store, sandboxes, runtime, reaper, LLM proxy.
+    public let instance: DayshiftInstance
+    let http: Application<Responder>
+
+    public var responder: Responder { http.responder }
+    public var server: HTTPServerBuilder { http.server }
+    public var eventLoopGroup: any EventLoopGroup { http.eventLoopGroup }
+    public var configuration: ApplicationConfiguration { http.configuration }
+    public var logger: Logger { http.logger }
+
+    /// Learns the bound port (for the LLM proxy's address and the builder's `onServerRunning`).
+    @Sendable public func onServerRunning(_ channel: any Channel) async {
+        await http.onServerRunning(channel)
+    }
+
+    /// In start order: the reaper, the issue-object runtime, the intake gate. Shut down in
+    /// reverse, all before HTTP.
+    public var services: [any Service] { [instance.reaper, instance.runtime, instance.gate] }
+
+    /// Serves until graceful shutdown (see the type's documentation for the order).
+    /// - Throws: ``DayshiftConfig/ConfigurationError`` for `data_dir` when another process holds
+    ///   its lock; the HTTP server's error when it cannot bind.
+    public func run() async throws {
+        let lock = try DataDirectoryLock(directory: instance.configuration.dataDirectory)
+        defer { lock.release() }
+        instance.logStartup()
+        let group = ServiceGroup(configuration: .init(services: [http] + services, logger: logger))
+        try await group.run()
+    }
+}
+
+extension DayshiftApplication {
+    /// Builds the server with ``buildApplication(configuration:logger:environment:failPointAction:now:onServerRunning:)``
+    /// and serves it in this process; returns once it listens (for the demo, tests and benchmarks).
+    /// `server.application.instance` holds its parts; `stop()` shuts it down gracefully.
+    /// - Throws: what the builder throws; ``DayshiftConfig/ConfigurationError`` for `data_dir`
+    ///   when another server holds the data directory.
+    package static func start(
+        configuration: DayshiftConfiguration, logger: Logger,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        failPointAction: FailPoints.Action = .exitProcess, now: @escaping @Sendable () -> Date = { Date() }
+    ) async throws -> InProcessServer<DayshiftApplication> {
+        try await InProcessServer.start(host: configuration.server.host, logger: logger, didNotStart: CancellationError()) { onPort in
+            try buildApplication(configuration: configuration, logger: logger, environment: environment,
+                                 failPointAction: failPointAction, now: now, onServerRunning: onPort)
+        }
+    }
+}
