@@ -24,6 +24,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical (default: DAYSHIFT_LOG_LEVEL, else info).")
     var logLevel: Logger.Level?
 
+    @Option(help: "json (one object per line) or text (default: DAYSHIFT_LOG_FORMAT, else text on a terminal and json otherwise).")
+    var logFormat: LogFormat?
+
     func run() async throws {
         var configuration = try loadConfiguration(file: config)
         if let host { configuration.server.host = host }
@@ -31,8 +34,9 @@ struct ServeCommand: AsyncParsableCommand {
             guard (0...65535).contains(port) else { throw ValidationError("--port: expected 0 to 65535, got \(port)") }
             configuration.server.port = port
         }
-        let logger = LoggingSetup.bootstrap(level: logLevel)
+        let logger = try LoggingSetup.bootstrap(level: logLevel, format: logFormat)
         do {
+            try configuration.checkServeRequirements()
             try await DayshiftInstance(configuration: configuration, logger: logger).run()
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("dayshift: \(error)\n".utf8))

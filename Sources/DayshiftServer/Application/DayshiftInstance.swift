@@ -46,6 +46,7 @@ public struct DayshiftInstance: Sendable {
         self.configuration = configuration
         self.logger = logger
         let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
+        try DataDirectory.prepare(dataDirectory)
         do {
             store = try Store(directory: dataDirectory, logger: logger)
         } catch {
@@ -110,24 +111,19 @@ public struct DayshiftInstance: Sendable {
                            }, logger: logger)
     }
 
-    /// Logs what an operator should know at start (SQLite version, missing secrets).
+    /// Logs what an operator should know at start (versions, GitHub access, sandbox isolation).
     public func logStartup() {
         let version = (try? store.sqliteVersion()) ?? "?"
-        logger.info("dayshift starting", metadata: ["sqlite": "\(version)", "data_dir": "\(configuration.dataDirectory)",
+        logger.info("dayshift starting", metadata: ["version": "\(DayshiftVersion.current)", "sqlite": "\(version)", "data_dir": "\(configuration.dataDirectory)",
                                                     "sandbox": "\(sandboxes.kind)", "github_api": "\(configuration.github.apiURL)",
                                                     "isolation": "\((sandboxes as? LocalSandboxProvider)?.isolation.name ?? "n/a")"])
-        if let parsed = SQLiteVersion(version), parsed.lacksWALCorruptionFix {
-            logger.warning("SQLite \(version) lacks the WAL corruption fixes of 3.44.6 / 3.50.7 / 3.51.3; upgrade libsqlite3 when you can")
-        }
-        if configuration.webhook.secret.isEmpty {
-            logger.warning("no webhook secret (DAYSHIFT_WEBHOOK_SECRET or webhook.secret_file): every delivery will be refused with 401")
+        if let note = SQLiteVersionNotice.message(version: version, dataDirectory: URL(fileURLWithPath: configuration.dataDirectory)) {
+            logger.info("\(note)")
         }
         if configuration.github.usesApp {
             logger.info("GitHub: as App \(configuration.github.appID ?? "") with installation access tokens\(configuration.github.token.isEmpty ? "" : " (the personal access token is ignored)")")
-        } else if !configuration.github.token.isEmpty {
-            logger.info("GitHub: with a personal access token (one-repository use; a GitHub App is recommended)")
         } else {
-            logger.warning("no GitHub credentials (DAYSHIFT_GITHUB_APP_ID and DAYSHIFT_GITHUB_PRIVATE_KEY_FILE for a GitHub App, or DAYSHIFT_GITHUB_TOKEN): pull requests and comments will fail")
+            logger.info("GitHub: with a personal access token (one-repository use; a GitHub App is recommended)")
         }
         let local = sandboxes as? LocalSandboxProvider
         for warning in StartupWarnings.sandbox(
@@ -141,14 +137,24 @@ public struct DayshiftInstance: Sendable {
     }
 
     /// Runs until SIGTERM or SIGINT, then stops taking webhooks and lets running steps stop at
-    /// their journal point; unfinished runs resume at the next start.
-    /// - Throws: ``ConfigurationError`` for `data_dir` when another process uses it.
-    public func run() async throws {
+    /// their journal point; unfinished runs resume at the next start. Tells systemd (`NOTIFY_SOCKET`)
+    /// and the log when it is listening, stopping and stopped (``LifecycleAnnouncer``).
+    /// - Throws: ``ConfigurationError`` for `data_dir` when another process uses it, and for
+    ///   `server.port` / `server.host` when the address cannot be bound (``ListenFailure``).
+    public func run(environment: [String: String] = ProcessInfo.processInfo.environment) async throws {
         let lock = try DataDirectoryLock(directory: configuration.dataDirectory)
         defer { lock.release() }
         logStartup()
-        let group = ServiceGroup(services: services(application()), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        try await group.run()
+        let (host, port) = (configuration.server.host, configuration.server.port)
+        let announcer = LifecycleAnnouncer(logger: logger, notifier: SystemdNotifier(environment: environment))
+        let app = application { announcer.listening(host: host, port: $0) }
+        let group = ServiceGroup(services: services(app) + [announcer], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        do {
+            try await group.run()
+        } catch {
+            throw ListenFailure.explain(error, host: host, port: port)
+        }
+        announcer.stopped()
     }
 
     /// The services in start order. Shutdown runs in reverse: the gate closes (webhooks get 503),
