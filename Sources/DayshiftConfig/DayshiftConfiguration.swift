@@ -14,6 +14,7 @@ import Yams
 /// | `DAYSHIFT_GITHUB_TOKEN` | a personal access token (never in YAML; or `github.token_file`) |
 /// | `DAYSHIFT_GITHUB_APP_ID` | `github.app_id` |
 /// | `DAYSHIFT_GITHUB_PRIVATE_KEY_FILE` | the App's private key file (or `github.private_key_file`) |
+/// | `DAYSHIFT_WEBHOOK_SECRET_FILE`, `DAYSHIFT_GITHUB_TOKEN_FILE`, `DAYSHIFT_DAYTONA_API_KEY_FILE`, `DAYSHIFT_ANTHROPIC_API_KEY_FILE`, `DAYSHIFT_OPENAI_API_KEY_FILE` | files holding secrets, like the `*_file` keys (see `SecretFileVariable`) |
 /// | `DAYSHIFT_GITHUB_API_URL` | `github.api_url` |
 /// | `DAYSHIFT_DAYTONA_API_KEY` | the Daytona API key (never in YAML; or `sandbox.daytona.api_key_file`) |
 /// | `DAYSHIFT_FAILPOINTS` | `failpoints` |
@@ -286,15 +287,13 @@ extension DayshiftConfiguration {
         if let secret = value("DAYSHIFT_WEBHOOK_SECRET") { webhook.secret = secret }
         if let token = value("DAYSHIFT_GITHUB_TOKEN") { github.token = token }
         if let id = value("DAYSHIFT_GITHUB_APP_ID") { github.appID = id }
-        if let file = value("DAYSHIFT_GITHUB_PRIVATE_KEY_FILE") {
-            github.privateKeyPEM = try ConfigurationReader.readSecret(file, key: "DAYSHIFT_GITHUB_PRIVATE_KEY_FILE")
-        }
         // Files named by DAYSHIFT_*_FILE hold secrets too: hidden from sandboxes like the `*_file` keys.
         for (name, file) in environment where name.hasPrefix("DAYSHIFT_") && name.hasSuffix("_FILE") && !file.isEmpty && !sourceFiles.contains(file) {
             sourceFiles.append(file)
         }
         if let url = value("DAYSHIFT_GITHUB_API_URL") { github.apiURL = url }
         if let key = value("DAYSHIFT_DAYTONA_API_KEY") { sandbox.daytona.apiKey = key }
+        try applySecretFiles(environment)
         if let isolation = value("DAYSHIFT_SANDBOX_ISOLATION") {
             guard ["bubblewrap", "none"].contains(isolation) else {
                 throw ConfigurationError(key: "sandbox.local.isolation", problem: "expected bubblewrap or none (DAYSHIFT_SANDBOX_ISOLATION), got \"\(isolation)\"")

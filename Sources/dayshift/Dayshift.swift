@@ -1,4 +1,5 @@
 import ArgumentParser
+import DayshiftServer
 
 /// `dayshift`: the command line.
 @main
@@ -6,6 +7,7 @@ struct Dayshift: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dayshift",
         abstract: "Turns GitHub issues into tested pull requests.",
-        subcommands: [ServeCommand.self, DemoCommand.self, EmulatorCommand.self]
+        version: DayshiftVersion.current,
+        subcommands: [ServeCommand.self, MigrateCommand.self, DemoCommand.self, EmulatorCommand.self]
     )
 }

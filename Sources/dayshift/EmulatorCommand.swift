@@ -52,7 +52,7 @@ struct GitHubEmulatorCommand: AsyncParsableCommand {
     var strictIssues = false
 
     func run() async throws {
-        let logger = LoggingSetup.bootstrap(level: nil)
+        let logger = try LoggingSetup.bootstrap(level: nil)
         let state = GitHubEmulatorState()
         await state.setAcceptsUnknownIssues(!strictIssues)
         for entry in repositories {

@@ -51,7 +51,7 @@ struct DaytonaEmulatorCommand: AsyncParsableCommand {
             }
             decoded.append(fault)
         }
-        let logger = LoggingSetup.bootstrap(level: logLevel)
+        let logger = try LoggingSetup.bootstrap(level: logLevel)
         var configuration = DaytonaEmulatorConfiguration(acceptsUnknownSnapshots: acceptAnySnapshot)
         for name in snapshots where !configuration.snapshots.contains(where: { $0.name == name }) {
             configuration.snapshots.append(DaytonaEmulatedSnapshot(name: name, imageName: name, cpu: 1, memory: 1, disk: 3))

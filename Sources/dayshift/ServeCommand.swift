@@ -25,6 +25,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical (default: DAYSHIFT_LOG_LEVEL, else info).")
     var logLevel: Logger.Level?
 
+    @Option(help: "json (one object per line) or text (default: DAYSHIFT_LOG_FORMAT, else text on a terminal and json otherwise).")
+    var logFormat: LogFormat?
+
     func run() async throws {
         var configuration = try loadConfiguration(file: config)
         if let host { configuration.server.host = host }
@@ -32,8 +35,9 @@ struct ServeCommand: AsyncParsableCommand {
             guard (0...65535).contains(port) else { throw ValidationError("--port: expected 0 to 65535, got \(port)") }
             configuration.server.port = port
         }
-        let logger = LoggingSetup.bootstrap(level: logLevel)
+        let logger = try LoggingSetup.bootstrap(level: logLevel, format: logFormat)
         do {
+            try configuration.checkServeRequirements()
             // SIGTERM and SIGINT start the graceful shutdown; only `serve` listens for them.
             try await buildApplication(configuration: configuration, logger: logger).runService(gracefulShutdownSignals: [.sigterm, .sigint])
         } catch let error as ConfigurationError {

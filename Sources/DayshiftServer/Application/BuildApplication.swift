@@ -43,6 +43,8 @@ public func buildApplication(
         .addRoutes(to: router.group("webhooks"))
     LLMProxyController(proxy: instance.llmProxy).addRoutes(to: router.group("llm"))
     let proxyAddress = instance.proxyAddress
+    let announcer = LifecycleAnnouncer(logger: logger, notifier: SystemdNotifier(environment: environment))
+    let host = configuration.server.host
     // Idle and half-sent connections are closed after 30 s, so slow clients cannot pile up.
     let http = Application(router: router, server: .http1(configuration: .init(idleTimeout: .seconds(30))),
                            configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port),
@@ -50,7 +52,8 @@ public func buildApplication(
                            onServerRunning: { channel in
                                let port = channel.localAddress?.port ?? 0
                                proxyAddress.bound(port: port)
+                               announcer.listening(host: host, port: port)
                                await onServerRunning(port)
                            }, logger: logger)
-    return DayshiftApplication(instance: instance, http: http)
+    return DayshiftApplication(instance: instance, http: http, announcer: announcer)
 }

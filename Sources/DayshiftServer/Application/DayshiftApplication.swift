@@ -28,6 +28,8 @@ public struct DayshiftApplication: ApplicationProtocol, CustomStringConvertible 
     /// The parts this application serves: the store, sandboxes, runtime, reaper, LLM proxy.
     public let instance: DayshiftInstance
     let http: Application<Responder>
+    /// Tells the log and systemd (`NOTIFY_SOCKET`) when the server is listening, stopping and stopped.
+    let announcer: LifecycleAnnouncer
 
     public var responder: Responder { http.responder }
     public var server: HTTPServerBuilder { http.server }
@@ -40,19 +42,26 @@ public struct DayshiftApplication: ApplicationProtocol, CustomStringConvertible 
         await http.onServerRunning(channel)
     }
 
-    /// In start order: the reaper, the issue-object runtime, the intake gate. Shut down in
-    /// reverse, all before HTTP.
-    public var services: [any Service] { [instance.reaper, instance.runtime, instance.gate] }
+    /// In start order: the reaper, the issue-object runtime, the intake gate, the lifecycle
+    /// announcer. Shut down in reverse, all before HTTP: "stopping" is logged (and sent to
+    /// systemd) first, then webhooks get 503, then running steps get their grace period.
+    public var services: [any Service] { [instance.reaper, instance.runtime, instance.gate, announcer] }
 
     /// Serves until graceful shutdown (see the type's documentation for the order).
     /// - Throws: ``DayshiftConfig/ConfigurationError`` for `data_dir` when another process holds
-    ///   its lock; the HTTP server's error when it cannot bind.
+    ///   its lock, and for `server.port` / `server.host` when the address cannot be bound
+    ///   (``ListenFailure``).
     public func run() async throws {
         let lock = try DataDirectoryLock(directory: instance.configuration.dataDirectory)
         defer { lock.release() }
         instance.logStartup()
         let group = ServiceGroup(configuration: .init(services: [http] + services, logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            throw ListenFailure.explain(error, host: instance.configuration.server.host, port: instance.configuration.server.port)
+        }
+        announcer.stopped()
     }
 }
 

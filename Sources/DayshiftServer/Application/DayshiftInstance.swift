@@ -50,6 +50,7 @@ public struct DayshiftInstance: Sendable {
         self.configuration = configuration
         self.logger = logger
         let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
+        try DataDirectory.prepare(dataDirectory)
         do {
             store = try Store(directory: dataDirectory, logger: logger)
         } catch {
@@ -92,24 +93,19 @@ public struct DayshiftInstance: Sendable {
         (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
     }
 
-    /// Logs what an operator should know at start (SQLite version, missing secrets).
+    /// Logs what an operator should know at start (versions, GitHub access, sandbox isolation).
     public func logStartup() {
         let version = store.sqliteVersion
-        logger.info("dayshift starting", metadata: ["sqlite": "\(version)", "data_dir": "\(configuration.dataDirectory)",
+        logger.info("dayshift starting", metadata: ["version": "\(DayshiftVersion.current)", "sqlite": "\(version)", "data_dir": "\(configuration.dataDirectory)",
                                                     "sandbox": "\(sandboxes.kind)", "github_api": "\(configuration.github.apiURL)",
                                                     "isolation": "\((sandboxes as? LocalSandboxProvider)?.isolation.name ?? "n/a")"])
-        if let parsed = SQLiteVersion(version), parsed.lacksWALCorruptionFix {
-            logger.warning("SQLite \(version) lacks the WAL corruption fixes of 3.44.6 / 3.50.7 / 3.51.3; upgrade libsqlite3 when you can")
-        }
-        if configuration.webhook.secret.isEmpty {
-            logger.warning("no webhook secret (DAYSHIFT_WEBHOOK_SECRET or webhook.secret_file): every delivery will be refused with 401")
+        if let note = SQLiteVersionNotice.message(version: version, dataDirectory: URL(fileURLWithPath: configuration.dataDirectory)) {
+            logger.info("\(note)")
         }
         if configuration.github.usesApp {
             logger.info("GitHub: as App \(configuration.github.appID ?? "") with installation access tokens\(configuration.github.token.isEmpty ? "" : " (the personal access token is ignored)")")
-        } else if !configuration.github.token.isEmpty {
-            logger.info("GitHub: with a personal access token (one-repository use; a GitHub App is recommended)")
         } else {
-            logger.warning("no GitHub credentials (DAYSHIFT_GITHUB_APP_ID and DAYSHIFT_GITHUB_PRIVATE_KEY_FILE for a GitHub App, or DAYSHIFT_GITHUB_TOKEN): pull requests and comments will fail")
+            logger.info("GitHub: with a personal access token (one-repository use; a GitHub App is recommended)")
         }
         let local = sandboxes as? LocalSandboxProvider
         for warning in StartupWarnings.sandbox(

@@ -46,11 +46,17 @@ public struct DeliveryIntake: Sendable {
     /// - Parameters:
     ///   - body: the raw request body, exactly as received.
     ///   - signature: `X-Hub-Signature-256`; `event`: `X-GitHub-Event`; `guid`: `X-GitHub-Delivery`.
+    ///   - contentType: `Content-Type`; a form (`application/x-www-form-urlencoded`) carries the JSON
+    ///     in its `payload` field (``WebhookBody``), and that JSON is what is stored.
     /// - Throws: only storage errors (the caller answers 500 and GitHub may redeliver).
-    public func receive(body: Data, signature: String?, event: String?, guid: String?, receivedAt: Date = Date()) async throws -> Outcome {
-        guard WebhookSignature.isValid(header: signature, body: body, secret: configuration.webhook.secret) else {
+    public func receive(body raw: Data, signature: String?, event: String?, guid: String?, contentType: String? = nil,
+                        receivedAt: Date = Date()) async throws -> Outcome {
+        guard WebhookSignature.isValid(header: signature, body: raw, secret: configuration.webhook.secret) else {
             logger.warning("webhook refused: bad or missing signature", metadata: ["delivery": "\(guid ?? "-")"])
             return .unauthorized
+        }
+        guard let body = WebhookBody.json(from: raw, contentType: contentType) else {
+            return .badRequest("form body has no payload field; set the webhook's content type to application/json")
         }
         guard let event, !event.isEmpty else { return .badRequest("missing X-GitHub-Event header") }
         guard let guid, !guid.isEmpty, guid.count <= 200 else { return .badRequest("missing X-GitHub-Delivery header") }

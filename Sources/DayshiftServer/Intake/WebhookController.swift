@@ -11,7 +11,7 @@ import NIOCore
 /// |---|---|
 /// | 202 | stored (acted on or ignored, with the reason) |
 /// | 200 | `ping`, or a GUID seen before |
-/// | 400 | missing `X-GitHub-Event` / `X-GitHub-Delivery`, or the body is not a JSON object |
+/// | 400 | missing `X-GitHub-Event` / `X-GitHub-Delivery`, or the body is not a JSON object (nor a form with one in `payload`) |
 /// | 401 | missing or wrong `X-Hub-Signature-256` |
 /// | 413 | body over `server.max_body_bytes` (25 MiB by default) |
 /// | 503 | the server is shutting down (with `Retry-After`) |
@@ -45,7 +45,8 @@ struct WebhookController<Context: RequestContext>: Sendable {
         let body = Data(buffer.readableBytesView)
         let outcome = try await intake.receive(body: body, signature: signature,
                                          event: request.headers[HTTPField.Name("X-GitHub-Event")!],
-                                         guid: request.headers[HTTPField.Name("X-GitHub-Delivery")!])
+                                         guid: request.headers[HTTPField.Name("X-GitHub-Delivery")!],
+                                         contentType: request.headers[.contentType])
         switch outcome {
         case .accepted(let acted, let reason):
             if acted { runtime.notifyNewMessages() }

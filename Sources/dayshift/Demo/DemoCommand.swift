@@ -36,7 +36,7 @@ struct DemoCommand: AsyncParsableCommand {
     var sandbox: DemoSandbox = .local
 
     func run() async throws {
-        let logger = LoggingSetup.bootstrap(level: logLevel)
+        let logger = try LoggingSetup.bootstrap(level: logLevel)
         let workspace = try await DemoWorkspace.create()
         defer { if !keep { workspace.remove() } }
         say("Dayshift demo in \(workspace.directory.path)")

@@ -1,0 +1,24 @@
+import DayshiftConfig
+import Foundation
+import Logging
+import Store
+
+/// `dayshift migrate`: brings the database in `data_dir` to the current schema and closes it,
+/// so that an upgrade can migrate before the new server starts (`ExecStartPre=`, an init container).
+public enum DatabaseMigration {
+    /// Creates `data_dir` (0700) and the database (0600) if needed, and applies every pending migration.
+    /// - Returns: the applied migrations' names, oldest first; their count is the schema version.
+    /// - Throws: ``ConfigurationError`` for `data_dir` when a server is using it or the database
+    ///   cannot be opened or migrated.
+    public static func run(_ configuration: DayshiftConfiguration, logger: Logger) throws -> [String] {
+        let directory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
+        try DataDirectory.prepare(directory)
+        let lock = try DataDirectoryLock(directory: configuration.dataDirectory)
+        defer { lock.release() }
+        do {
+            return try Store(directory: directory, logger: logger).appliedMigrations()
+        } catch {
+            throw ConfigurationError(key: "data_dir", problem: "cannot migrate the database in \(directory.path) (\(error))")
+        }
+    }
+}

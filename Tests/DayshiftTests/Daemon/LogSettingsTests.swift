@@ -1,0 +1,43 @@
+import DayshiftConfig
+import DayshiftServer
+import Logging
+import Testing
+
+/// Which level and format a process logs with, and which values are refused.
+@Suite("Log settings")
+struct LogSettingsTests {
+    @Test("DAYSHIFT_LOG_LEVEL=verbose is refused in one line naming the variable, as --log-level verbose is")
+    func unknownLevel() {
+        for option in [nil, Logger.Level.debug] {
+            let error = #expect(throws: ConfigurationError.self) {
+                try LogSettings(level: option, format: nil, environment: ["DAYSHIFT_LOG_LEVEL": "verbose"], standardErrorIsTerminal: false)
+            }
+            #expect(error?.key == "DAYSHIFT_LOG_LEVEL")
+            #expect(error?.description.contains("\"verbose\"") == true)
+            #expect(error?.description.contains("\n") == false)
+        }
+    }
+
+    @Test("DAYSHIFT_LOG_FORMAT accepts json and text only")
+    func unknownFormat() throws {
+        #expect(throws: ConfigurationError(key: "DAYSHIFT_LOG_FORMAT", problem: "expected one of json, text; got \"xml\"")) {
+            try LogSettings(level: nil, format: nil, environment: ["DAYSHIFT_LOG_FORMAT": "xml"], standardErrorIsTerminal: true)
+        }
+        #expect(try LogSettings(level: nil, format: nil, environment: ["DAYSHIFT_LOG_FORMAT": "text"], standardErrorIsTerminal: false).format == .text)
+    }
+
+    @Test("text on a terminal, JSON otherwise; options win over variables")
+    func defaults() throws {
+        #expect(try LogSettings(level: nil, format: nil, environment: [:], standardErrorIsTerminal: true) == LogSettings.expected(.info, .text))
+        #expect(try LogSettings(level: nil, format: nil, environment: [:], standardErrorIsTerminal: false) == LogSettings.expected(.info, .json))
+        let environment = ["DAYSHIFT_LOG_LEVEL": "debug", "DAYSHIFT_LOG_FORMAT": "json"]
+        #expect(try LogSettings(level: nil, format: nil, environment: environment, standardErrorIsTerminal: true) == LogSettings.expected(.debug, .json))
+        #expect(try LogSettings(level: .error, format: .text, environment: environment, standardErrorIsTerminal: false) == LogSettings.expected(.error, .text))
+    }
+}
+
+extension LogSettings {
+    static func expected(_ level: Logger.Level, _ format: LogFormat) throws -> LogSettings {
+        try LogSettings(level: level, format: format, environment: [:], standardErrorIsTerminal: false)
+    }
+}
