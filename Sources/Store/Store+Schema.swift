@@ -5,7 +5,7 @@ extension Store {
     /// `["v1: deliveries, inbox, runs, steps", …]`; once ``init(directory:logger:)`` has returned,
     /// every migration Dayshift knows. Its count is the schema version.
     /// - Throws: GRDB's `DatabaseError` when the database cannot be read.
-    public func appliedMigrations() throws -> [String] {
-        try database.read { db in try StoreMigrations.migrator.appliedMigrations(db) }
+    public func appliedMigrations() async throws -> [String] {
+        try await database.read { db in try StoreMigrations.migrator.appliedMigrations(db) }
     }
 }

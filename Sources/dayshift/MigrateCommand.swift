@@ -23,7 +23,7 @@ struct MigrateCommand: AsyncParsableCommand {
         let configuration = try loadConfiguration(file: config)
         let logger = try LoggingSetup.bootstrap(level: nil)
         do {
-            let migrations = try DatabaseMigration.run(configuration, logger: logger)
+            let migrations = try await DatabaseMigration.run(configuration, logger: logger)
             print("schema version \(migrations.count) (\(migrations.last ?? "empty"))")
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("dayshift: \(error)\n".utf8))

@@ -10,13 +10,13 @@ public enum DatabaseMigration {
     /// - Returns: the applied migrations' names, oldest first; their count is the schema version.
     /// - Throws: ``ConfigurationError`` for `data_dir` when a server is using it or the database
     ///   cannot be opened or migrated.
-    public static func run(_ configuration: DayshiftConfiguration, logger: Logger) throws -> [String] {
+    public static func run(_ configuration: DayshiftConfiguration, logger: Logger) async throws -> [String] {
         let directory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
         try DataDirectory.prepare(directory)
         let lock = try DataDirectoryLock(directory: configuration.dataDirectory)
         defer { lock.release() }
         do {
-            return try Store(directory: directory, logger: logger).appliedMigrations()
+            return try await Store(directory: directory, logger: logger).appliedMigrations()
         } catch {
             throw ConfigurationError(key: "data_dir", problem: "cannot migrate the database in \(directory.path) (\(error))")
         }

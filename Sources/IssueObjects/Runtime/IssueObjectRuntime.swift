@@ -71,6 +71,8 @@ public final class IssueObjectRuntime: Service, Sendable {
             for (journal, lease) in zip(journals, leases) where !dependencies.stopping.isRaised {
                 await registry.object(for: journal.run.issueKey).wake(resuming: journal, lease: lease)
             }
+        } catch is CancellationError {
+            return  // the server is stopping before it finished starting (e.g. its port was taken)
         } catch {
             dependencies.logger.error("cannot read the unfinished runs", metadata: ["error": "\(error)"])
         }

@@ -18,7 +18,7 @@ struct MigrateCommandTests {
         #expect(result.status == 0, "\(result.errors)")
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let migrations = try Store(directory: data, logger: logger).appliedMigrations()
+        let migrations = try await Store(directory: data, logger: logger).appliedMigrations()
         #expect(migrations.count >= 3)
         #expect(result.output == "schema version \(migrations.count) (\(migrations.last ?? ""))\n")
         #expect(try ServeCommandTests.mode(data) == 0o700)

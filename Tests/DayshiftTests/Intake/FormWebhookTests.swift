@@ -28,10 +28,10 @@ struct FormWebhookTests {
             let delivery = intake.builder.issueLabeled(number: 7, title: "a + b = \"c\" & d", body: "100% wrong\n")
             let body = Self.form(delivery.body)
             #expect(try await intake.post(client, body, formHeaders(delivery, signedBody: body)) == .accepted)
-            let stored = try #require(try store.delivery(guid: delivery.guid))
+            let stored = try #require(try await store.delivery(guid: delivery.guid))
             #expect(stored.payload == delivery.body)
-            #expect(stored.disposition == "acted")
-            #expect(try store.messages(issueKey: "octo/hello#7").map(\.kind) == ["fix"])
+            #expect(stored.decision.isActed)
+            #expect(try await store.messages(issueKey: "octo/hello#7").map(\.kind) == ["fix"])
         }
     }
 
@@ -40,7 +40,7 @@ struct FormWebhookTests {
         try await intake.withServer { client, store async throws in
             let delivery = intake.builder.issueLabeled(number: 8, title: "t", body: "b")
             #expect(try await intake.post(client, Self.form(delivery.body), formHeaders(delivery, signedBody: delivery.body)) == .unauthorized)
-            #expect(try store.delivery(guid: delivery.guid) == nil)
+            #expect(try await store.delivery(guid: delivery.guid) == nil)
         }
     }
 
@@ -50,7 +50,7 @@ struct FormWebhookTests {
             let delivery = intake.builder.issueLabeled(number: 9, title: "t", body: "b")
             let body = Self.form(delivery.body, field: "data")
             #expect(try await intake.post(client, body, formHeaders(delivery, signedBody: body)) == .badRequest)
-            #expect(try store.delivery(guid: delivery.guid) == nil)
+            #expect(try await store.delivery(guid: delivery.guid) == nil)
         }
     }
 }
