@@ -1,4 +1,4 @@
-# Dayshift as a container image: `docker build -t dayshift .` (README.md, "Run it in a container").
+# Dayshift as a container image: `docker build -t dayshift .` (README.md, "Run it as a daemon" → "Docker").
 # Multi-stage: the Swift toolchain builds a release binary with the Swift runtime linked in;
 # the runtime image is Debian 12 slim with only what the server and its local runner use.
 

@@ -10,8 +10,9 @@ struct MigrateCommand: AsyncParsableCommand {
         commandName: "migrate",
         abstract: "Apply the database migrations in data_dir and exit.",
         discussion: """
-        Reads the same --config file and DAYSHIFT_* variables as serve (no secrets are needed). Prints the schema
-        version (the number of migrations applied) and the newest migration, e.g. "schema version 3 (v3: model usage per run)".
+        Reads the same --config file and DAYSHIFT_* variables as serve (no secrets are needed).
+        Prints the schema version (the number of migrations applied) and the newest migration,
+        e.g. "schema version 3 (v3: model usage per run)".
         Refused while a server uses the same data_dir; serve also migrates at start.
         """
     )

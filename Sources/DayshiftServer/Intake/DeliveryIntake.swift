@@ -59,7 +59,8 @@ public struct DeliveryIntake: Sendable {
             return .badRequest("form body has no payload field; set the webhook's content type to application/json")
         }
         guard let event, !event.isEmpty else { return .badRequest("missing X-GitHub-Event header") }
-        guard let guid, !guid.isEmpty, guid.count <= 200 else { return .badRequest("missing X-GitHub-Delivery header") }
+        guard let guid, !guid.isEmpty else { return .badRequest("missing X-GitHub-Delivery header") }
+        guard guid.count <= 200 else { return .badRequest("X-GitHub-Delivery header longer than 200 characters") }
         // One parse on the common path: the typed decode. Only when it fails is the body parsed
         // again, to tell a body that is not JSON (400) from one whose fields have other shapes (ignored).
         let payload = try? JSONDecoder().decode(WebhookPayload.self, from: body)

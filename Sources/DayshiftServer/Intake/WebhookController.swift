@@ -36,6 +36,9 @@ struct WebhookController<Context: RequestContext>: Sendable {
         // Refuse before buffering up to 25 MiB: an unsigned request costs no memory.
         let signature = request.headers[HTTPField.Name("X-Hub-Signature-256")!]
         guard WebhookSignature.isWellFormed(header: signature) else {
+            // A proxy that strips the header, or a webhook configured without a secret, shows here.
+            intake.logger.warning("webhook refused: \(signature == nil ? "no" : "malformed") X-Hub-Signature-256 header",
+                                  metadata: ["delivery": "\(request.headers[HTTPField.Name("X-GitHub-Delivery")!]?.prefix(200) ?? "-")"])
             return Self.json(.unauthorized, ["error": "missing or invalid X-Hub-Signature-256"])
         }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {

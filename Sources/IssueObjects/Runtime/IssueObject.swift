@@ -156,6 +156,7 @@ actor IssueObject {
             return
         }
         guard let snapshot = message.snapshot else {
+            logger.error("run not started: the message's issue snapshot does not decode", metadata: ["message": "\(id)"])
             try await store.markMessageHandled(id: id, outcome: "error: the message's issue snapshot does not decode", lease: lease)
             return
         }
@@ -164,6 +165,7 @@ actor IssueObject {
             context = try RunContext(issue: snapshot, settings: dependencies.configuration.repository(snapshot.repository),
                                      branchPrefix: dependencies.configuration.git.branchPrefix)
         } catch {
+            logger.error("run not started", metadata: ["message": "\(id)", "reason": "\(error)"])
             try await store.markMessageHandled(id: id, outcome: "not started: \(error)", lease: lease)
             return
         }

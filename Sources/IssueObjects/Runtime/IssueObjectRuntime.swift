@@ -89,6 +89,8 @@ public final class IssueObjectRuntime: Service, Sendable {
                 await registry.object(for: alarm.issueKey).wake()
             }
             await registry.evictIdle(idleSeconds: idleEvictionSeconds)
+        } catch is CancellationError {
+            return  // the server is stopping
         } catch {
             dependencies.logger.error("cannot read the inbox or alarms", metadata: ["error": "\(error)"])
         }
