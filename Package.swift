@@ -78,6 +78,7 @@ let package = Package(
             dependencies: [
                 "DayshiftCore", "DayshiftConfig", "Store", "GitHub", "IssueObjects", "Sandboxes", "HTTPServing",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -224,7 +224,7 @@ enum StepOverhead {
         var gaps: [Double] = []
         for run in runs {
             guard let journal = try await store.journal(runID: run.id) else { continue }
-            let steps = journal.steps.values.sorted { $0.position < $1.position }.filter { $0.startedAt != nil && $0.endedAt != nil }
+            let steps = journal.stepsInOrder.filter { $0.startedAt != nil && $0.endedAt != nil }
             for (previous, next) in zip(steps, steps.dropFirst()) {
                 gaps.append(next.startedAt!.timeIntervalSince(previous.endedAt!) * 1000)
             }

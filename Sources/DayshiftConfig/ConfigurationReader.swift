@@ -16,7 +16,12 @@ enum ConfigurationReader {
         if config.dataDirectory.isEmpty { throw ConfigurationError(key: "data_dir", problem: "must not be empty") }
         config.failPoints = try top.stringList("failpoints", default: [])
 
-        let server = try top.child("server", allowedKeys: ["host", "port", "max_body_bytes", "shutdown_grace_seconds"])
+        let server = try top.child("server", allowedKeys: ["host", "port", "max_body_bytes", "shutdown_grace_seconds", "operator_token", "operator_token_file"])
+        try server.refuseSecret("operator_token", use: "DAYSHIFT_OPERATOR_TOKEN or server.operator_token_file")
+        if let file = try server.optionalString("operator_token_file") {
+            config.server.operatorToken = try readSecret(file, key: server.keyPath("operator_token_file"))
+            config.sourceFiles.append(file)
+        }
         config.server.shutdownGraceSeconds = try server.double("shutdown_grace_seconds", default: config.server.shutdownGraceSeconds, range: 0...3600)
         config.server.host = try server.string("host", default: config.server.host)
         config.server.port = try server.int("port", default: config.server.port, range: 0...65535)

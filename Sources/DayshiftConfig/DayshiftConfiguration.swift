@@ -12,9 +12,10 @@ import Yams
 /// | `DAYSHIFT_DATA_DIR` | `data_dir` |
 /// | `DAYSHIFT_WEBHOOK_SECRET` | the webhook secret (never in YAML; or `webhook.secret_file`) |
 /// | `DAYSHIFT_GITHUB_TOKEN` | a personal access token (never in YAML; or `github.token_file`) |
+/// | `DAYSHIFT_OPERATOR_TOKEN` | the operator API's bearer token (never in YAML; or `server.operator_token_file`) |
 /// | `DAYSHIFT_GITHUB_APP_ID` | `github.app_id` |
 /// | `DAYSHIFT_GITHUB_PRIVATE_KEY_FILE` | the App's private key file (or `github.private_key_file`) |
-/// | `DAYSHIFT_WEBHOOK_SECRET_FILE`, `DAYSHIFT_GITHUB_TOKEN_FILE`, `DAYSHIFT_DAYTONA_API_KEY_FILE`, `DAYSHIFT_ANTHROPIC_API_KEY_FILE`, `DAYSHIFT_OPENAI_API_KEY_FILE` | files holding secrets, like the `*_file` keys (see `SecretFileVariable`) |
+/// | `DAYSHIFT_WEBHOOK_SECRET_FILE`, `DAYSHIFT_OPERATOR_TOKEN_FILE`, `DAYSHIFT_GITHUB_TOKEN_FILE`, `DAYSHIFT_DAYTONA_API_KEY_FILE`, `DAYSHIFT_ANTHROPIC_API_KEY_FILE`, `DAYSHIFT_OPENAI_API_KEY_FILE` | files holding secrets, like the `*_file` keys (see `SecretFileVariable`) |
 /// | `DAYSHIFT_GITHUB_API_URL` | `github.api_url` |
 /// | `DAYSHIFT_DAYTONA_API_KEY` | the Daytona API key (never in YAML; or `sandbox.daytona.api_key_file`) |
 /// | `DAYSHIFT_FAILPOINTS` | `failpoints` |
@@ -64,6 +65,9 @@ public struct ServerSettings: Sendable, Equatable {
     /// `server.shutdown_grace_seconds`: on SIGTERM, how long running steps may take to reach their
     /// next journal point before they are interrupted; default 30.
     public var shutdownGraceSeconds = 30.0
+    /// The bearer token of the operator API (`/api/v1`), from `DAYSHIFT_OPERATOR_TOKEN` or
+    /// `server.operator_token_file`; empty: the server has no operator routes.
+    public var operatorToken = ""
     public init() {}
 }
 
@@ -286,6 +290,7 @@ extension DayshiftConfiguration {
         if let dir = value("DAYSHIFT_DATA_DIR") { dataDirectory = dir }
         if let secret = value("DAYSHIFT_WEBHOOK_SECRET") { webhook.secret = secret }
         if let token = value("DAYSHIFT_GITHUB_TOKEN") { github.token = token }
+        if let token = value("DAYSHIFT_OPERATOR_TOKEN") { server.operatorToken = token }
         if let id = value("DAYSHIFT_GITHUB_APP_ID") { github.appID = id }
         // Files named by DAYSHIFT_*_FILE hold secrets too: hidden from sandboxes like the `*_file` keys.
         for (name, file) in environment where name.hasPrefix("DAYSHIFT_") && name.hasSuffix("_FILE") && !file.isEmpty && !sourceFiles.contains(file) {

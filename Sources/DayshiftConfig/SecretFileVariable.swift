@@ -9,6 +9,7 @@
 /// | variable | same as the key | refused together with |
 /// |---|---|---|
 /// | `DAYSHIFT_WEBHOOK_SECRET_FILE` | `webhook.secret_file` | `DAYSHIFT_WEBHOOK_SECRET` |
+/// | `DAYSHIFT_OPERATOR_TOKEN_FILE` | `server.operator_token_file` | `DAYSHIFT_OPERATOR_TOKEN` |
 /// | `DAYSHIFT_GITHUB_PRIVATE_KEY_FILE` | `github.private_key_file` | – |
 /// | `DAYSHIFT_GITHUB_TOKEN_FILE` | `github.token_file` | `DAYSHIFT_GITHUB_TOKEN` |
 /// | `DAYSHIFT_DAYTONA_API_KEY_FILE` | `sandbox.daytona.api_key_file` | `DAYSHIFT_DAYTONA_API_KEY` |
@@ -27,6 +28,7 @@ struct SecretFileVariable {
     static var all: [SecretFileVariable] {
         [
             SecretFileVariable(name: "DAYSHIFT_WEBHOOK_SECRET_FILE", valueVariable: "DAYSHIFT_WEBHOOK_SECRET", target: \.webhook.secret),
+            SecretFileVariable(name: "DAYSHIFT_OPERATOR_TOKEN_FILE", valueVariable: "DAYSHIFT_OPERATOR_TOKEN", target: \.server.operatorToken),
             SecretFileVariable(name: "DAYSHIFT_GITHUB_PRIVATE_KEY_FILE", valueVariable: nil, target: \.github.privateKeyPEM),
             SecretFileVariable(name: "DAYSHIFT_GITHUB_TOKEN_FILE", valueVariable: "DAYSHIFT_GITHUB_TOKEN", target: \.github.token),
             SecretFileVariable(name: "DAYSHIFT_DAYTONA_API_KEY_FILE", valueVariable: "DAYSHIFT_DAYTONA_API_KEY", target: \.sandbox.daytona.apiKey),

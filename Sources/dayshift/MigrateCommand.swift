@@ -12,7 +12,7 @@ struct MigrateCommand: AsyncParsableCommand {
         discussion: """
         Reads the same --config file and DAYSHIFT_* variables as serve (no secrets are needed).
         Prints the schema version (the number of migrations applied) and the newest migration,
-        e.g. "schema version 3 (v3: model usage per run)".
+        e.g. "schema version 4 (v4: replayed deliveries)".
         Refused while a server uses the same data_dir; serve also migrates at start.
         """
     )

@@ -17,9 +17,11 @@ public struct Delivery: Sendable, Equatable {
     public var payload: Data
     /// Acted on or ignored, and why.
     public var decision: DeliveryDecision
+    /// The GUID of the delivery whose payload this one processed again (an operator's replay).
+    public var replayOf: String?
 
     public init(guid: String, event: String, action: String?, repository: String?, issueNumber: Int?, receivedAt: Date, payload: Data,
-                decision: DeliveryDecision) {
+                decision: DeliveryDecision, replayOf: String? = nil) {
         self.guid = guid
         self.event = event
         self.action = action
@@ -28,5 +30,6 @@ public struct Delivery: Sendable, Equatable {
         self.receivedAt = receivedAt
         self.payload = payload
         self.decision = decision
+        self.replayOf = replayOf
     }
 }

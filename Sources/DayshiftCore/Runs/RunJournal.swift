@@ -15,6 +15,11 @@ public struct RunJournal: Sendable, Equatable {
     /// The frozen context the run works from.
     public var context: RunContext { run.context }
 
+    /// The steps in the order they run (by position).
+    public var stepsInOrder: [JournalStep] {
+        steps.values.sorted { $0.position < $1.position }
+    }
+
     /// The stored result of a succeeded step.
     public func result(_ step: StepName) -> StepResult? {
         guard let entry = steps[step], entry.status == .succeeded else { return nil }

@@ -5,7 +5,8 @@ import IssueObjects
 import Logging
 
 /// Builds the whole Dayshift server from configuration: every part (``DayshiftInstance``), the
-/// HTTP routes (`POST /webhooks/github`, `/llm/…`, `GET /healthz`) and, as the application's
+/// HTTP routes (`POST /webhooks/github`, `/llm/…`, `GET /healthz`, and the operator API under
+/// `/api/v1` when an operator token is configured) and, as the application's
 /// services, the issue-object runtime, the sandbox reaper and the intake gate. The one way to
 /// build the server: `dayshift serve` runs it with `runService()` (SIGTERM and SIGINT), the demo,
 /// the tests and the benchmarks with `InProcessServer` or HummingbirdTesting's `app.test(.router)`
@@ -38,9 +39,14 @@ public func buildApplication(
     let router = Router()
     router.add(middleware: LogRequestsMiddleware(.debug))
     HealthController().addRoutes(to: router)
-    WebhookController(intake: DeliveryIntake(store: instance.store, configuration: configuration, logger: logger), runtime: instance.runtime,
-                      gate: instance.gate, maxBodyBytes: configuration.server.maxBodyBytes)
+    let intake = DeliveryIntake(store: instance.store, configuration: configuration, logger: logger)
+    WebhookController(intake: intake, runtime: instance.runtime, gate: instance.gate, maxBodyBytes: configuration.server.maxBodyBytes)
         .addRoutes(to: router.group("webhooks"))
+    if !configuration.server.operatorToken.isEmpty {
+        OperatorAPIController(store: instance.store, runtime: instance.runtime, sandboxes: instance.sandboxes, intake: intake, gate: instance.gate,
+                              configuration: configuration)
+            .addRoutes(to: router.group("api/v1"))
+    }
     LLMProxyController(proxy: instance.llmProxy).addRoutes(to: router.group("llm"))
     let proxyAddress = instance.proxyAddress
     let announcer = LifecycleAnnouncer(logger: logger, notifier: SystemdNotifier(environment: environment))

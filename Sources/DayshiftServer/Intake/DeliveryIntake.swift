@@ -67,6 +67,34 @@ public struct DeliveryIntake: Sendable {
         if payload == nil, !((try? JSONSerialization.jsonObject(with: body)) is [String: Any]) {
             return .badRequest("body is not a JSON object")
         }
+        let (record, message) = decide(guid: guid, event: event, body: body, payload: payload, receivedAt: receivedAt)
+        switch try await commits.record(record, message: message) {
+        case .duplicate:
+            logger.info("duplicate delivery ignored", metadata: ["delivery": "\(guid)"])
+            return .duplicate
+        case .recorded:
+            logStored(record)
+            return event == "ping" ? .pong : .accepted(acted: message != nil, reason: record.decision.reason)
+        }
+    }
+
+    /// Processes a stored delivery's payload again under today's trigger rules and repository
+    /// scope, and stores the result as a new delivery (GUID `replay-<uuid>`, ``Delivery/replayOf``
+    /// naming the original) with its message when it acts.
+    /// - Returns: the new delivery.
+    /// - Throws: storage errors.
+    public func replay(_ original: Delivery, at receivedAt: Date = Date()) async throws -> Delivery {
+        let payload = try? JSONDecoder().decode(WebhookPayload.self, from: original.payload)
+        var (record, message) = decide(guid: "replay-\(UUID().uuidString.lowercased())", event: original.event, body: original.payload,
+                                       payload: payload, receivedAt: receivedAt)
+        record.replayOf = original.guid
+        _ = try await commits.record(record, message: message)
+        logStored(record)
+        return record
+    }
+
+    /// The delivery to store and, when a trigger acts, the issue object's message.
+    private func decide(guid: String, event: String, body: Data, payload: WebhookPayload?, receivedAt: Date) -> (Delivery, IssueMessage?) {
         var decision: TriggerDecision
         if event == "ping" {
             decision = .ignore("ping")
@@ -88,14 +116,13 @@ public struct DeliveryIntake: Sendable {
         let record = Delivery(guid: guid, event: event, action: payload?.action, repository: payload?.repository?.fullName,
                               issueNumber: payload?.issue?.number, receivedAt: receivedAt, payload: body,
                               decision: message == nil ? .ignored(reason: decision.reason) : .acted(reason: decision.reason))
-        switch try await commits.record(record, message: message) {
-        case .duplicate:
-            logger.info("duplicate delivery ignored", metadata: ["delivery": "\(guid)"])
-            return .duplicate
-        case .recorded:
-            logger.info("delivery stored", metadata: ["delivery": "\(guid)", "event": "\(event).\(payload?.action ?? "")",
-                                                      "disposition": "\(record.decision.isActed ? "acted" : "ignored")", "reason": "\(decision.reason)"])
-            return event == "ping" ? .pong : .accepted(acted: message != nil, reason: decision.reason)
-        }
+        return (record, message)
+    }
+
+    private func logStored(_ record: Delivery) {
+        var metadata: Logger.Metadata = ["delivery": "\(record.guid)", "event": "\(record.event).\(record.action ?? "")",
+                                         "disposition": "\(record.decision.isActed ? "acted" : "ignored")", "reason": "\(record.decision.reason)"]
+        if let original = record.replayOf { metadata["replay_of"] = "\(original)" }
+        logger.info("delivery stored", metadata: metadata)
     }
 }

@@ -9,6 +9,9 @@ struct DeliveryRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     enum Columns {
         static let guid = Column(CodingKeys.guid)
         static let receivedAt = Column(CodingKeys.receivedAt)
+        static let event = Column(CodingKeys.event)
+        static let repository = Column(CodingKeys.repository)
+        static let disposition = Column(CodingKeys.disposition)
     }
 
     var guid: String
@@ -21,6 +24,8 @@ struct DeliveryRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     /// `acted` or `ignored`.
     var disposition: String
     var reason: String
+    /// The GUID of the delivery this one replayed.
+    var replayOf: String?
 
     init(_ delivery: Delivery) {
         guid = delivery.guid
@@ -32,10 +37,11 @@ struct DeliveryRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
         payload = delivery.payload
         disposition = delivery.decision.isActed ? "acted" : "ignored"
         reason = delivery.decision.reason
+        replayOf = delivery.replayOf
     }
 
     var delivery: Delivery {
         Delivery(guid: guid, event: event, action: action, repository: repository, issueNumber: issueNumber, receivedAt: receivedAt,
-                 payload: payload, decision: disposition == "acted" ? .acted(reason: reason) : .ignored(reason: reason))
+                 payload: payload, decision: disposition == "acted" ? .acted(reason: reason) : .ignored(reason: reason), replayOf: replayOf)
     }
 }

@@ -6,6 +6,10 @@ import GRDB
 struct ModelUsageRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "run_model_usage"
 
+    enum Columns {
+        static let runId = Column("runId")
+    }
+
     var usage: RunModelUsage
 
     init(_ usage: RunModelUsage) {

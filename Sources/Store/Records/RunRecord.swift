@@ -14,6 +14,7 @@ struct RunRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
         static let status = Column(CodingKeys.status)
         static let summary = Column(CodingKeys.summary)
         static let finishedAt = Column(CodingKeys.finishedAt)
+        static let createdAt = Column(CodingKeys.createdAt)
         static let cancelRequestedAt = Column(CodingKeys.cancelRequestedAt)
     }
 

@@ -89,6 +89,10 @@ enum StoreMigrations {
                 t.column("updatedAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v4: replayed deliveries") { db in
+            // The GUID of the delivery an operator replayed (`POST /api/v1/deliveries/{guid}/replay`).
+            try db.alter(table: "deliveries") { t in t.add(column: "replayOf", .text) }
+        }
         return migrator
     }
 }

@@ -23,7 +23,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Print only one JSON object on standard output.")
     var json = false
 
-    @Flag(help: "Keep the temporary directory (repository, database, sandboxes) and print its path.")
+    @Flag(help: "Keep the temporary directory (repository, database, sandboxes), with a dayshift.yaml to start a server on it, and print its path.")
     var keep = false
 
     @Option(help: "Seconds to wait for the run to finish.")
@@ -74,8 +74,13 @@ struct DemoCommand: AsyncParsableCommand {
         let comments = await emulator.state.comments(owner: DemoWorkspace.owner, repo: DemoWorkspace.repo, issue: DemoWorkspace.issueNumber)
         await emulator.stop()
         await daytona?.stop()
-        let report = DemoReport(journal: journal, comments: comments.count, branches: try await workspace.repository.branches(),
+        var report = DemoReport(journal: journal, comments: comments.count, branches: try await workspace.repository.branches(),
                                 workspace: keep ? workspace.directory.path : nil)
+        if keep {
+            let kept = try workspace.writeServeConfiguration(githubURL: emulator.baseURL, privateKeyPEM: privateKeyPEM)
+            report.serveCommand = "dayshift serve --config \(kept.configuration.path)"
+            report.operatorTokenFile = kept.operatorToken.path
+        }
         if json {
             print(try report.json())
         } else {
@@ -90,7 +95,7 @@ struct DemoCommand: AsyncParsableCommand {
         var printed = Set<String>()
         while Date() < deadline {
             if let run = try await store.latestRun(issueKey: issueKey), let journal = try await store.journal(runID: run.id) {
-                for step in journal.steps.values.sorted(by: { $0.position < $1.position }) where step.status.isDone && !printed.contains(step.name.rawValue) {
+                for step in journal.stepsInOrder where step.status.isDone && !printed.contains(step.name.rawValue) {
                     printed.insert(step.name.rawValue)
                     let seconds = String(format: "%6.2f s", step.durationSeconds ?? 0)
                     say("  \(step.name.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)) \(step.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(seconds)  \(stepDetail(journal, step.name))")
@@ -121,6 +126,9 @@ struct DemoCommand: AsyncParsableCommand {
         if let pr = report.pullRequest { say("pull request #\(pr.number) \(pr.url) from \(pr.head)") }
         say("tests before: exit \(report.tests.before?.exitCode.description ?? "-"), after: exit \(report.tests.after?.exitCode.description ?? "-")")
         if let workspace = report.workspace { say("kept \(workspace)") }
+        if let command = report.serveCommand, let token = report.operatorTokenFile {
+            say("to look at this run again: \(command)   (operator API token in \(token))")
+        }
     }
 
     private func say(_ line: String) {

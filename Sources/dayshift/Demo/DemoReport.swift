@@ -40,14 +40,18 @@ struct DemoReport: Encodable {
     var comments: Int
     var branches: [String]
     var workspace: String?
+    /// With `--keep`: the command that starts a server on the kept data, and where its operator token is.
+    var serveCommand: String?
+    var operatorTokenFile: String?
 
     enum CodingKeys: String, CodingKey {
         case issue, run, pullRequest = "pull_request", tests, comments, branches, workspace
+        case serveCommand = "serve_command", operatorTokenFile = "operator_token_file"
     }
 
     init(journal: RunJournal, comments: Int, branches: [String], workspace: String?) {
         issue = journal.run.issueKey
-        let steps = journal.steps.values.sorted { $0.position < $1.position }
+        let steps = journal.stepsInOrder
         run = Run(status: journal.run.status.rawValue, summary: journal.run.summary, steps: steps.map {
             Step(name: $0.name.rawValue, status: $0.status.rawValue, attempt: $0.attempt, seconds: (($0.durationSeconds ?? 0) * 1000).rounded() / 1000)
         })

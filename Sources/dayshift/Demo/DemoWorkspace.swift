@@ -64,6 +64,47 @@ struct DemoWorkspace {
         return configuration
     }
 
+    /// What `demo --keep` leaves to start a server on the demo's data again: `dayshift.yaml`
+    /// (this data directory, port 8080, and secrets in files beside it: the webhook secret, a new
+    /// operator token and the demo App's private key, all `0600`). The demo's GitHub emulator has
+    /// stopped by then, so that server can show the run (operator API) but not work on GitHub.
+    /// - Returns: the configuration file and the operator-token file.
+    /// - Throws: file-system errors.
+    func writeServeConfiguration(githubURL: URL, privateKeyPEM: String) throws -> (configuration: URL, operatorToken: URL) {
+        func secretFile(_ name: String, _ contents: String) throws -> URL {
+            let url = directory.appendingPathComponent(name)
+            try Data(contents.utf8).write(to: url)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
+            return url
+        }
+        let token = try secretFile("operator-token", (0..<4).map { _ in String(UInt64.random(in: .min ... .max), radix: 16) }.joined())
+        let secret = try secretFile("webhook-secret", webhookSecret)
+        let key = try secretFile("github-app.pem", privateKeyPEM)
+        let configuration = directory.appendingPathComponent("dayshift.yaml")
+        try Data("""
+            # Written by `dayshift demo --keep`: a server on the demo's data. Start it with
+            #   dayshift serve --config \(configuration.path)
+            # and ask the operator API, e.g.
+            #   curl -H "Authorization: Bearer $(cat \(token.path))" http://127.0.0.1:8080/api/v1/runs
+            # The demo's GitHub emulator has stopped: this server shows the run; it cannot work on GitHub.
+            data_dir: \(directory.appendingPathComponent("data").path)
+            server:
+              port: 8080
+              operator_token_file: \(token.path)
+            webhook:
+              secret_file: \(secret.path)
+            github:
+              api_url: \(githubURL.absoluteString)
+              app_id: \(Self.appID)
+              private_key_file: \(key.path)
+            repositories:
+              \(Self.owner)/\(Self.repo):
+                clone_url: \(repository.cloneURL)
+
+            """.utf8).write(to: configuration)
+        return (configuration, token)
+    }
+
     func remove() {
         try? FileManager.default.removeItem(at: directory)
     }

@@ -31,6 +31,33 @@ struct DayshiftCommandTests {
         #expect(report["comments"] as? Int == 1)
     }
 
+    @Test("dayshift demo --keep leaves a dayshift.yaml that dayshift serve starts on, and its operator API shows the demo's run")
+    func demoKeepServes() async throws {
+        let demo = try CommandProcess(["demo", "--json", "--keep", "--timeout", "240"])
+        defer { demo.remove() }
+        #expect(try await demo.waitForExit(timeoutSeconds: 300) == 0, "stderr: \(demo.standardError.suffix(2000))")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(demo.standardOutput.utf8)) as? [String: Any])
+        let workspace = URL(fileURLWithPath: try #require(report["workspace"] as? String))
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        #expect(report["serve_command"] as? String == "dayshift serve --config \(workspace.path)/dayshift.yaml")
+        let tokenFile = workspace.appendingPathComponent("operator-token")
+        #expect(report["operator_token_file"] as? String == tokenFile.path)
+        #expect((try FileManager.default.attributesOfItem(atPath: tokenFile.path)[.posixPermissions] as? Int) == 0o600)
+        let token = try String(contentsOf: tokenFile, encoding: .utf8)
+
+        let port = try FreePort.next()
+        let serve = try CommandProcess(["serve", "--config", workspace.appendingPathComponent("dayshift.yaml").path, "--port", String(port)])
+        defer { serve.remove() }
+        let runs = URL(string: "http://127.0.0.1:\(port)/api/v1/runs")!
+        let answer = try await serve.waitForAnswer(runs, token: token)
+        #expect(answer.status == 200, "\(answer) stderr: \(serve.standardError.suffix(2000))")
+        let items = (try? JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any])?["items"] as? [[String: Any]]
+        #expect(items?.count == 1)
+        #expect(items?.first?["status"] as? String == "succeeded")
+        #expect(try await CommandProcess.request(runs, token: "not-" + token).status == 401)
+        #expect(try await serve.stop(signal: SIGTERM) == 0, "stderr: \(serve.standardError.suffix(2000))")
+    }
+
     @Test("dayshift emulator github listens on its port, accepts only the given token, and stops on SIGTERM")
     func githubEmulatorServesAndStops() async throws {
         let port = try FreePort.next()
