@@ -5,7 +5,7 @@ import IssueObjects
 import Logging
 
 /// Builds the whole Dayshift server from configuration: every part (``DayshiftInstance``), the
-/// HTTP routes (`POST /webhooks/github`, `/llm/…`, `GET /healthz`) and, as the application's
+/// HTTP routes (`POST /webhooks/github`, `/llm/…`, `GET /healthz`, `GET /readyz`) and, as the application's
 /// services, the issue-object runtime, the sandbox reaper and the intake gate. The one way to
 /// build the server: `dayshift serve` runs it with `runService()` (SIGTERM and SIGINT), the demo,
 /// the tests and the benchmarks with `InProcessServer` or HummingbirdTesting's `app.test(.router)`
@@ -38,6 +38,7 @@ public func buildApplication(
     let router = Router()
     router.add(middleware: LogRequestsMiddleware(.debug))
     HealthController().addRoutes(to: router)
+    ReadinessController(store: instance.store, gate: instance.gate, logger: logger).addRoutes(to: router)
     WebhookController(intake: DeliveryIntake(store: instance.store, configuration: configuration, logger: logger), runtime: instance.runtime,
                       gate: instance.gate, maxBodyBytes: configuration.server.maxBodyBytes)
         .addRoutes(to: router.group("webhooks"))
