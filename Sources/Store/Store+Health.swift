@@ -1,7 +1,8 @@
+import DayshiftCore
 import Foundation
 import GRDB
 
-// What readiness probes read.
+// What readiness probes and metrics read.
 extension Store {
     /// Proves that the database takes a write now: one IMMEDIATE transaction (the writer's lock)
     /// that rewrites `PRAGMA user_version` with its own value and commits, so the write reaches
@@ -23,6 +24,25 @@ extension Store {
         try await database.read { db in
             let applied = Set(try StoreMigrations.migrator.appliedIdentifiers(db))
             return StoreMigrations.migrator.migrations.filter { !applied.contains($0) }
+        }
+    }
+
+    /// Number of runs in status `running`.
+    /// - Throws: GRDB's `DatabaseError`.
+    public func runningRunCount() async throws -> Int {
+        try await database.read { db in
+            try RunRecord.filter(RunRecord.Columns.status == RunStatus.running.rawValue).fetchCount(db)
+        }
+    }
+
+    /// Size of the database in bytes (page count × page size): the main file's size once the WAL
+    /// is checkpointed. Pages freed by pruning are reused, so the file stops growing rather than shrinks.
+    /// - Throws: GRDB's `DatabaseError`.
+    public func databaseSizeBytes() async throws -> Int {
+        try await database.read { db in
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+            let size = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0
+            return pages * size
         }
     }
 }

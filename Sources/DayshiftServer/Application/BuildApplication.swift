@@ -5,8 +5,9 @@ import IssueObjects
 import Logging
 
 /// Builds the whole Dayshift server from configuration: every part (``DayshiftInstance``), the
-/// HTTP routes (`POST /webhooks/github`, `/llm/…`, `GET /healthz`, `GET /readyz`) and, as the application's
-/// services, the issue-object runtime, the sandbox reaper and the intake gate. The one way to
+/// HTTP routes (`POST /webhooks/github`, `/llm/…`, `GET /healthz`, `GET /readyz`, `GET /metrics`)
+/// and, as the application's services, the issue-object runtime, the sandbox reaper and the intake
+/// gate. The one way to
 /// build the server: `dayshift serve` runs it with `runService()` (SIGTERM and SIGINT), the demo,
 /// the tests and the benchmarks with `InProcessServer` or HummingbirdTesting's `app.test(.router)`
 /// and `app.test(.live)`.
@@ -39,8 +40,9 @@ public func buildApplication(
     router.add(middleware: LogRequestsMiddleware(.debug))
     HealthController().addRoutes(to: router)
     ReadinessController(store: instance.store, gate: instance.gate, logger: logger).addRoutes(to: router)
+    MetricsController(metrics: instance.metrics, store: instance.store).addRoutes(to: router)
     WebhookController(intake: DeliveryIntake(store: instance.store, configuration: configuration, logger: logger), runtime: instance.runtime,
-                      gate: instance.gate, maxBodyBytes: configuration.server.maxBodyBytes)
+                      gate: instance.gate, maxBodyBytes: configuration.server.maxBodyBytes, metrics: instance.metrics)
         .addRoutes(to: router.group("webhooks"))
     LLMProxyController(proxy: instance.llmProxy).addRoutes(to: router.group("llm"))
     let proxyAddress = instance.proxyAddress
