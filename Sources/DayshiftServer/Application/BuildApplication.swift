@@ -6,8 +6,8 @@ import Logging
 
 /// Builds the whole Dayshift server from configuration: every part (``DayshiftInstance``), the
 /// HTTP routes (`POST /webhooks/github`, `/llm/…`, `GET /healthz`, `GET /readyz`, `GET /metrics`)
-/// and, as the application's services, the issue-object runtime, the sandbox reaper and the intake
-/// gate. The one way to
+/// and, as the application's services, the issue-object runtime, the sandbox reaper, the retention
+/// pass and the intake gate. The one way to
 /// build the server: `dayshift serve` runs it with `runService()` (SIGTERM and SIGINT), the demo,
 /// the tests and the benchmarks with `InProcessServer` or HummingbirdTesting's `app.test(.router)`
 /// and `app.test(.live)`.

@@ -9,8 +9,8 @@ import Sandboxes
 import Store
 
 /// The parts of one Dayshift server built from configuration: the store, the sandbox provider,
-/// GitHub access, the issue-object runtime, the reaper, the intake gate, the LLM proxy and the
-/// metrics they all record into.
+/// GitHub access, the issue-object runtime, the reaper, the retention pass, the intake gate, the
+/// LLM proxy and the metrics they all record into.
 /// Only ``buildApplication(configuration:logger:environment:failPointAction:now:onServerRunning:)``
 /// builds them (tests may build them alone, with `package` access); the application it returns
 /// serves them and exposes them as ``DayshiftApplication/instance``.
@@ -29,6 +29,8 @@ public struct DayshiftInstance: Sendable {
     public let proxyAddress: ProxyAddress
     /// This server's metrics (`GET /metrics`), with a registry of its own; every part above records into it.
     public let metrics: DayshiftMetrics
+    /// Prunes old deliveries and run journals (`retention.*`).
+    public let retention: RetentionService
     /// Names in `agent.pass_environment` left out because they hold a model key.
     let withheldKeys: [String]
     /// What `agent.pass_environment` hands the agent (before the run's own proxy variables).
@@ -94,6 +96,7 @@ public struct DayshiftInstance: Sendable {
                                graceSeconds: configuration.sandbox.reaperGraceSeconds, logger: logger, recorder: metrics) { runID in
             try await store.run(id: runID)?.status == .running
         }
+        retention = RetentionService(store: store, settings: configuration.retention, logger: logger)
     }
 
     private static func reason(_ error: any Error) -> String {
