@@ -9,6 +9,7 @@ enum ConfigurationReader {
         let top = try ConfigNode(path: "", node: root, allowedKeys: [
             "server", "data_dir", "webhook", "triggers", "github", "sandbox", "agent", "steps", "pull_request", "git", "runtime", "repositories",
             "failpoints", "llm",
+            "retention",
         ])
         // Every file a `*_file` key names holds a secret: the local runner hides them all from sandboxes.
         config.sourceFiles.append(contentsOf: secretFilePaths(in: root).filter { !config.sourceFiles.contains($0) })
@@ -128,6 +129,13 @@ enum ConfigurationReader {
         config.steps.setupTimeoutSeconds = try steps.double("setup_timeout_seconds", default: config.steps.setupTimeoutSeconds, range: 1...86_400)
         config.steps.testTimeoutSeconds = try steps.double("test_timeout_seconds", default: config.steps.testTimeoutSeconds, range: 1...86_400)
         config.steps.outputTailLines = try steps.int("output_tail_lines", default: config.steps.outputTailLines, range: 1...1000)
+
+        let retention = try top.child("retention", allowedKeys: ["deliveries_days", "ignored_deliveries_days", "runs_days", "interval_seconds"])
+        config.retention.deliveriesDays = try retention.int("deliveries_days", default: config.retention.deliveriesDays, range: 0...36_500)
+        config.retention.ignoredDeliveriesDays = try retention.int("ignored_deliveries_days", default: config.retention.ignoredDeliveriesDays,
+                                                                   range: 0...36_500)
+        config.retention.runsDays = try retention.int("runs_days", default: config.retention.runsDays, range: 0...36_500)
+        config.retention.intervalSeconds = try retention.double("interval_seconds", default: config.retention.intervalSeconds, range: 1...604_800)
 
         let git = try top.child("git", allowedKeys: ["author_name", "author_email", "branch_prefix"])
         for retired in ["author_name", "author_email"] where git.node(retired) != nil {

@@ -38,6 +38,7 @@ public struct DayshiftConfiguration: Sendable {
     public var git = GitSettings()
     public var runtime = RuntimeSettings()
     public var llm = LLMSettings()
+    public var retention = RetentionSettings()
     /// Per-repository settings, keyed by `owner/name`.
     public var repositories: [String: RepositorySettings] = [:]
     /// Crash-injection points such as `publish:after` (see ``FailPoint``). Default: none.
@@ -222,6 +223,21 @@ public struct RuntimeSettings: Sendable, Equatable {
     public var idleEvictionSeconds = 120.0
     /// `runtime.poll_interval_seconds`: how often the inbox and alarms are scanned as a safety net; default 1.
     public var pollIntervalSeconds = 1.0
+    public init() {}
+}
+
+/// `retention.*`: how long stored deliveries and run journals are kept. 0 keeps them forever.
+public struct RetentionSettings: Sendable, Equatable {
+    /// `retention.deliveries_days`: deliveries that reached an issue object (and their payloads)
+    /// are deleted this many days after they arrived; default 30.
+    public var deliveriesDays = 30
+    /// `retention.ignored_deliveries_days`: deliveries intake ignored, sooner; default 7.
+    public var ignoredDeliveriesDays = 7
+    /// `retention.runs_days`: the step journals (outputs, results, errors) of runs that finished
+    /// this many days ago are deleted; default 90.
+    public var runsDays = 90
+    /// `retention.interval_seconds`: how often the pruning pass runs; default 3600.
+    public var intervalSeconds = 3600.0
     public init() {}
 }
 

@@ -5,9 +5,10 @@ import IssueObjects
 import Logging
 
 /// Builds the whole Dayshift server from configuration: every part (``DayshiftInstance``), the
-/// HTTP routes (`POST /webhooks/github`, `/llm/…`, `GET /healthz`, and the operator API under
-/// `/api/v1` when an operator token is configured) and, as the application's
-/// services, the issue-object runtime, the sandbox reaper and the intake gate. The one way to
+/// HTTP routes (`POST /webhooks/github`, `/llm/…`, `GET /healthz`, `GET /readyz`, `GET /metrics`,
+/// and the operator API under `/api/v1` when an operator token is configured) and, as the
+/// application's services, the issue-object runtime, the sandbox reaper, the retention pass and
+/// the intake gate. The one way to
 /// build the server: `dayshift serve` runs it with `runService()` (SIGTERM and SIGINT), the demo,
 /// the tests and the benchmarks with `InProcessServer` or HummingbirdTesting's `app.test(.router)`
 /// and `app.test(.live)`.
@@ -39,8 +40,11 @@ public func buildApplication(
     let router = Router()
     router.add(middleware: LogRequestsMiddleware(.debug))
     HealthController().addRoutes(to: router)
+    ReadinessController(store: instance.store, gate: instance.gate, logger: logger).addRoutes(to: router)
+    MetricsController(metrics: instance.metrics, store: instance.store).addRoutes(to: router)
     let intake = DeliveryIntake(store: instance.store, configuration: configuration, logger: logger)
-    WebhookController(intake: intake, runtime: instance.runtime, gate: instance.gate, maxBodyBytes: configuration.server.maxBodyBytes)
+    WebhookController(intake: intake, runtime: instance.runtime, gate: instance.gate, maxBodyBytes: configuration.server.maxBodyBytes,
+                      metrics: instance.metrics)
         .addRoutes(to: router.group("webhooks"))
     if !configuration.server.operatorToken.isEmpty {
         OperatorAPIController(store: instance.store, runtime: instance.runtime, sandboxes: instance.sandboxes, intake: intake, gate: instance.gate,

@@ -42,10 +42,11 @@ public struct DayshiftApplication: ApplicationProtocol, CustomStringConvertible 
         await http.onServerRunning(channel)
     }
 
-    /// In start order: the reaper, the issue-object runtime, the intake gate, the lifecycle
-    /// announcer. Shut down in reverse, all before HTTP: "stopping" is logged (and sent to
-    /// systemd) first, then webhooks get 503, then running steps get their grace period.
-    public var services: [any Service] { [instance.reaper, instance.runtime, instance.gate, announcer] }
+    /// In start order: the reaper, the retention pass, the issue-object runtime, the intake gate,
+    /// the lifecycle announcer. Shut down in reverse, all before HTTP: "stopping" is logged (and
+    /// sent to systemd) first, then webhooks get 503 (and `/readyz` 503), then running steps get
+    /// their grace period.
+    public var services: [any Service] { [instance.reaper, instance.retention, instance.runtime, instance.gate, announcer] }
 
     /// Serves until graceful shutdown (see the type's documentation for the order).
     /// - Throws: ``DayshiftConfig/ConfigurationError`` for `data_dir` when another process holds

@@ -9,7 +9,8 @@ import Sandboxes
 import Store
 
 /// The parts of one Dayshift server built from configuration: the store, the sandbox provider,
-/// GitHub access, the issue-object runtime, the reaper, the intake gate and the LLM proxy.
+/// GitHub access, the issue-object runtime, the reaper, the retention pass, the intake gate, the
+/// LLM proxy and the metrics they all record into.
 /// Only ``buildApplication(configuration:logger:environment:failPointAction:now:onServerRunning:)``
 /// builds them (tests may build them alone, with `package` access); the application it returns
 /// serves them and exposes them as ``DayshiftApplication/instance``.
@@ -26,6 +27,10 @@ public struct DayshiftInstance: Sendable {
     public let llmProxy: LLMProxy
     /// Where sandboxes reach the LLM proxy.
     public let proxyAddress: ProxyAddress
+    /// This server's metrics (`GET /metrics`), with a registry of its own; every part above records into it.
+    public let metrics: DayshiftMetrics
+    /// Prunes old deliveries and run journals (`retention.*`).
+    public let retention: RetentionService
     /// Names in `agent.pass_environment` left out because they hold a model key.
     let withheldKeys: [String]
     /// What `agent.pass_environment` hands the agent (before the run's own proxy variables).
@@ -49,6 +54,8 @@ public struct DayshiftInstance: Sendable {
         if configuration.llm.openai.apiKey.isEmpty { configuration.llm.openai.apiKey = environment["OPENAI_API_KEY"] ?? "" }
         self.configuration = configuration
         self.logger = logger
+        let metrics = DayshiftMetrics()
+        self.metrics = metrics
         let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
         try DataDirectory.prepare(dataDirectory)
         do {
@@ -56,7 +63,7 @@ public struct DayshiftInstance: Sendable {
         } catch {
             throw ConfigurationError(key: "data_dir", problem: "cannot open the database in \(dataDirectory.path) (\(Self.reason(error)))")
         }
-        sandboxes = try SandboxProviderFactory.make(configuration, logger: logger)
+        sandboxes = try SandboxProviderFactory.make(configuration, logger: logger, recorder: metrics)
         guard let apiURL = URL(string: configuration.github.apiURL) else {
             throw ConfigurationError(key: "github.api_url", problem: "not a URL")
         }
@@ -65,7 +72,8 @@ public struct DayshiftInstance: Sendable {
             let credentials: GitHubCredentials = configuration.github.usesApp
                 ? .app(appID: configuration.github.appID ?? "", privateKeyPEM: configuration.github.privateKeyPEM)
                 : .personalAccessToken(configuration.github.token)
-            github = try GitHubAuthenticator(credentials: credentials, baseURL: apiURL, timeoutSeconds: configuration.github.requestTimeoutSeconds, now: now)
+            github = try GitHubAuthenticator(credentials: credentials, baseURL: apiURL, timeoutSeconds: configuration.github.requestTimeoutSeconds, now: now,
+                                            recorder: metrics)
         } catch {
             throw ConfigurationError(key: "github.private_key_file", problem: "\(error)")
         }
@@ -76,17 +84,19 @@ public struct DayshiftInstance: Sendable {
         let tokens = try RunTokens(directory: configuration.dataDirectory)
         let proxyAddress = ProxyAddress(configuration: configuration)
         self.proxyAddress = proxyAddress
-        llmProxy = LLMProxy(settings: configuration.llm, store: store, tokens: tokens, logger: logger)
+        llmProxy = LLMProxy(settings: configuration.llm, store: store, tokens: tokens, logger: logger, metrics: metrics)
         let agent = CommandAgent(command: configuration.agent.command, timeoutSeconds: configuration.agent.timeoutSeconds, environment: agentEnvironment)
         var dependencies = RunDependencies(store: store, sandboxes: sandboxes, github: github, agent: agent, configuration: configuration,
                                            failPoints: FailPoints(configuration.failPoints, action: failPointAction), logger: logger)
         dependencies.modelEnvironment = { runID in proxyAddress.agentEnvironment(runID: runID, tokens: tokens) }
+        dependencies.recorder = metrics
         runtime = IssueObjectRuntime(dependencies: dependencies)
         let store = store
         reaper = SandboxReaper(provider: sandboxes, intervalSeconds: configuration.sandbox.reaperIntervalSeconds,
-                               graceSeconds: configuration.sandbox.reaperGraceSeconds, logger: logger) { runID in
+                               graceSeconds: configuration.sandbox.reaperGraceSeconds, logger: logger, recorder: metrics) { runID in
             try await store.run(id: runID)?.status == .running
         }
+        retention = RetentionService(store: store, settings: configuration.retention, logger: logger)
     }
 
     private static func reason(_ error: any Error) -> String {

@@ -1,4 +1,5 @@
 import DayshiftConfig
+import DayshiftCore
 import Foundation
 import Logging
 import Sandboxes
@@ -6,7 +7,9 @@ import Sandboxes
 /// Builds the sandbox provider that `sandbox.provider` names.
 enum SandboxProviderFactory {
     /// - Throws: ``ConfigurationError`` naming the key when a setting cannot be used.
-    static func make(_ configuration: DayshiftConfiguration, logger: Logger) throws -> any SandboxProvider {
+    /// - Parameter recorder: told about every Daytona request, for metrics.
+    static func make(_ configuration: DayshiftConfiguration, logger: Logger,
+                     recorder: any OutboundRequestRecorder = NoOutboundRequestRecorder()) throws -> any SandboxProvider {
         switch configuration.sandbox.provider {
         case "daytona":
             let daytona = configuration.sandbox.daytona
@@ -22,7 +25,7 @@ enum SandboxProviderFactory {
                 // Only long commands (the agent) go through a toolbox session; Dayshift's own git
                 // and test plumbing stays one `process/execute` call each.
                 sessionThresholdSeconds: 300)
-            return DaytonaSandboxProvider(settings: settings, logger: logger)
+            return DaytonaSandboxProvider(settings: settings, logger: logger, recorder: recorder)
         default:
             let root = configuration.sandbox.localRoot.map { URL(fileURLWithPath: $0, isDirectory: true) }
                 ?? URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true).appendingPathComponent("sandboxes", isDirectory: true)

@@ -15,6 +15,11 @@ public final class IntakeGate: Service, Sendable {
     /// is the first service told to shut down.
     public func run() async throws {
         try? await gracefulShutdown()
+        close()
+    }
+
+    /// Closes the gate for good (what graceful shutdown does).
+    func close() {
         open.withLock { $0 = false }
     }
 }

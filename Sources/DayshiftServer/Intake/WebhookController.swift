@@ -22,16 +22,33 @@ struct WebhookController<Context: RequestContext>: Sendable {
     let runtime: IssueObjectRuntime
     let gate: IntakeGate
     let maxBodyBytes: Int
+    /// Counts every request by event and decision (`dayshift_deliveries_total`).
+    let metrics: DayshiftMetrics
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.post("github", use: receive)
     }
 
     @Sendable func receive(_ request: Request, context: Context) async throws -> Response {
+        let event = request.headers[HTTPField.Name("X-GitHub-Event")!]
+        do {
+            let (response, decision) = try await answer(request)
+            metrics.delivery(event: event, decision: decision)
+            return response
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            metrics.delivery(event: event, decision: .tooLarge)
+            throw error
+        } catch {
+            metrics.delivery(event: event, decision: .failed)
+            throw error
+        }
+    }
+
+    private func answer(_ request: Request) async throws -> (Response, DayshiftMetrics.IntakeDecision) {
         guard gate.isOpen else {
             var response = Self.json(.serviceUnavailable, ["error": "shutting down; redeliver later"])
             response.headers[HTTPField.Name("Retry-After")!] = "30"
-            return response
+            return (response, .unavailable)
         }
         // Refuse before buffering up to 25 MiB: an unsigned request costs no memory.
         let signature = request.headers[HTTPField.Name("X-Hub-Signature-256")!]
@@ -39,7 +56,7 @@ struct WebhookController<Context: RequestContext>: Sendable {
             // A proxy that strips the header, or a webhook configured without a secret, shows here.
             intake.logger.warning("webhook refused: \(signature == nil ? "no" : "malformed") X-Hub-Signature-256 header",
                                   metadata: ["delivery": "\(request.headers[HTTPField.Name("X-GitHub-Delivery")!]?.prefix(200) ?? "-")"])
-            return Self.json(.unauthorized, ["error": "missing or invalid X-Hub-Signature-256"])
+            return (Self.json(.unauthorized, ["error": "missing or invalid X-Hub-Signature-256"]), .unauthorized)
         }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
             throw HTTPError(.contentTooLarge)
@@ -53,15 +70,15 @@ struct WebhookController<Context: RequestContext>: Sendable {
         switch outcome {
         case .accepted(let acted, let reason):
             if acted { runtime.notifyNewMessages() }
-            return Self.json(.accepted, ["status": "accepted", "acted": acted ? "true" : "false", "reason": reason])
+            return (Self.json(.accepted, ["status": "accepted", "acted": acted ? "true" : "false", "reason": reason]), acted ? .acted : .ignored)
         case .pong:
-            return Self.json(.ok, ["status": "pong"])
+            return (Self.json(.ok, ["status": "pong"]), .ignored)
         case .duplicate:
-            return Self.json(.ok, ["status": "duplicate"])
+            return (Self.json(.ok, ["status": "duplicate"]), .duplicate)
         case .unauthorized:
-            return Self.json(.unauthorized, ["error": "missing or invalid X-Hub-Signature-256"])
+            return (Self.json(.unauthorized, ["error": "missing or invalid X-Hub-Signature-256"]), .unauthorized)
         case .badRequest(let reason):
-            return Self.json(.badRequest, ["error": reason])
+            return (Self.json(.badRequest, ["error": reason]), .badRequest)
         }
     }
 

@@ -1,3 +1,4 @@
+import DayshiftCore
 import Foundation
 import HTTPTypes
 #if canImport(FoundationNetworking)
@@ -14,6 +15,14 @@ public enum LLMProvider: String, Sendable, CaseIterable {
     /// OpenAI-compatible APIs: `POST /llm/openai/v1/chat/completions`, `POST …/v1/responses`,
     /// `GET …/v1/models`. Token and real key in `Authorization: Bearer`.
     case openai
+
+    /// The service this provider's upstream is counted as in metrics.
+    var outboundService: OutboundService {
+        switch self {
+        case .anthropic: .anthropic
+        case .openai: .openai
+        }
+    }
 
     /// The only forwarded paths (after `/llm/<provider>/`), with their method. Anything else is 404.
     var routes: Set<String> {

@@ -28,13 +28,18 @@ public struct LLMProxy: Sendable {
     let limiter: RunRateLimiter
     let logger: Logger
     let warnedModels = WarnedModels()
+    /// Counts upstream requests by status, and metered tokens and cost.
+    let metrics: DayshiftMetrics
     /// Largest request body forwarded (Anthropic's own limit for Messages is 32 MB).
     static let maxRequestBytes = 32 * 1024 * 1024
     /// No byte from the upstream for this long ends the call (a long non-streaming answer can take minutes).
     static let idleTimeoutSeconds = 600.0
 
-    /// - Parameter settings: `llm.*`, with the keys resolved.
-    public init(settings: LLMSettings, store: Store, tokens: RunTokens, logger: Logger) {
+    /// - Parameters:
+    ///   - settings: `llm.*`, with the keys resolved.
+    ///   - metrics: where upstream requests, tokens and cost are counted (the server's own).
+    public init(settings: LLMSettings, store: Store, tokens: RunTokens, logger: Logger, metrics: DayshiftMetrics = DayshiftMetrics()) {
+        self.metrics = metrics
         self.settings = settings
         self.store = store
         self.tokens = tokens
@@ -121,7 +126,9 @@ public struct LLMProxy: Sendable {
                 }
             }
             handedOff = true
+            metrics.requestFinished(provider.outboundService, status: head.status)
         } catch {
+            metrics.requestFinished(provider.outboundService, status: nil)
             log.warning("LLM upstream unreachable", metadata: ["error": "\((error as? URLError)?.code.rawValue ?? -1)"])
             return refuse(provider, .badGateway, "the upstream \(provider.rawValue) API could not be reached")
         }
@@ -144,6 +151,7 @@ public struct LLMProxy: Sendable {
                 logger.warning("no price for this model in llm.prices: its calls count 0 USD", metadata: ["model": "\(model)"])
             }
         }
+        metrics.modelCall(provider: provider, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUSD: usage.costUSD)
         do {
             try await store.addModelUsage(runID: runID, usage)
         } catch {

@@ -231,6 +231,9 @@ struct OperatorAPIController<Context: RequestContext>: Sendable {
         guard original.event != Self.operatorEvent else {
             throw APIProblem.conflict("\(original.guid) is an operator action; cancel or retry the run instead")
         }
+        guard !original.payload.isEmpty else {
+            throw APIProblem.conflict("\(original.guid)'s payload was pruned (retention.deliveries_days); there is nothing to replay")
+        }
         guard gate.isOpen else { throw APIProblem(status: .serviceUnavailable, detail: "the server is shutting down") }
         let replay = try await intake.replay(original)
         if replay.decision.isActed { runtime.notifyNewMessages() }

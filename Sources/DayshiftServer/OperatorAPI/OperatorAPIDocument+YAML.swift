@@ -316,7 +316,7 @@ paths:
       summary: Processes a stored GitHub delivery's payload again, as a new delivery that names the original.
       description: |
         The trigger rules and repository scope of today's configuration decide again; the replay
-        is stored under a new GUID with `replay_of` set. Operator actions are not replayed (409).
+        is stored under a new GUID with `replay_of` set. Operator actions, and deliveries whose payload retention pruned, are not replayed (409).
       parameters:
         - $ref: "#/components/parameters/DeliveryGUID"
       responses:

@@ -25,6 +25,7 @@ public actor GitHubAuthenticator {
     private let retryPolicy: GitHubRetryPolicy
     private let sleep: @Sendable (Double) async throws -> Void
     private let now: @Sendable () -> Date
+    private let recorder: any OutboundRequestRecorder
     private let jwtSource: GitHubAppJWTSource?
     private let tokenCache: InstallationTokenCache?
     private var installations: [String: Int64] = [:]
@@ -36,14 +37,17 @@ public actor GitHubAuthenticator {
     ///   - checks: also ask for `checks: write` on REST clients (check runs).
     ///   - retryPolicy, sleep: rate-limit behaviour of every client made here (see ``GitHubClient``).
     ///   - now: the clock for JWT claims and token renewal; inject one in tests.
+    ///   - recorder: told about every request of every client made here, for metrics.
     /// - Throws: ``GitHubAuthError`` when the private key or app id is unusable (checked here, once).
     public init(
         credentials: GitHubCredentials, baseURL: URL, timeoutSeconds: Double = 30, checks: Bool = false,
         retryPolicy: GitHubRetryPolicy = GitHubRetryPolicy(),
         sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .seconds($0)) },
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        recorder: any OutboundRequestRecorder = NoOutboundRequestRecorder()
     ) throws {
         self.credentials = credentials
+        self.recorder = recorder
         self.baseURL = baseURL
         self.timeoutSeconds = timeoutSeconds
         self.retryPolicy = retryPolicy
@@ -62,7 +66,7 @@ public actor GitHubAuthenticator {
             let appClient = GitHubClient(
                 baseURL: baseURL, timeoutSeconds: timeoutSeconds, retryPolicy: retryPolicy, sleep: sleep, now: now,
                 token: { try await jwtSource.jwt().token },
-                credentialRejected: { await jwtSource.invalidate($0) }
+                credentialRejected: { await jwtSource.invalidate($0) }, recorder: recorder
             )
             isApp = true
             self.jwtSource = jwtSource
@@ -146,7 +150,7 @@ public actor GitHubAuthenticator {
     private func makeClient(token: @escaping @Sendable () async throws -> String, credentialRejected: (@Sendable (String) async -> Void)?) -> GitHubClient {
         GitHubClient(
             baseURL: baseURL, timeoutSeconds: timeoutSeconds, retryPolicy: retryPolicy, sleep: sleep, now: now,
-            token: token, credentialRejected: credentialRejected
+            token: token, credentialRejected: credentialRejected, recorder: recorder
         )
     }
 

@@ -25,6 +25,7 @@ public struct GitHubClient: Sendable {
     private let retryPolicy: GitHubRetryPolicy
     private let sleep: @Sendable (Double) async throws -> Void
     private let now: @Sendable () -> Date
+    private let recorder: any OutboundRequestRecorder
 
     /// - Parameters:
     ///   - baseURL: the API root (no trailing path needed).
@@ -37,15 +38,18 @@ public struct GitHubClient: Sendable {
     ///   - token: asked once per request, so that a cache can refresh installation tokens.
     ///   - credentialRejected: called with the token GitHub answered 401 to, before the single
     ///     repeat; nil (a fixed personal access token) means a 401 is thrown at once.
+    ///   - recorder: told the status of every request (and `x-ratelimit-remaining`), for metrics.
     public init(
         baseURL: URL, timeoutSeconds: Double = 30, session: URLSession? = nil,
         retryPolicy: GitHubRetryPolicy = GitHubRetryPolicy(),
         sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .seconds($0)) },
         now: @escaping @Sendable () -> Date = { Date() },
         token: @escaping @Sendable () async throws -> String,
-        credentialRejected: (@Sendable (String) async -> Void)? = nil
+        credentialRejected: (@Sendable (String) async -> Void)? = nil,
+        recorder: any OutboundRequestRecorder = NoOutboundRequestRecorder()
     ) {
         self.baseURL = baseURL
+        self.recorder = recorder
         self.token = token
         self.credentialRejected = credentialRejected
         self.timeoutSeconds = timeoutSeconds
@@ -198,9 +202,17 @@ public struct GitHubClient: Sendable {
         do {
             (data, response) = try await session.data(for: request)
         } catch {
+            recorder.requestFinished(.github, status: nil)
             throw GitHubAPIError.transport(call: call, reason: (error as? URLError).map { "network error \($0.code.rawValue)" } ?? "network error")
         }
-        guard let http = response as? HTTPURLResponse else { throw GitHubAPIError.transport(call: call, reason: "not an HTTP response") }
+        guard let http = response as? HTTPURLResponse else {
+            recorder.requestFinished(.github, status: nil)
+            throw GitHubAPIError.transport(call: call, reason: "not an HTTP response")
+        }
+        recorder.requestFinished(.github, status: http.statusCode)
+        if let remaining = (http.value(forHTTPHeaderField: "x-ratelimit-remaining")).flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
+            recorder.rateLimitRemaining(.github, remaining)
+        }
         return (data, http)
     }
 }

@@ -53,6 +53,7 @@ public final class SandboxReaper: Service, Sendable {
     private let isRunActive: @Sendable (Int64) async throws -> Bool
     private let logger: Logger
     private let now: @Sendable () -> Date
+    private let recorder: any RuntimeRecorder
 
     /// - Parameters:
     ///   - provider: where the sandboxes live.
@@ -61,12 +62,14 @@ public final class SandboxReaper: Service, Sendable {
     ///     (`sandbox.reaper.grace_seconds`, default 600).
     ///   - logger: receives one line per reaped sandbox and one summary per sweep.
     ///   - now: the current time (injectable for tests).
+    ///   - recorder: told after each sweep how many managed sandboxes are left alive.
     ///   - isRunActive: whether the run with this database id is still running.
     public init(
         provider: any SandboxProvider, intervalSeconds: Double = 300, graceSeconds: Double = 600, logger: Logger,
-        now: @escaping @Sendable () -> Date = { Date() },
+        now: @escaping @Sendable () -> Date = { Date() }, recorder: any RuntimeRecorder = NoRuntimeRecorder(),
         isRunActive: @escaping @Sendable (Int64) async throws -> Bool
     ) {
+        self.recorder = recorder
         self.provider = provider
         self.intervalSeconds = intervalSeconds
         self.graceSeconds = graceSeconds
@@ -146,6 +149,7 @@ public final class SandboxReaper: Service, Sendable {
                 result.failures += 1
             }
         }
+        recorder.liveSandboxes(result.examined - result.reaped.count)
         logger.info(
             "sandbox reaper sweep",
             metadata: [

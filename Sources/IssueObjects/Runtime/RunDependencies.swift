@@ -24,6 +24,8 @@ public struct RunDependencies: Sendable {
     /// The environment that lets the run's agent reach its model (the LLM proxy's base URLs and the
     /// run's token), by run id; none by default.
     public var modelEnvironment: @Sendable (_ runID: Int64) -> [String: String] = { _ in [:] }
+    /// Told how steps and runs end, for metrics; records nothing by default.
+    public var recorder: any RuntimeRecorder = NoRuntimeRecorder()
 
     public init(store: Store, sandboxes: any SandboxProvider, github: any GitHubAccess, agent: CommandAgent,
                 configuration: DayshiftConfiguration, failPoints: FailPoints, logger: Logger) {

@@ -76,7 +76,7 @@ struct RunExecutor: Sendable {
                 var stepLogger = logger
                 stepLogger[metadataKey: "step"] = "\(step.name.rawValue)"
                 stepLogger.debug("step started", metadata: ["attempt": "\(attempt)"])
-                let completion = try await runStep(step, journal: journal, attempt: attempt, logger: stepLogger)
+                let completion = try await runStep(step, journal: journal, attempt: attempt, startedAt: startedAt, logger: stepLogger)
                 journal.ended(step.name, completion.end, at: completion.at)
                 held.append(completion)
                 try await checkpoint(step.name.rawValue, .after, &held)
@@ -84,6 +84,7 @@ struct RunExecutor: Sendable {
             let status = journal.finalStatus
             let (summary, completing) = (ReportText.issueComment(journal), held)
             try await journaled { try await store.finishRun(runID: runID, status: status, summary: summary, completing: completing, lease: lease) }
+            dependencies.recorder.runFinished(status)
             logger.info("run finished", metadata: ["status": "\(status.rawValue)"])
             return .finished(status)
         } catch is RetryScheduled {
@@ -108,10 +109,11 @@ struct RunExecutor: Sendable {
 
     /// Runs one attempt of `step` (already journaled `running`) and says how it ended.
     /// - Throws: ``RetryScheduled`` after committing a retry; an interruption; a journal error.
-    private func runStep(_ step: any RunStep, journal: RunJournal, attempt: Int, logger: Logger) async throws -> StepCompletion {
+    private func runStep(_ step: any RunStep, journal: RunJournal, attempt: Int, startedAt: Date, logger: Logger) async throws -> StepCompletion {
         do {
             let result = try await step.perform(StepContext(dependencies: dependencies, journal: journal, attempt: attempt))
             let endedAt = Date()
+            dependencies.recorder.stepEnded(step.name, outcome: .succeeded, seconds: endedAt.timeIntervalSince(startedAt))
             dependencies.redactor.add(await dependencies.github.knownSecrets())
             // Command output was redacted when it was read; this pass catches what a step put elsewhere.
             let redactor = dependencies.redactor
@@ -128,11 +130,14 @@ struct RunExecutor: Sendable {
                 let delay = policy.delay(afterAttempt: attempt)
                 let (name, dueAt) = (step.name, Date().addingTimeInterval(delay))
                 try await journaled { try await store.scheduleRetry(runID: runID, step: name, error: message, dueAt: dueAt, lease: lease) }
+                dependencies.recorder.stepEnded(step.name, outcome: .retrying, seconds: Date().timeIntervalSince(startedAt))
                 logger.warning("step failed; retrying", metadata: ["error": "\(message)", "attempt": "\(attempt)", "retry_in_seconds": "\(String(format: "%.1f", delay))"])
                 throw RetryScheduled()
             }
             logger.warning("step failed", metadata: ["error": "\(message)", "attempt": "\(attempt)"])
-            return StepCompletion(step: step.name, end: .failed(message))
+            let completion = StepCompletion(step: step.name, end: .failed(message))
+            dependencies.recorder.stepEnded(step.name, outcome: .failed, seconds: completion.at.timeIntervalSince(startedAt))
+            return completion
         }
     }
 

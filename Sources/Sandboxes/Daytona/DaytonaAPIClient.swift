@@ -1,3 +1,4 @@
+import DayshiftCore
 import Foundation
 import Logging
 #if canImport(FoundationNetworking)
@@ -60,8 +61,12 @@ struct DaytonaAPIClient: Sendable {
     let listPageSize: Int
     let logger: Logger
     let redactor: DaytonaRedactor
+    /// Told the status of every request, for metrics.
+    let recorder: any OutboundRequestRecorder
 
-    init(settings: DaytonaSandboxSettings, session: URLSession, clock: DaytonaClock, logger: Logger) {
+    init(settings: DaytonaSandboxSettings, session: URLSession, clock: DaytonaClock, logger: Logger,
+         recorder: any OutboundRequestRecorder = NoOutboundRequestRecorder()) {
+        self.recorder = recorder
         self.apiURL = settings.apiURL
         self.apiKey = settings.apiKey
         self.session = session
@@ -252,6 +257,7 @@ struct DaytonaAPIClient: Sendable {
             (data, response) = try await perform(request, deadlineSeconds: max(1, call.timeoutSeconds))
         } catch {
             if Task.isCancelled || error is CancellationError { throw CancellationError() }
+            recorder.requestFinished(.daytona, status: nil)
             let urlError = error as? URLError
             let timedOut = urlError?.code == .timedOut
             let reason = urlError.map { "network error \($0.code.rawValue)\(timedOut ? ", after \(Int(call.timeoutSeconds)) s" : "")" }
@@ -260,8 +266,10 @@ struct DaytonaAPIClient: Sendable {
             throw DaytonaError.transport(call: call.name, reason: reason, timedOut: timedOut)
         }
         guard let http = response as? HTTPURLResponse else {
+            recorder.requestFinished(.daytona, status: nil)
             throw DaytonaError.invalidResponse(call: call.name, reason: "not an HTTP response")
         }
+        recorder.requestFinished(.daytona, status: http.statusCode)
         var headers: [String: String] = [:]
         for (key, value) in http.allHeaderFields {
             headers["\(key)".lowercased()] = "\(value)"

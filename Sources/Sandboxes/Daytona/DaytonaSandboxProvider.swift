@@ -1,3 +1,4 @@
+import DayshiftCore
 import Foundation
 import Logging
 #if canImport(FoundationNetworking)
@@ -56,14 +57,15 @@ public final class DaytonaSandboxProvider: SandboxProvider {
     ///     timeout, ignoring per-request values), so it must exceed the longest call (clone, exec
     ///     timeout + margin). ``defaultSession`` does; `URLSession.shared` (60 s) does not.
     ///   - clock: time and sleeping, injectable so tests can shorten back-off and polling.
+    ///   - recorder: told the status of every Daytona request, for metrics.
     public init(
         settings: DaytonaSandboxSettings, logger: Logger, session: URLSession = DaytonaSandboxProvider.defaultSession,
-        clock: DaytonaClock = .live
+        clock: DaytonaClock = .live, recorder: any OutboundRequestRecorder = NoOutboundRequestRecorder()
     ) {
         self.settings = settings
         self.logger = logger
         self.clock = clock
-        self.client = DaytonaAPIClient(settings: settings, session: session, clock: clock, logger: logger)
+        self.client = DaytonaAPIClient(settings: settings, session: session, clock: clock, logger: logger, recorder: recorder)
     }
 
     // MARK: - Lifecycle

@@ -31,6 +31,7 @@ struct ConfigurationTests {
         #expect(config.sandbox == defaults.sandbox)
         #expect(config.github == defaults.github)
         #expect(config.dataDirectory == defaults.dataDirectory)
+        #expect(config.retention == defaults.retention)
     }
 
     @Test("repository settings are read per owner/name")
