@@ -91,7 +91,7 @@ let package = Package(
         .target(
             name: "Emulators",
             dependencies: [
-                "GitHub", "Sandboxes", "HTTPServing",
+                "DayshiftCore", "GitHub", "Sandboxes", "HTTPServing",
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -8,6 +8,6 @@ struct Dayshift: AsyncParsableCommand {
         commandName: "dayshift",
         abstract: "Turns GitHub issues into tested pull requests.",
         version: DayshiftVersion.current,
-        subcommands: [ServeCommand.self, MigrateCommand.self, DemoCommand.self, EmulatorCommand.self]
+        subcommands: [ServeCommand.self, MigrateCommand.self, DoctorCommand.self, DeliverCommand.self, DemoCommand.self, EmulatorCommand.self]
     )
 }

@@ -1,3 +1,4 @@
+import DayshiftCore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -22,7 +23,7 @@ struct APIProblem: HTTPResponseError, Sendable {
     func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = JSONValue.object([
             "type": .string("about:blank"), "title": .string(status.reasonPhrase), "status": .int(status.code), "detail": .string(detail),
-        ]).data()
+        ]).encoded()
         var headers = self.headers
         headers[.contentType] = "application/problem+json"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))

@@ -1,3 +1,4 @@
+import DayshiftCore
 import DayshiftConfig
 import Foundation
 

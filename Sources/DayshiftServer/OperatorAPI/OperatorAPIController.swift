@@ -141,7 +141,7 @@ struct OperatorAPIController<Context: RequestContext>: Sendable {
         guard gate.isOpen else { throw APIProblem(status: .serviceUnavailable, detail: "the server is shutting down") }
         guard let key = IssueKey(run.issueKey) else { throw APIProblem.conflict("run \(run.id) has no valid issue key") }
         let guid = "operator-\(UUID().uuidString.lowercased())"
-        let payload = JSONValue.object(["action": .string(command.rawValue), "run": .int(run.id), "issue": .string(run.issueKey)]).data()
+        let payload = JSONValue.object(["action": .string(command.rawValue), "run": .int(run.id), "issue": .string(run.issueKey)]).encoded()
         let delivery = Delivery(guid: guid, event: Self.operatorEvent, action: command.rawValue, repository: run.context.issue.repository,
                                 issueNumber: run.context.issue.number, receivedAt: Date(), payload: payload,
                                 decision: .acted(reason: "operator: \(command.rawValue) run \(run.id)"))
@@ -322,7 +322,7 @@ struct OperatorAPIController<Context: RequestContext>: Sendable {
     // MARK: helpers
 
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: value.data())))
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: value.encoded())))
     }
 
     static func decodeIDCursor(_ cursor: String) throws -> Int64 {

@@ -21,7 +21,7 @@ struct RunLogStream: Sendable {
         while gate.isOpen {
             guard let journal = try await store.journal(runID: runID) else { break }
             for entry in RunLogEntry.entries(of: journal) where entry.id > last {
-                try await writer.write(ByteBuffer(string: "id: \(entry.id)\nevent: log\ndata: \(String(decoding: entry.json.data(), as: UTF8.self))\n\n"))
+                try await writer.write(ByteBuffer(string: "id: \(entry.id)\nevent: log\ndata: \(String(decoding: entry.json.encoded(), as: UTF8.self))\n\n"))
                 last = entry.id
                 quietSince = .now
             }

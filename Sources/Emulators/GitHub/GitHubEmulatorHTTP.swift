@@ -1,3 +1,4 @@
+import DayshiftCore
 import Foundation
 import GitHub
 import Hummingbird

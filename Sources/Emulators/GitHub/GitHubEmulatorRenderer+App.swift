@@ -1,3 +1,4 @@
+import DayshiftCore
 import Foundation
 
 /// JSON for the App endpoints (`installation`, `installation-token`) and for labels (`label`).

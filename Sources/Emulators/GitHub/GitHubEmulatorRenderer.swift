@@ -1,3 +1,4 @@
+import DayshiftCore
 import Foundation
 
 /// Builds GitHub-shaped JSON (schemas `pull-request`, `issue-comment`, `issue`, `reaction`,
@@ -64,11 +65,11 @@ struct GitHubEmulatorRenderer: Sendable {
             "review_comment_url": .string("\(api)/pulls/comments{/number}"),
             "comments_url": .string("\(issueURL)/comments"), "statuses_url": .string(statusesURL),
             "number": .int(pull.number), "state": .string(pull.state), "locked": false, "title": .string(pull.title),
-            "user": user(pull.userLogin), "body": .optional(pull.body), "labels": [], "milestone": nil,
+            "user": user(pull.userLogin), "body": .string(pull.body), "labels": [], "milestone": nil,
             "active_lock_reason": nil,
             "created_at": .string(GitHubEmulatorJSON.timestamp(pull.createdAt)),
             "updated_at": .string(GitHubEmulatorJSON.timestamp(pull.updatedAt)),
-            "closed_at": .optional(pull.closedAt.map(GitHubEmulatorJSON.timestamp)),
+            "closed_at": .string(pull.closedAt.map(GitHubEmulatorJSON.timestamp)),
             "merged_at": nil, "merge_commit_sha": nil, "assignee": nil, "assignees": [],
             "requested_reviewers": [], "requested_teams": [],
             "head": [
@@ -128,10 +129,10 @@ struct GitHubEmulatorRenderer: Sendable {
             "repository_url": .string(apiRepo(owner, repo)), "labels_url": .string("\(api)/labels{/name}"),
             "comments_url": .string("\(api)/comments"), "events_url": .string("\(api)/events"),
             "html_url": .string(pullRequestHTML ?? "\(htmlRepo(owner, repo))/issues/\(number)"),
-            "number": .int(number), "state": .string(state), "title": .string(title), "body": .optional(body),
+            "number": .int(number), "state": .string(state), "title": .string(title), "body": .string(body),
             "user": user(userLogin), "labels": [], "assignee": nil, "assignees": [], "milestone": nil,
             "locked": false, "active_lock_reason": nil, "comments": .int(commentCount),
-            "closed_at": .optional(closedAt.map(GitHubEmulatorJSON.timestamp)),
+            "closed_at": .string(closedAt.map(GitHubEmulatorJSON.timestamp)),
             "created_at": .string(GitHubEmulatorJSON.timestamp(createdAt)),
             "updated_at": .string(GitHubEmulatorJSON.timestamp(updatedAt)),
             "closed_by": nil, "author_association": "NONE", "performed_via_github_app": nil,

@@ -1,9 +1,11 @@
+import DayshiftCore
 import Foundation
 import GitHub
 import Hummingbird
 
 /// GitHub App endpoints, authenticated with the App JWT (see ``GitHubEmulatorJWTVerifier``):
-/// `GET /repos/{owner}/{repo}/installation` and `POST /app/installations/{installation_id}/access_tokens`.
+/// `GET /repos/{owner}/{repo}/installation`, `POST /app/installations/{installation_id}/access_tokens`
+/// and `GET /app`.
 enum GitHubEmulatorAppRoutes {
     static func add<Context: RequestContext>(to router: some RouterMethods<Context>, state: GitHubEmulatorState) {
         router.get("/repos/:owner/:repo/installation") { request, context in
@@ -18,6 +20,17 @@ enum GitHubEmulatorAppRoutes {
         }
         router.post("/app/installations/:installation_id/access_tokens") { request, context in
             try await mint(request, context, state)
+        }
+        router.get("/app") { request, _ in
+            try await state.verifyAppJWT(try bearer(request))
+            guard let app = await state.registeredApp else { throw GitHubAPIError.notFound }
+            let owner: [String: JSONValue] = ["login": .string(app.slug), "id": .int(Int(app.id)), "type": .string("Organization")]
+            return GitHubEmulatorResponse.json(JSONValue.object([
+                "id": .int(Int(app.id)), "slug": .string(app.slug), "name": .string(app.slug), "client_id": .string(app.clientID),
+                "node_id": .string("A_\(app.id)"), "owner": .object(owner), "description": .string(""), "external_url": .string(""),
+                "html_url": .string("https://github.com/apps/\(app.slug)"), "permissions": .object([:]), "events": .array([]),
+                "created_at": .string("2026-01-01T00:00:00Z"), "updated_at": .string("2026-01-01T00:00:00Z"),
+            ]), status: .ok)
         }
     }
 

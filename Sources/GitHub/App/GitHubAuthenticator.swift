@@ -116,6 +116,23 @@ public actor GitHubAuthenticator {
         return try await requireCache().token(for: scope).token
     }
 
+    /// Proves the credentials against GitHub. App: `GET /app` with a fresh App JWT; a personal
+    /// access token: `GET /rate_limit` with it.
+    /// - Returns: one line on who Dayshift is there, e.g. `App dayshift (id 123456)` or
+    ///   `token accepted; 4990 of 5000 core requests left`.
+    /// - Throws: ``GitHubAPIError`` (401: the key, app id or token is refused), or `URLError`.
+    public func verifyCredentials() async throws -> String {
+        switch credentials {
+        case .personalAccessToken(let pat):
+            let budget = try await makeClient(token: { pat }, credentialRejected: nil).rateLimit().resources.core
+            return "token accepted; \(budget.remaining) of \(budget.limit) core requests left"
+        case .app:
+            guard let jwtSource else { throw GitHubAuthError.invalidAppID }
+            let app = try await makeClient(token: { try await jwtSource.jwt().token }, credentialRejected: nil).authenticatedApp()
+            return "App \(app.slug ?? app.name) (id \(app.id))"
+        }
+    }
+
     /// The installation that covers `repo`: `GET /repos/{owner}/{repo}/installation` with the JWT,
     /// cached per repository. PAT: nil.
     public func installationID(for repo: RepositoryName) async throws -> Int64? {

@@ -22,4 +22,10 @@ extension GitHubClient {
     public func repositoryInstallation(_ repo: RepositoryName) async throws -> AppInstallation {
         try await send("GET", "/repos/\(repo.owner)/\(repo.name)/installation")
     }
+
+    /// `GET /app` with the App JWT → 200 `integration`: the App the JWT authenticates as.
+    /// - Throws: ``GitHubAPIError``; 401 when the JWT is refused (wrong key or app id).
+    public func authenticatedApp() async throws -> AuthenticatedApp {
+        try await send("GET", "/app")
+    }
 }

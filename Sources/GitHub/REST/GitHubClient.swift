@@ -132,6 +132,15 @@ public struct GitHubClient: Sendable {
         let _: IgnoredBody = try await send("POST", "/repos/\(repo.owner)/\(repo.name)/issues/\(issue)/reactions", body: ["content": content])
     }
 
+    // MARK: Account
+
+    /// `GET /rate_limit` → 200 `rate-limit-overview`: the token's core REST budget (the call
+    /// itself does not count against it).
+    /// - Throws: ``GitHubAPIError``; 401 when the token is refused.
+    public func rateLimit() async throws -> RateLimitOverview {
+        try await send("GET", "/rate_limit")
+    }
+
     // MARK: Transport
 
     /// A response body the caller does not read (`send` skips decoding for it).

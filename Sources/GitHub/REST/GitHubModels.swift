@@ -39,3 +39,24 @@ public struct IssueComment: Codable, Sendable, Equatable {
 struct Label: Decodable, Sendable {
     var name: String
 }
+
+/// `GET /app`'s `integration`, the fields Dayshift reads.
+public struct AuthenticatedApp: Decodable, Sendable, Equatable {
+    public var id: Int64
+    public var slug: String?
+    public var name: String
+}
+
+/// `GET /rate_limit`'s `rate-limit-overview`, the fields Dayshift reads.
+public struct RateLimitOverview: Decodable, Sendable, Equatable {
+    public struct Budget: Decodable, Sendable, Equatable {
+        public var limit: Int
+        public var remaining: Int
+    }
+
+    public struct Resources: Decodable, Sendable, Equatable {
+        public var core: Budget
+    }
+
+    public var resources: Resources
+}

@@ -79,7 +79,10 @@ struct ReadinessTests {
     func migrationMissing() async throws {
         try await withApp { _, client, file in
             // Another connection makes the database look as if its last migration never ran.
-            let other = try DatabaseQueue(path: file.path)
+            // It waits for the server's own writes (the runtime and the retention pass start beside the test).
+            var waiting = Configuration()
+            waiting.busyMode = .timeout(10)
+            let other = try DatabaseQueue(path: file.path, configuration: waiting)
             let newest = try await other.write { db in
                 let last = try String.fetchOne(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid DESC LIMIT 1")
                 try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [last])

@@ -1,0 +1,106 @@
+import DayshiftConfig
+import DayshiftServer
+import Emulators
+import Foundation
+import HTTPServing
+import Logging
+import Store
+import Testing
+
+/// `dayshift doctor` and `dayshift deliver`: the real binary against the GitHub emulator and a server on loopback.
+@Suite("dayshift doctor and deliver")
+struct DoctorCommandTests {
+    @Test("doctor on a broken configuration names each problem on its own line and exits 1")
+    func brokenConfiguration() async throws {
+        let directory = try TestDirectory("doctor-broken")
+        defer { directory.remove() }
+        let config = directory.url.appendingPathComponent("dayshift.yaml")
+        try Data("""
+            data_dir: \(directory.path)/data
+            github:
+              api_url: http://127.0.0.1:9
+            agent:
+              command: no-such-agent-\(UUID().uuidString.prefix(6)) --print
+            sandbox:
+              local:
+                isolation: none
+
+            """.utf8).write(to: config)
+        let result = try await DayshiftCommand.run(["doctor", "--config", config.path], environment: ["DAYSHIFT_GITHUB_TOKEN": "not-a-real-token"],
+                                                   in: directory, timeoutSeconds: 120)
+        #expect(result.status == 1, "\(result.output)\(result.errors)")
+        let failures = result.output.split(separator: "\n").filter { $0.hasPrefix("FAIL") }
+        #expect(failures.count == 3, "\(result.output)")
+        #expect(failures.contains { $0.hasPrefix("FAIL  webhook secret: not set") })
+        #expect(failures.contains { $0.hasPrefix("FAIL  GitHub: http://127.0.0.1:9") })
+        #expect(failures.contains { $0.contains("agent: no-such-agent") && $0.contains("not found in a sandbox") })
+        #expect(result.output.contains("ok    GitHub credentials: a personal access token"))
+        #expect(!result.output.contains("not-a-real-token"))
+        // Nothing was migrated or left behind: no database, no sandbox.
+        #expect(try Store.inspect(directory: directory.url.appendingPathComponent("data")) == nil)
+        let sandboxes = directory.url.appendingPathComponent("data/sandboxes").path
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: sandboxes)) ?? []).filter { !$0.hasPrefix(".") }.isEmpty)
+    }
+
+    @Test("doctor on a working configuration: every line ok or note, the App authenticated by the emulator, exit 0, no secret printed")
+    func workingConfiguration() async throws {
+        let directory = try TestDirectory("doctor-ok")
+        defer { directory.remove() }
+        let emulator = try await GitHubEmulator.start()
+        let key = try await emulator.state.registerApp(id: 777, slug: "dayshift-doctor")
+        let keyFile = directory.url.appendingPathComponent("app.pem")
+        try Data(key.utf8).write(to: keyFile)
+        let secret = "doctor-secret-\(UUID().uuidString)"
+        let result = try await DayshiftCommand.run(["doctor"], environment: [
+            "DAYSHIFT_DATA_DIR": directory.url.appendingPathComponent("data").path,
+            "DAYSHIFT_WEBHOOK_SECRET": secret,
+            "DAYSHIFT_GITHUB_APP_ID": "777",
+            "DAYSHIFT_GITHUB_PRIVATE_KEY_FILE": keyFile.path,
+            "DAYSHIFT_GITHUB_API_URL": emulator.baseURL.absoluteString,
+            "DAYSHIFT_SANDBOX_ISOLATION": "none",
+            "DAYSHIFT_CONFIG": try Self.agentConfig(directory, command: "sh -c true"),
+        ], in: directory, timeoutSeconds: 120)
+        await emulator.stop()
+        #expect(result.status == 0, "\(result.output)\(result.errors)")
+        #expect(result.output.contains("ok    GitHub: \(emulator.baseURL.absoluteString): App dayshift-doctor (id 777)"), "\(result.output)")
+        #expect(result.output.contains("ok    agent: sh found in a sandbox"), "\(result.output)")
+        #expect(!result.output.contains("FAIL"))
+        #expect(!SecretForms.occurs(secret, in: result.output) && !SecretForms.occurs(key, in: result.output))
+    }
+
+    @Test("deliver signs an issues.labeled delivery with the configured secret; the server stores it and acts")
+    func deliverLabeled() async throws {
+        let directory = try TestDirectory("deliver")
+        defer { directory.remove() }
+        var configuration = DayshiftConfiguration()
+        configuration.dataDirectory = directory.url.appendingPathComponent("data").path
+        configuration.webhook.secret = "deliver-secret-\(UUID().uuidString)"
+        configuration.server.port = 0
+        configuration.github.apiURL = "http://127.0.0.1:9"
+        configuration.github.token = "unused"
+        var quiet = Logger(label: "test")
+        quiet.logLevel = .critical
+        let server = try await DayshiftApplication.start(configuration: configuration, logger: quiet, environment: [:])
+        let url = server.baseURL.appendingPathComponent("webhooks/github").absoluteString
+        let sent = try await DayshiftCommand.run(["deliver", "--url", url, "--labeled", "Octo/Hello#7", "--title", "add() is wrong"],
+                                                 environment: ["DAYSHIFT_WEBHOOK_SECRET": configuration.webhook.secret], in: directory)
+        let wrong = try await DayshiftCommand.run(["deliver", "--url", url, "--labeled", "octo/hello#8"],
+                                                  environment: ["DAYSHIFT_WEBHOOK_SECRET": "another-secret"], in: directory)
+        let store = server.application.instance.store
+        let stored = try await store.deliveries(matching: DeliveryQuery(), limit: 10)
+        await server.stop()
+        #expect(sent.status == 0, "\(sent.output)\(sent.errors)")
+        #expect(sent.output.hasPrefix("issues delivery ") && sent.output.contains("HTTP 202"), "\(sent.output)")
+        #expect(wrong.status == 1 && wrong.output.contains("HTTP 401"), "\(wrong.output)\(wrong.errors)")
+        #expect(stored.count == 1)
+        #expect(stored.first?.delivery.decision.isActed == true)
+        #expect(stored.first?.delivery.issueNumber == 7)
+    }
+
+    /// A configuration file setting only `agent.command`.
+    static func agentConfig(_ directory: TestDirectory, command: String) throws -> String {
+        let file = directory.url.appendingPathComponent("agent.yaml")
+        try Data("agent:\n  command: \(command)\n".utf8).write(to: file)
+        return file.path
+    }
+}
