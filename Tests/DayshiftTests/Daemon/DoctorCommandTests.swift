@@ -72,15 +72,8 @@ struct DoctorCommandTests {
     func deliverLabeled() async throws {
         let directory = try TestDirectory("deliver")
         defer { directory.remove() }
-        var configuration = DayshiftConfiguration()
-        configuration.dataDirectory = directory.url.appendingPathComponent("data").path
-        configuration.webhook.secret = "deliver-secret-\(UUID().uuidString)"
-        configuration.server.port = 0
-        configuration.github.apiURL = "http://127.0.0.1:9"
-        configuration.github.token = "unused"
-        var quiet = Logger(label: "test")
-        quiet.logLevel = .critical
-        let server = try await DayshiftApplication.start(configuration: configuration, logger: quiet, environment: [:])
+        let configuration = OfflineApplication.configuration(in: directory)
+        let server = try await DayshiftApplication.start(configuration: configuration, logger: OfflineApplication.quietLogger, environment: [:])
         let url = server.baseURL.appendingPathComponent("webhooks/github").absoluteString
         let sent = try await DayshiftCommand.run(["deliver", "--url", url, "--labeled", "Octo/Hello#7", "--title", "add() is wrong"],
                                                  environment: ["DAYSHIFT_WEBHOOK_SECRET": configuration.webhook.secret], in: directory)

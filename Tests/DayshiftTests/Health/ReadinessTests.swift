@@ -23,16 +23,7 @@ struct ReadinessTests {
     func withApp(_ body: @escaping @Sendable (DayshiftApplication, any TestClientProtocol, URL) async throws -> Void) async throws {
         let directory = try TestDirectory("readyz")
         defer { directory.remove() }
-        var configuration = DayshiftConfiguration()
-        configuration.dataDirectory = directory.path
-        configuration.webhook.secret = "readyz-\(UUID().uuidString)"
-        configuration.server.port = 0
-        configuration.github.apiURL = "http://127.0.0.1:9"
-        configuration.sandbox.provider = "daytona"
-        configuration.sandbox.daytona.apiURL = "http://127.0.0.1:9/api"
-        var quiet = Logger(label: "test")
-        quiet.logLevel = .critical
-        let app = try buildApplication(configuration: configuration, logger: quiet, environment: [:])
+        let app = try OfflineApplication.build(OfflineApplication.configuration(in: directory))
         try await app.test(.router) { client in
             try await body(app, client, directory.url.appendingPathComponent("dayshift.sqlite"))
         }

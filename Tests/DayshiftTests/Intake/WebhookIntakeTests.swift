@@ -26,18 +26,9 @@ struct WebhookIntakeTests {
                     _ body: @escaping @Sendable (any TestClientProtocol, Store) async throws -> Void) async throws {
         let directory = try TestDirectory("intake")
         defer { directory.remove() }
-        var configuration = DayshiftConfiguration()
-        configuration.dataDirectory = directory.path
+        var configuration = OfflineApplication.configuration(in: directory)
         configuration.webhook.secret = Self.secret
-        configuration.server.host = "127.0.0.1"
-        configuration.server.port = 0
-        configuration.github.apiURL = "http://127.0.0.1:9"
-        configuration.sandbox.provider = "daytona"
-        configuration.sandbox.daytona.apiURL = "http://127.0.0.1:9/api"
-        configuration.sandbox.daytona.apiKey = "intake-tests-daytona-key"
-        var quiet = Logger(label: "test")
-        quiet.logLevel = .critical
-        let app = try buildApplication(configuration: configuration, logger: logger ?? quiet, environment: [:])
+        let app = try OfflineApplication.build(configuration, logger: logger)
         try await app.test(testing) { client in
             try await body(client, app.instance.store)
         }

@@ -23,19 +23,11 @@ struct MetricsEndpointTests {
                  _ body: @escaping @Sendable (any TestClientProtocol, String) async throws -> Void) async throws {
         let directory = try TestDirectory("metrics")
         defer { directory.remove() }
-        var configuration = DayshiftConfiguration()
-        configuration.dataDirectory = directory.path
-        configuration.webhook.secret = "metrics-\(UUID().uuidString)"
-        configuration.server.port = 0
-        configuration.github.apiURL = "http://127.0.0.1:9"
-        configuration.sandbox.provider = "daytona"
-        configuration.sandbox.daytona.apiURL = "http://127.0.0.1:9/api"
+        var configuration = OfflineApplication.configuration(in: directory)
         // Runs started here only fail (nothing answers): no grace needed to stop them.
         configuration.server.shutdownGraceSeconds = 0
         configure(&configuration)
-        var quiet = Logger(label: "test")
-        quiet.logLevel = .critical
-        let app = try buildApplication(configuration: configuration, logger: quiet, environment: [:])
+        let app = try OfflineApplication.build(configuration)
         let secret = configuration.webhook.secret
         try await app.test(.router) { client in try await body(client, secret) }
     }

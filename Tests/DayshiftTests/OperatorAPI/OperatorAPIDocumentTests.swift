@@ -59,14 +59,10 @@ struct OperatorAPIDocumentTests {
     static func withApplication(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let directory = try TestDirectory("operator-document")
         defer { directory.remove() }
-        var configuration = DayshiftConfiguration()
-        configuration.dataDirectory = directory.path
-        configuration.webhook.secret = "s"
-        configuration.github.apiURL = "http://127.0.0.1:9"
+        var configuration = OfflineApplication.configuration(in: directory)
+        configuration.sandbox.provider = "local"  // GET /sandboxes answers 200 from the local runner
         OperatorAPITests.withToken(&configuration)
-        var quiet = Logger(label: "test")
-        quiet.logLevel = .critical
-        let application = try buildApplication(configuration: configuration, logger: quiet, environment: [:])
+        let application = try OfflineApplication.build(configuration)
         try await application.test(.router, body)
     }
 }

@@ -26,13 +26,8 @@ struct OperatorAPITests {
     func tokenGuardsEveryRoute() async throws {
         let directory = try TestDirectory("operator-auth")
         defer { directory.remove() }
-        var configuration = DayshiftConfiguration()
-        configuration.dataDirectory = directory.path
-        configuration.webhook.secret = "s"
-        configuration.github.apiURL = "http://127.0.0.1:9"
-        var quiet = Logger(label: "test")
-        quiet.logLevel = .critical
-        let without = try buildApplication(configuration: configuration, logger: quiet, environment: [:])
+        var configuration = OfflineApplication.configuration(in: directory)
+        let without = try OfflineApplication.build(configuration)
         try await without.test(.router) { client in
             let status = try await client.execute(uri: "/api/v1/runs", method: .get, headers: [.authorization: "Bearer \(Self.token)"]) { $0.status }
             #expect(status == .notFound)
@@ -40,7 +35,7 @@ struct OperatorAPITests {
         let data = directory.url.appendingPathComponent("second").path
         configuration.dataDirectory = data
         Self.withToken(&configuration)
-        let with = try buildApplication(configuration: configuration, logger: quiet, environment: [:])
+        let with = try OfflineApplication.build(configuration)
         try await with.test(.router) { client in
             for path in ["runs", "runs/1", "issues", "deliveries", "queue", "config", "openapi.json", "sandboxes"] {
                 for header in [nil, "Bearer wrong", "Bearer \(Self.token)x", "Basic \(Self.token)", "Bearer"] {

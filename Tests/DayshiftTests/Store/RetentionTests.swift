@@ -18,8 +18,7 @@ struct RetentionTests {
         settings.deliveriesDays = deliveries
         settings.ignoredDeliveriesDays = ignored
         settings.runsDays = runs
-        var quiet = Logger(label: "test")
-        quiet.logLevel = .critical
+        let quiet = OfflineApplication.quietLogger
         return RetentionService(store: store, settings: settings, batchSize: batchSize, logger: quiet, now: { now })
     }
 
@@ -135,16 +134,7 @@ struct RetentionTests {
     func serverPrunesAtStart() async throws {
         let directory = try TestDirectory("retention")
         defer { directory.remove() }
-        var configuration = DayshiftConfiguration()
-        configuration.dataDirectory = directory.path
-        configuration.webhook.secret = "retention-\(UUID().uuidString)"
-        configuration.server.port = 0
-        configuration.github.apiURL = "http://127.0.0.1:9"
-        configuration.sandbox.provider = "daytona"
-        configuration.sandbox.daytona.apiURL = "http://127.0.0.1:9/api"
-        var quiet = Logger(label: "test")
-        quiet.logLevel = .critical
-        let app = try buildApplication(configuration: configuration, logger: quiet, environment: [:])
+        let app = try OfflineApplication.build(OfflineApplication.configuration(in: directory))
         let store = app.instance.store
         var old = StoreSeed.delivery(StoreSeed.key(1))
         old.receivedAt = Date().addingTimeInterval(-400 * Self.day)
