@@ -124,6 +124,23 @@ paths:
             application/json:
               schema:
                 $ref: "#/components/schemas/RunPage"
+          links:
+            GetRun:
+              operationId: getRun
+              parameters:
+                id: "$response.body#/items/0/id"
+            ListRunLogs:
+              operationId: listRunLogs
+              parameters:
+                id: "$response.body#/items/0/id"
+            FollowRunLogs:
+              operationId: followRunLogs
+              parameters:
+                id: "$response.body#/items/0/id"
+            RetryRun:
+              operationId: retryRun
+              parameters:
+                id: "$response.body#/items/0/id"
         "400":
           $ref: "#/components/responses/BadRequest"
         "401":
@@ -289,6 +306,15 @@ paths:
             application/json:
               schema:
                 $ref: "#/components/schemas/DeliveryPage"
+          links:
+            GetDelivery:
+              operationId: getDelivery
+              parameters:
+                guid: "$response.body#/items/0/guid"
+            ReplayDelivery:
+              operationId: replayDelivery
+              parameters:
+                guid: "$response.body#/items/0/guid"
         "400":
           $ref: "#/components/responses/BadRequest"
         "401":
@@ -351,6 +377,11 @@ paths:
                     type: array
                     items:
                       $ref: "#/components/schemas/Sandbox"
+          links:
+            DeleteSandbox:
+              operationId: deleteSandbox
+              parameters:
+                id: "$response.body#/items/0/id"
         "401":
           $ref: "#/components/responses/Unauthorized"
         "502":
