@@ -25,9 +25,21 @@ extension Store {
         }
     }
 
+    /// One statement, prepared once per connection, both inserts a new GUID and recognises a
+    /// repeated one (nothing changes then). The query interface's `exists` + `Codable` insert it
+    /// replaces generated and prepared a new statement and encoded the row field by field for
+    /// every delivery.
+    static let insertDeliverySQL = """
+        INSERT INTO deliveries (guid, event, action, repository, issueNumber, receivedAt, payload, disposition, reason)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(guid) DO NOTHING
+        """
+
     static func insert(_ delivery: DeliveryRecord, message: InboxMessageRecord?, _ db: Database) throws -> DeliveryOutcome {
-        if try DeliveryRecord.exists(db, key: delivery.guid) { return .duplicate }
-        try delivery.insert(db)
+        try db.cachedStatement(sql: insertDeliverySQL).execute(arguments: [
+            delivery.guid, delivery.event, delivery.action, delivery.repository, delivery.issueNumber,
+            StoredDate.text(delivery.receivedAt), delivery.payload, delivery.disposition, delivery.reason,
+        ])
+        guard db.changesCount > 0 else { return .duplicate }
         guard var message else { return .recorded(messageID: nil) }
         try message.insert(db)
         return .recorded(messageID: message.id)
