@@ -16,12 +16,32 @@ extension Store {
     /// batch is a duplicate from its second occurrence on.
     /// - Throws: GRDB's `DatabaseError` on I/O failure (nothing of the batch is stored then).
     public func recordDeliveries(_ batch: [(delivery: Delivery, message: IssueMessage?)]) async throws -> [DeliveryOutcome] {
-        let rows = try batch.map { entry in
-            (DeliveryRecord(entry.delivery),
-             try entry.message.map { try InboxMessageRecord($0, deliveryGUID: entry.delivery.guid, createdAt: entry.delivery.receivedAt) })
-        }
+        let rows = try Self.rows(batch)
         return try await database.write { db in
             try rows.map { try Self.insert($0.0, message: $0.1, db) }
+        }
+    }
+
+    /// ``recordDeliveries(_:)`` for a caller that is not a task: the transaction is queued on the
+    /// writer and `completion` is called on the writer's queue once it has committed (or failed).
+    /// Intake's group commit uses it so that a batch costs no task hops of its own.
+    public func recordDeliveries(_ batch: [(delivery: Delivery, message: IssueMessage?)],
+                                 completion: @escaping @Sendable (Result<[DeliveryOutcome], any Error>) -> Void) {
+        let rows: [(DeliveryRecord, InboxMessageRecord?)]
+        do {
+            rows = try Self.rows(batch)
+        } catch {
+            completion(.failure(error))
+            return
+        }
+        database.asyncWrite({ db in try rows.map { try Self.insert($0.0, message: $0.1, db) } },
+                            completion: { _, result in completion(result) })
+    }
+
+    private static func rows(_ batch: [(delivery: Delivery, message: IssueMessage?)]) throws -> [(DeliveryRecord, InboxMessageRecord?)] {
+        try batch.map { entry in
+            (DeliveryRecord(entry.delivery),
+             try entry.message.map { try InboxMessageRecord($0, deliveryGUID: entry.delivery.guid, createdAt: entry.delivery.receivedAt) })
         }
     }
 
