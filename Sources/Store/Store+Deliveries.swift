@@ -16,18 +16,50 @@ extension Store {
     /// batch is a duplicate from its second occurrence on.
     /// - Throws: GRDB's `DatabaseError` on I/O failure (nothing of the batch is stored then).
     public func recordDeliveries(_ batch: [(delivery: Delivery, message: IssueMessage?)]) async throws -> [DeliveryOutcome] {
-        let rows = try batch.map { entry in
-            (DeliveryRecord(entry.delivery),
-             try entry.message.map { try InboxMessageRecord($0, deliveryGUID: entry.delivery.guid, createdAt: entry.delivery.receivedAt) })
-        }
+        let rows = try Self.rows(batch)
         return try await database.write { db in
             try rows.map { try Self.insert($0.0, message: $0.1, db) }
         }
     }
 
+    /// ``recordDeliveries(_:)`` for a caller that is not a task: the transaction is queued on the
+    /// writer and `completion` is called on the writer's queue once it has committed (or failed).
+    /// Intake's group commit uses it so that a batch costs no task hops of its own.
+    public func recordDeliveries(_ batch: [(delivery: Delivery, message: IssueMessage?)],
+                                 completion: @escaping @Sendable (Result<[DeliveryOutcome], any Error>) -> Void) {
+        let rows: [(DeliveryRecord, InboxMessageRecord?)]
+        do {
+            rows = try Self.rows(batch)
+        } catch {
+            completion(.failure(error))
+            return
+        }
+        database.asyncWrite({ db in try rows.map { try Self.insert($0.0, message: $0.1, db) } },
+                            completion: { _, result in completion(result) })
+    }
+
+    private static func rows(_ batch: [(delivery: Delivery, message: IssueMessage?)]) throws -> [(DeliveryRecord, InboxMessageRecord?)] {
+        try batch.map { entry in
+            (DeliveryRecord(entry.delivery),
+             try entry.message.map { try InboxMessageRecord($0, deliveryGUID: entry.delivery.guid, createdAt: entry.delivery.receivedAt) })
+        }
+    }
+
+    /// One statement, prepared once per connection, both inserts a new GUID and recognises a
+    /// repeated one (nothing changes then). The query interface's `exists` + `Codable` insert it
+    /// replaces generated and prepared a new statement and encoded the row field by field for
+    /// every delivery.
+    static let insertDeliverySQL = """
+        INSERT INTO deliveries (guid, event, action, repository, issueNumber, receivedAt, payload, disposition, reason)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(guid) DO NOTHING
+        """
+
     static func insert(_ delivery: DeliveryRecord, message: InboxMessageRecord?, _ db: Database) throws -> DeliveryOutcome {
-        if try DeliveryRecord.exists(db, key: delivery.guid) { return .duplicate }
-        try delivery.insert(db)
+        try db.cachedStatement(sql: insertDeliverySQL).execute(arguments: [
+            delivery.guid, delivery.event, delivery.action, delivery.repository, delivery.issueNumber,
+            StoredDate.text(delivery.receivedAt), delivery.payload, delivery.disposition, delivery.reason,
+        ])
+        guard db.changesCount > 0 else { return .duplicate }
         guard var message else { return .recorded(messageID: nil) }
         try message.insert(db)
         return .recorded(messageID: message.id)

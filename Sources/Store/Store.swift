@@ -5,7 +5,8 @@ import Logging
 /// The one owner of SQL. Every public method is one domain operation in one transaction, taking
 /// and returning DayshiftCore types (the JSON of snapshots, contexts and step results is encoded
 /// and decoded here), and every one is `async`: a caller waits for the disk without holding a
-/// thread of the cooperative pool.
+/// thread of the cooperative pool. (Intake's group commit also has a completion-handler form,
+/// ``recordDeliveries(_:completion:)``, that costs no task hop.)
 ///
 /// On disk the database is a WAL-mode SQLite file (`<data_dir>/dayshift.sqlite`) whose writer runs
 /// at `synchronous=FULL` (an acknowledged delivery survives power loss), with a 5 s busy timeout

