@@ -50,14 +50,14 @@ extension Store {
     /// replaces generated and prepared a new statement and encoded the row field by field for
     /// every delivery.
     static let insertDeliverySQL = """
-        INSERT INTO deliveries (guid, event, action, repository, issueNumber, receivedAt, payload, disposition, reason)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(guid) DO NOTHING
+        INSERT INTO deliveries (guid, event, action, repository, issueNumber, receivedAt, payload, disposition, reason, replayOf)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(guid) DO NOTHING
         """
 
     static func insert(_ delivery: DeliveryRecord, message: InboxMessageRecord?, _ db: Database) throws -> DeliveryOutcome {
         try db.cachedStatement(sql: insertDeliverySQL).execute(arguments: [
             delivery.guid, delivery.event, delivery.action, delivery.repository, delivery.issueNumber,
-            StoredDate.text(delivery.receivedAt), delivery.payload, delivery.disposition, delivery.reason,
+            StoredDate.text(delivery.receivedAt), delivery.payload, delivery.disposition, delivery.reason, delivery.replayOf,
         ])
         guard db.changesCount > 0 else { return .duplicate }
         guard var message else { return .recorded(messageID: nil) }
