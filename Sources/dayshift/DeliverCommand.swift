@@ -25,7 +25,7 @@ struct DeliverCommand: AsyncParsableCommand {
     @Option(help: "YAML configuration file, for the webhook secret and the server's address (default: DAYSHIFT_CONFIG).")
     var config: String?
 
-    @Option(help: "The webhook URL (default: http://<server.host>:<server.port>/webhooks/github).")
+    @Option(help: "The webhook URL, or the server's address for its /webhooks/github (default: http://<server.host>:<server.port>/webhooks/github).")
     var url: String?
 
     @Option(help: "X-GitHub-Event of --payload, e.g. issues or issue_comment.")
@@ -57,9 +57,11 @@ struct DeliverCommand: AsyncParsableCommand {
         }
         let delivery = try makeDelivery(configuration)
         let host = ["0.0.0.0", "::", ""].contains(configuration.server.host) ? "127.0.0.1" : configuration.server.host
-        guard let target = URL(string: url ?? "http://\(host):\(configuration.server.port)/webhooks/github") else {
+        guard var target = URL(string: url ?? "http://\(host):\(configuration.server.port)/webhooks/github"), target.scheme != nil else {
             throw ValidationError("--url: not a URL")
         }
+        // A server's address alone means its webhook route.
+        if target.path.isEmpty || target.path == "/" { target = target.appendingPathComponent("webhooks/github") }
         let answer: (status: Int, body: String)
         do {
             answer = try await delivery.send(to: target, secret: secret)

@@ -144,7 +144,8 @@ public struct Doctor: Sendable {
         return verdicts
     }
 
-    /// Creates a sandbox as a run would, asks its shell for the agent command's executable, and deletes it.
+    /// Creates a sandbox as a run would, asks its shell for the agent command's executable and for
+    /// every absolute path the command names (e.g. a script), and deletes it.
     func agentExecutable(_ provider: any SandboxProvider) async -> Verdict {
         guard let executable = Self.executable(of: configuration.agent.command) else {
             return Verdict(level: .fail, subject: "agent", detail: "agent.command is empty")
@@ -157,8 +158,15 @@ public struct Doctor: Sendable {
             // The name goes to the shell as an argument of `command -v`, quoted: never as code.
             let quoted = "'" + executable.replacingOccurrences(of: "'", with: "'\\''") + "'"
             let result: CommandResult
+            var missingPaths: [String] = []
             do {
                 result = try await provider.execute(in: sandbox.id, SandboxCommand("command -v \(quoted)", timeoutSeconds: 60))
+                for path in Self.absolutePaths(in: configuration.agent.command) {
+                    let quotedPath = "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
+                    if try await provider.execute(in: sandbox.id, SandboxCommand("test -e \(quotedPath)", timeoutSeconds: 60)).exitCode != 0 {
+                        missingPaths.append(path)
+                    }
+                }
             } catch {
                 try? await provider.delete(id: sandbox.id)
                 throw error
@@ -167,10 +175,20 @@ public struct Doctor: Sendable {
             guard result.exitCode == 0 else {
                 return Verdict(level: .fail, subject: "agent", detail: "\(executable) (from agent.command) is not found in a sandbox; install it in the image or snapshot")
             }
+            if !missingPaths.isEmpty {
+                let remedy = provider is LocalSandboxProvider ? "list it in sandbox.local.read_only_paths" : "put it in the snapshot"
+                return Verdict(level: .fail, subject: "agent", detail: "\(missingPaths.joined(separator: ", ")) (from agent.command) is not visible in a sandbox; \(remedy)")
+            }
             return Verdict(level: .ok, subject: "agent", detail: "\(executable) found in a sandbox at \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))")
         } catch {
             return Verdict(level: .fail, subject: "agent", detail: "could not look for \(executable) in a sandbox: \(error)")
         }
+    }
+
+    /// The words of a shell command that are absolute paths (quotes around a word are dropped).
+    static func absolutePaths(in command: String) -> [String] {
+        command.split(whereSeparator: \.isWhitespace).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "'\"")) }
+            .filter { $0.hasPrefix("/") && $0.count > 1 }
     }
 
     /// The first word of a shell command, after any `NAME=value` assignments; nil when there is none.

@@ -3,7 +3,8 @@ import DayshiftConfig
 import Foundation
 
 /// The configuration a server runs with, as JSON for `GET /api/v1/config`: every setting under
-/// its name in snake case (`server.max_body_bytes`, `github.api_url`), and every secret — the
+/// its name in snake case, grouped as the configuration holds it (mostly the YAML keys:
+/// `server.max_body_bytes`, `github.api_url`; `data_directory` is `data_dir`), and every secret — the
 /// webhook secret, the operator token, the GitHub token and private key, the Daytona and model
 /// API keys — only as `"[set]"` or `""`.
 enum EffectiveConfiguration {
@@ -58,9 +59,9 @@ enum EffectiveConfiguration {
         return mirror.displayStyle != .optional || !mirror.children.isEmpty
     }
 
-    /// `maxBodyBytes` → `max_body_bytes`, `apiURL` → `api_url`, `privateKeyPEM` → `private_key_pem`.
+    /// `maxBodyBytes` → `max_body_bytes`, `apiURL` → `api_url`, `privateKeyPEM` → `private_key_pem`, `memoryMiB` → `memory_mib`.
     static func snakeCase(_ name: String) -> String {
-        let characters = Array(name)
+        let characters = Array(name.replacingOccurrences(of: "MiB", with: "Mib"))
         var result = ""
         for (index, character) in characters.enumerated() {
             if character.isUppercase, index > 0 {

@@ -426,7 +426,9 @@ paths:
       summary: The effective configuration; every secret shows only as `[set]` or `""`.
       responses:
         "200":
-          description: The configuration, keyed like the YAML file.
+          description: |
+            The configuration, every setting by name in snake case, grouped as in the YAML file
+            (mostly its keys; `data_directory` is `data_dir`).
           content:
             application/json:
               schema:

@@ -5,7 +5,7 @@ import Hummingbird
 
 /// GitHub App endpoints, authenticated with the App JWT (see ``GitHubEmulatorJWTVerifier``):
 /// `GET /repos/{owner}/{repo}/installation`, `POST /app/installations/{installation_id}/access_tokens`
-/// and `GET /app`.
+/// and `GET /app`; and `GET /rate_limit` (any accepted token).
 enum GitHubEmulatorAppRoutes {
     static func add<Context: RequestContext>(to router: some RouterMethods<Context>, state: GitHubEmulatorState) {
         router.get("/repos/:owner/:repo/installation") { request, context in
@@ -20,6 +20,11 @@ enum GitHubEmulatorAppRoutes {
         }
         router.post("/app/installations/:installation_id/access_tokens") { request, context in
             try await mint(request, context, state)
+        }
+        router.get("/rate_limit") { _, _ in
+            // Any accepted token (the middleware checked it); the emulator has no budget to spend.
+            let core: JSONValue = ["limit": 5000, "remaining": 5000, "reset": .int(Int(state.now().timeIntervalSince1970) + 3600), "used": 0]
+            return GitHubEmulatorResponse.json(JSONValue.object(["resources": ["core": core], "rate": core]), status: .ok)
         }
         router.get("/app") { request, _ in
             try await state.verifyAppJWT(try bearer(request))

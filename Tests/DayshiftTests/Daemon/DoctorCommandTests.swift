@@ -66,16 +66,61 @@ struct DoctorCommandTests {
         #expect(result.output.contains("ok    agent: sh found in a sandbox"), "\(result.output)")
         #expect(!result.output.contains("FAIL"))
         #expect(!SecretForms.occurs(secret, in: result.output) && !SecretForms.occurs(key, in: result.output))
+
+        // A personal access token is proved with GET /rate_limit.
+        let tokenEmulator = try await GitHubEmulator.start()
+        let withToken = try await DayshiftCommand.run(["doctor"], environment: [
+            "DAYSHIFT_DATA_DIR": directory.url.appendingPathComponent("data").path,
+            "DAYSHIFT_WEBHOOK_SECRET": secret,
+            "DAYSHIFT_GITHUB_TOKEN": "doctor-token",
+            "DAYSHIFT_GITHUB_API_URL": tokenEmulator.baseURL.absoluteString,
+            "DAYSHIFT_SANDBOX_ISOLATION": "none",
+            "DAYSHIFT_CONFIG": try Self.agentConfig(directory, command: "sh -c true"),
+        ], in: directory, timeoutSeconds: 120)
+        await tokenEmulator.stop()
+        #expect(withToken.status == 0, "\(withToken.output)\(withToken.errors)")
+        #expect(withToken.output.contains("ok    GitHub: \(tokenEmulator.baseURL.absoluteString): token accepted; 5000 of 5000 core requests left"),
+                "\(withToken.output)")
+    }
+
+    @Test("doctor fails an agent script the isolated sandbox cannot see, and passes it once listed in read_only_paths")
+    func agentScriptVisibility() async throws {
+        let directory = try TestDirectory("doctor-script")
+        defer { directory.remove() }
+        let script = directory.url.appendingPathComponent("agent.sh")
+        try Data("echo agent\n".utf8).write(to: script)
+        func doctor(readOnly: Bool) async throws -> (status: Int32, output: String, errors: String) {
+            let config = directory.url.appendingPathComponent("dayshift.yaml")
+            try Data("""
+                data_dir: \(directory.path)/data
+                agent:
+                  command: sh \(script.path)
+                sandbox:
+                  local:
+                    isolation: bubblewrap
+                \(readOnly ? "    read_only_paths: [/usr, /bin, /lib, /lib64, /etc, \(script.path)]" : "")
+
+                """.utf8).write(to: config)
+            return try await DayshiftCommand.run(["doctor", "--config", config.path], environment: ["DAYSHIFT_WEBHOOK_SECRET": "s"],
+                                                 in: directory, timeoutSeconds: 120)
+        }
+        let hidden = try await doctor(readOnly: false)
+        #expect(hidden.output.contains("FAIL  agent: \(script.path) (from agent.command) is not visible in a sandbox; list it in sandbox.local.read_only_paths"),
+                "\(hidden.output)\(hidden.errors)")
+        let listed = try await doctor(readOnly: true)
+        #expect(listed.output.contains("ok    agent: sh found in a sandbox"), "\(listed.output)\(listed.errors)")
     }
 
     @Test("deliver signs an issues.labeled delivery with the configured secret; the server stores it and acts")
     func deliverLabeled() async throws {
         let directory = try TestDirectory("deliver")
         defer { directory.remove() }
-        let configuration = OfflineApplication.configuration(in: directory)
+        var configuration = OfflineApplication.configuration(in: directory)
+        configuration.server.shutdownGraceSeconds = 0  // the run it starts can only fail: stop at once
         let server = try await DayshiftApplication.start(configuration: configuration, logger: OfflineApplication.quietLogger, environment: [:])
         let url = server.baseURL.appendingPathComponent("webhooks/github").absoluteString
-        let sent = try await DayshiftCommand.run(["deliver", "--url", url, "--labeled", "Octo/Hello#7", "--title", "add() is wrong"],
+        // The server's address alone is enough: deliver posts to its /webhooks/github.
+        let sent = try await DayshiftCommand.run(["deliver", "--url", server.baseURL.absoluteString, "--labeled", "Octo/Hello#7", "--title", "add() is wrong"],
                                                  environment: ["DAYSHIFT_WEBHOOK_SECRET": configuration.webhook.secret], in: directory)
         let wrong = try await DayshiftCommand.run(["deliver", "--url", url, "--labeled", "octo/hello#8"],
                                                   environment: ["DAYSHIFT_WEBHOOK_SECRET": "another-secret"], in: directory)
