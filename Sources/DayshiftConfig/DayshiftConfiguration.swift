@@ -330,6 +330,10 @@ extension DayshiftConfiguration {
     }
 
     func validate(environmentKeys: Bool) throws {
+        if !server.operatorToken.isEmpty, server.operatorToken.count < 16 {
+            throw ConfigurationError(key: "server.operator_token_file", problem:
+                "the operator token (DAYSHIFT_OPERATOR_TOKEN or the file) is shorter than 16 characters; make one with `openssl rand -hex 32`")
+        }
         if github.appID != nil, github.privateKeyPEM.isEmpty {
             throw ConfigurationError(key: "github.private_key_file", problem: "github.app_id is set but there is no private key (DAYSHIFT_GITHUB_PRIVATE_KEY_FILE or github.private_key_file)")
         }
@@ -337,7 +341,7 @@ extension DayshiftConfiguration {
             throw ConfigurationError(key: "github.app_id", problem: "a private key is set but not the App's id (github.app_id or DAYSHIFT_GITHUB_APP_ID)")
         }
         guard let url = URL(string: github.apiURL), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
-            throw ConfigurationError(key: "github.api_url", problem: "expected an http(s) URL, got \"\(github.apiURL)\"")
+            throw ConfigurationError(key: "github.api_url", problem: "expected an http(s) URL, got \"\(CredentialRedaction.urls(in: github.apiURL))\"")
         }
         if sandbox.provider == "daytona" {
             guard let url = URL(string: sandbox.daytona.apiURL), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {

@@ -107,7 +107,7 @@ public struct DayshiftInstance: Sendable {
     public func logStartup() {
         let version = store.sqliteVersion
         logger.info("dayshift starting", metadata: ["version": "\(DayshiftVersion.current)", "sqlite": "\(version)", "data_dir": "\(configuration.dataDirectory)",
-                                                    "sandbox": "\(sandboxes.kind)", "github_api": "\(configuration.github.apiURL)",
+                                                    "sandbox": "\(sandboxes.kind)", "github_api": "\(CredentialRedaction.urls(in: configuration.github.apiURL))",
                                                     "isolation": "\((sandboxes as? LocalSandboxProvider)?.isolation.name ?? "n/a")"])
         if let note = SQLiteVersionNotice.message(version: version, dataDirectory: URL(fileURLWithPath: configuration.dataDirectory)) {
             logger.info("\(note)")

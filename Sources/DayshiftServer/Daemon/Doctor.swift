@@ -29,7 +29,7 @@ public struct Doctor: Sendable {
         /// `ok    webhook secret: set`, `FAIL  GitHub: …`.
         public var description: String {
             let label = level == .fail ? "FAIL" : level.rawValue
-            return "\(label.padding(toLength: 6, withPad: " ", startingAt: 0))\(subject): \(detail)"
+            return "\(label.padding(toLength: 6, withPad: " ", startingAt: 0))\(subject): \(CredentialRedaction.urls(in: detail))"
         }
     }
 

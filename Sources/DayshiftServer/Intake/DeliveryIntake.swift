@@ -59,6 +59,7 @@ public struct DeliveryIntake: Sendable {
             return .badRequest("form body has no payload field; set the webhook's content type to application/json")
         }
         guard let event, !event.isEmpty else { return .badRequest("missing X-GitHub-Event header") }
+        guard event.utf8.count <= 100 else { return .badRequest("X-GitHub-Event header longer than 100 characters") }
         guard let guid, !guid.isEmpty else { return .badRequest("missing X-GitHub-Delivery header") }
         guard guid.count <= 200 else { return .badRequest("X-GitHub-Delivery header longer than 200 characters") }
         // One parse on the common path: the typed decode. Only when it fails is the body parsed

@@ -6,7 +6,8 @@ import Foundation
 /// its name in snake case, grouped as the configuration holds it (mostly the YAML keys:
 /// `server.max_body_bytes`, `github.api_url`; `data_directory` is `data_dir`), and every secret — the
 /// webhook secret, the operator token, the GitHub token and private key, the Daytona and model
-/// API keys — only as `"[set]"` or `""`.
+/// API keys, and the values of environment variables handed to sandboxes — only as `"[set]"` or
+/// `""`; credentials inside URLs (`https://user:token@host`) as `[redacted]`.
 enum EffectiveConfiguration {
     /// Property names that hold secrets, wherever they appear.
     static let secretNames: Set<String> = ["secret", "token", "operatorToken", "privateKeyPEM", "apiKey"]
@@ -21,7 +22,7 @@ enum EffectiveConfiguration {
         case let value as Int: return .int(value)
         case let value as Int64: return .int(value)
         case let value as Double: return .double(value)
-        case let value as String: return .string(value)
+        case let value as String: return .string(CredentialRedaction.urls(in: value))
         default: break
         }
         let mirror = Mirror(reflecting: subject)
@@ -43,6 +44,9 @@ enum EffectiveConfiguration {
                 guard let label = child.label else { continue }
                 if secretNames.contains(label) {
                     fields[snakeCase(label)] = .string(isSet(child.value) ? "[set]" : "")
+                } else if label == "environment", let variables = child.value as? [String: String] {
+                    // Variables handed to sandboxes (e.g. sandbox.daytona.env) often hold tokens: names only.
+                    fields[snakeCase(label)] = .object(variables.mapValues { _ in .string("[set]") })
                 } else {
                     fields[snakeCase(label)] = value(of: child.value)
                 }

@@ -138,6 +138,11 @@ actor IssueObject {
                 return
             }
             let runID = running.id
+            if running.cancelRequestedAt != nil {
+                // Already stopping: a second interruption would cut into its report and cleanup.
+                try await store.markMessageHandled(id: id, outcome: "already cancelling run \(running.sequence)", lease: lease)
+                return
+            }
             resumeJournal = nil
             try await store.requestCancel(runID: runID, lease: lease)
             if let task = runTask {

@@ -181,7 +181,11 @@ struct DaytonaAPIClient: Sendable {
     }
 
     /// `text` percent-encoded for one path segment or query component.
-    static func segment(_ text: String) -> String { encode(text) }
+    /// One path segment, percent-encoded; `.` and `..` are encoded too, so that no id can step
+    /// out of its collection (`/sandbox/..` would otherwise become `/`).
+    static func segment(_ text: String) -> String {
+        text == "." || text == ".." ? String(repeating: "%2E", count: text.count) : encode(text)
+    }
 
     private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 

@@ -73,8 +73,10 @@ struct DemoWorkspace {
     func writeServeConfiguration(githubURL: URL, privateKeyPEM: String) throws -> (configuration: URL, operatorToken: URL) {
         func secretFile(_ name: String, _ contents: String) throws -> URL {
             let url = directory.appendingPathComponent(name)
-            try Data(contents.utf8).write(to: url)
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
+            // Created 0600, so the secret is never readable by others, not even for a moment.
+            guard FileManager.default.createFile(atPath: url.path, contents: Data(contents.utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+            }
             return url
         }
         let token = try secretFile("operator-token", (0..<4).map { _ in String(UInt64.random(in: .min ... .max), radix: 16) }.joined())

@@ -34,6 +34,29 @@ struct ConfigurationTests {
         #expect(config.retention == defaults.retention)
     }
 
+    @Test("an operator token shorter than 16 characters is refused in one line naming the setting")
+    func shortOperatorToken() throws {
+        #expect(throws: ConfigurationError.self) {
+            try DayshiftConfiguration.load(file: nil, environment: ["DAYSHIFT_OPERATOR_TOKEN": "short"])
+        }
+        do {
+            _ = try DayshiftConfiguration.load(file: nil, environment: ["DAYSHIFT_OPERATOR_TOKEN": "a"])
+        } catch let error as ConfigurationError {
+            #expect(error.key == "server.operator_token_file")
+            #expect(!"\(error)".contains("\n"))
+        }
+        #expect(try DayshiftConfiguration.load(file: nil, environment: ["DAYSHIFT_OPERATOR_TOKEN": String(repeating: "k", count: 16)])
+            .server.operatorToken.count == 16)
+    }
+
+    @Test("credentials inside URLs are redacted wherever a setting is shown")
+    func urlCredentials() {
+        #expect(CredentialRedaction.urls(in: "https://user:ghp_x1@github.example/api/v3") == "https://[redacted]@github.example/api/v3")
+        #expect(CredentialRedaction.urls(in: "clone https://x-access-token:t0k@github.com/o/r.git and http://h/") ==
+            "clone https://[redacted]@github.com/o/r.git and http://h/")
+        #expect(CredentialRedaction.urls(in: "git@github.com:o/r.git") == "git@github.com:o/r.git")
+    }
+
     @Test("repository settings are read per owner/name")
     func repositories() throws {
         let config = try DayshiftConfiguration.parse(yaml: """

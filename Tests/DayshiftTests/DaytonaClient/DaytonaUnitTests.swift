@@ -8,6 +8,13 @@ extension DaytonaClient {
     /// redaction, multipart, the shell wrapper.
     @Suite("Daytona client units")
     struct UnitTests {
+        @Test func pathSegmentsCannotStepOutOfTheirCollection() {
+            #expect(DaytonaAPIClient.segment("..") == "%2E%2E")
+            #expect(DaytonaAPIClient.segment(".") == "%2E")
+            #expect(DaytonaAPIClient.segment("a/../b") == "a%2F..%2Fb")
+            #expect(DaytonaAPIClient.segment("3f1c-9a") == "3f1c-9a")
+        }
+
         // MARK: Session logs (§9.3)
 
         @Test func demuxSplitsStreamsAndKeepsWriteOrder() {
