@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import Store
@@ -14,6 +15,34 @@ struct RunLogStream: Sendable {
     /// Entries up to this id were seen already (`Last-Event-ID`).
     let after: Int
     let pollInterval: Duration
+
+    init(store: Store, gate: IntakeGate, runID: Int64, after: Int, pollInterval: Duration) {
+        self.store = store
+        self.gate = gate
+        self.runID = runID
+        self.after = after
+        self.pollInterval = pollInterval
+    }
+
+    /// A stream that continues after the request's `Last-Event-ID` (a browser's `EventSource`
+    /// sends it when it reconnects), else from the start.
+    /// - Throws: ``APIProblem`` 400 when `Last-Event-ID` is not a log entry id.
+    init(store: Store, gate: IntakeGate, runID: Int64, request: Request, pollInterval: Duration) throws {
+        var after = 0
+        if let header = request.headers[HTTPField.Name("Last-Event-ID")!] {
+            guard let value = Int(header.trimmingCharacters(in: .whitespaces)), value >= 0 else {
+                throw APIProblem.badRequest("Last-Event-ID: expected a log entry id")
+            }
+            after = value
+        }
+        self.init(store: store, gate: gate, runID: runID, after: after, pollInterval: pollInterval)
+    }
+
+    /// The `text/event-stream` response that writes this stream.
+    func response() -> Response {
+        Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+                 body: ResponseBody { writer in try await write(to: &writer) })
+    }
 
     func write(to writer: inout any ResponseBodyWriter) async throws {
         var last = after
