@@ -5,8 +5,8 @@ import IssueObjects
 import Logging
 
 /// Builds the whole Dayshift server from configuration: every part (``DayshiftInstance``), the
-/// HTTP routes (`POST /webhooks/github`, `/llm/…`, `GET /healthz`, and the operator API under
-/// `/api/v1` when an operator token is configured) and, as the application's
+/// HTTP routes (`POST /webhooks/github`, `/llm/…`, `GET /healthz`, and, when an operator token is
+/// configured, the operator API under `/api/v1` and the dashboard at `/`) and, as the application's
 /// services, the issue-object runtime, the sandbox reaper and the intake gate. The one way to
 /// build the server: `dayshift serve` runs it with `runService()` (SIGTERM and SIGINT), the demo,
 /// the tests and the benchmarks with `InProcessServer` or HummingbirdTesting's `app.test(.router)`
@@ -46,6 +46,10 @@ public func buildApplication(
         OperatorAPIController(store: instance.store, runtime: instance.runtime, sandboxes: instance.sandboxes, intake: intake, gate: instance.gate,
                               configuration: configuration)
             .addRoutes(to: router.group("api/v1"))
+        let actions = OperatorActions(store: instance.store, runtime: instance.runtime, intake: intake, gate: instance.gate)
+        DashboardController(actions: actions, sessions: DashboardSessions(operatorToken: configuration.server.operatorToken),
+                            pages: try DashboardPages(), logger: logger)
+            .addRoutes(to: router)
     }
     LLMProxyController(proxy: instance.llmProxy).addRoutes(to: router.group("llm"))
     let proxyAddress = instance.proxyAddress
