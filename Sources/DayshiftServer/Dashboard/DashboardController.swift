@@ -120,7 +120,8 @@ struct DashboardController<Context: RequestContext>: Sendable {
         values["canRetry"] = run.status.isFinal
         var frame = frame("Run #\(run.id)", session: session)
         switch request.uri.queryParameters["done"].map(String.init) {
-        case "cancel": frame.notice = "Cancel requested: the run stops after its current step's command ends; its report and cleanup still run."
+        case "cancel" where run.status == .running:
+            frame.notice = "Cancel requested: the run stops its current step now; its report and cleanup still run."
         case "retry": frame.notice = "Retry requested: a new run of this issue starts shortly (see Runs)."
         default: break
         }

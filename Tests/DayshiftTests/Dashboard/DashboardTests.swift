@@ -211,7 +211,9 @@ struct DashboardTests {
             let store = try harness.store
             let port = try #require(server.baseURL.port)
             let authority = "127.0.0.1:\(port)"
-            try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+            // A connection per request: the server closes idle ones after 30 s, and the retried run takes a while.
+            let client = FreshConnections(port: port)
+            do {
                 let cookie = try await client.execute(.init("/login", method: .post, headers: Self.formHeaders, body: Self.formBody(["token": Self.token])))
                     .head.headerFields
                 let session = try #require(Self.sessionCookie(cookie))
@@ -291,5 +293,15 @@ struct DashboardTests {
                 #expect(try await client.execute(.init("/runs/999999", method: .get, headers: [.cookie: session])).status == .notFound)
             }
         }
+    }
+}
+
+/// Sends each request on its own loopback connection to a live server (no redirects followed,
+/// no cookies kept: the test reads and sends them itself).
+struct FreshConnections: Sendable {
+    let port: Int
+
+    func execute(_ request: TestClient.Request) async throws -> TestClient.Response {
+        try await TestClient.withClient(host: "127.0.0.1", port: port) { client in try await client.execute(request) }
     }
 }
