@@ -6,9 +6,9 @@ import Logging
 
 /// Builds the whole Dayshift server from configuration: every part (``DayshiftInstance``), the
 /// HTTP routes (`POST /webhooks/github`, `/llm/…`, `GET /healthz`, `GET /readyz`, `GET /metrics`,
-/// and the operator API under `/api/v1` when an operator token is configured) and, as the
-/// application's services, the issue-object runtime, the sandbox reaper, the retention pass and
-/// the intake gate. The one way to
+/// and, when an operator token is configured, the operator API under `/api/v1` and the dashboard
+/// at `/`) and, as the application's services, the issue-object runtime, the sandbox reaper, the
+/// retention pass and the intake gate. The one way to
 /// build the server: `dayshift serve` runs it with `runService()` (SIGTERM and SIGINT), the demo,
 /// the tests and the benchmarks with `InProcessServer` or HummingbirdTesting's `app.test(.router)`
 /// and `app.test(.live)`.
@@ -47,9 +47,14 @@ public func buildApplication(
                       metrics: instance.metrics)
         .addRoutes(to: router.group("webhooks"))
     if !configuration.server.operatorToken.isEmpty {
+        let logStreams = LogStreamSlots()
         OperatorAPIController(store: instance.store, runtime: instance.runtime, sandboxes: instance.sandboxes, intake: intake, gate: instance.gate,
-                              configuration: configuration)
+                              configuration: configuration, logStreams: logStreams)
             .addRoutes(to: router.group("api/v1"))
+        let actions = OperatorActions(store: instance.store, runtime: instance.runtime, intake: intake, gate: instance.gate)
+        DashboardController(actions: actions, sessions: DashboardSessions(operatorToken: configuration.server.operatorToken),
+                            pages: try DashboardPages(), logger: logger, logStreams: logStreams)
+            .addRoutes(to: router)
     }
     LLMProxyController(proxy: instance.llmProxy).addRoutes(to: router.group("llm"))
     let proxyAddress = instance.proxyAddress

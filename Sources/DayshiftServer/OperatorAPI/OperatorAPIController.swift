@@ -14,8 +14,7 @@ import Store
 /// effective configuration. Every route is behind ``OperatorAuthMiddleware``; errors are
 /// ``APIProblem``s.
 ///
-/// Operator actions (cancel, retry) go where a webhook's would: a delivery (event
-/// `dayshift.operator`) and an inbox message, in one transaction, for the issue object to handle.
+/// Operator actions (cancel, retry, replay) are ``OperatorActions``, which the dashboard shares.
 struct OperatorAPIController<Context: RequestContext>: Sendable {
     let store: Store
     let runtime: IssueObjectRuntime
@@ -23,11 +22,11 @@ struct OperatorAPIController<Context: RequestContext>: Sendable {
     let intake: DeliveryIntake
     let gate: IntakeGate
     let configuration: DayshiftConfiguration
+    /// Shared with the dashboard.
+    let logStreams: LogStreamSlots
+    var actions: OperatorActions { OperatorActions(store: store, runtime: runtime, intake: intake, gate: gate) }
     /// How often a live log stream looks for new entries.
     var logPollInterval: Duration = .milliseconds(250)
-
-    /// The operator actions' delivery event.
-    static var operatorEvent: String { "dayshift.operator" }
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.add(middleware: OperatorAuthMiddleware(token: configuration.server.operatorToken))
@@ -123,34 +122,17 @@ struct OperatorAPIController<Context: RequestContext>: Sendable {
     }
 
     @Sendable func cancelRun(_ request: Request, context: Context) async throws -> Response {
-        let run = try await journal(context).run
-        guard run.status == .running else { throw APIProblem.conflict("run \(run.id) is \(run.status.rawValue), not running") }
-        return try await recordAction(.cancel, for: run)
+        Self.actionAnswer(try await actions.cancel(try await journal(context).run))
     }
 
     @Sendable func retryRun(_ request: Request, context: Context) async throws -> Response {
-        let run = try await journal(context).run
-        if let running = try await store.runningRun(issueKey: run.issueKey) {
-            throw APIProblem.conflict("\(run.issueKey) has a running run (\(running.id)); cancel it first")
-        }
-        return try await recordAction(.retry, for: run)
+        Self.actionAnswer(try await actions.retry(try await journal(context).run))
     }
 
-    /// Stores the action as a delivery with its message for the issue object, and wakes the runtime.
-    private func recordAction(_ command: IssueCommand, for run: Run) async throws -> Response {
-        guard gate.isOpen else { throw APIProblem(status: .serviceUnavailable, detail: "the server is shutting down") }
-        guard let key = IssueKey(run.issueKey) else { throw APIProblem.conflict("run \(run.id) has no valid issue key") }
-        let guid = "operator-\(UUID().uuidString.lowercased())"
-        let payload = JSONValue.object(["action": .string(command.rawValue), "run": .int(run.id), "issue": .string(run.issueKey)]).encoded()
-        let delivery = Delivery(guid: guid, event: Self.operatorEvent, action: command.rawValue, repository: run.context.issue.repository,
-                                issueNumber: run.context.issue.number, receivedAt: Date(), payload: payload,
-                                decision: .acted(reason: "operator: \(command.rawValue) run \(run.id)"))
-        _ = try await store.recordDelivery(delivery, message: IssueMessage(issueKey: key, command: command, snapshot: run.context.issue))
-        runtime.notifyNewMessages()
-        intake.logger.info("operator action stored", metadata: ["delivery": "\(guid)", "issue": "\(run.issueKey)", "run": "\(run.id)",
-                                                                 "action": "\(command.rawValue)"])
-        return Self.json(.object(["delivery": .string(guid), "issue": .string(run.issueKey), "action": .string(command.rawValue)]),
-                         status: .accepted)
+    /// 202 with the `OperatorAction` schema.
+    static func actionAnswer(_ recorded: OperatorActions.Recorded) -> Response {
+        json(.object(["delivery": .string(recorded.delivery), "issue": .string(recorded.issue), "action": .string(recorded.command.rawValue)]),
+             status: .accepted)
     }
 
     // MARK: run logs
@@ -172,32 +154,17 @@ struct OperatorAPIController<Context: RequestContext>: Sendable {
 
     @Sendable func followRunLogs(_ request: Request, context: Context) async throws -> Response {
         let runID = try await journal(context).run.id
-        var after = 0
-        if let header = request.headers[HTTPField.Name("Last-Event-ID")!] {
-            guard let value = Int(header.trimmingCharacters(in: .whitespaces)), value >= 0 else {
-                throw APIProblem.badRequest("Last-Event-ID: expected a log entry id")
-            }
-            after = value
-        }
-        let stream = RunLogStream(store: store, gate: gate, runID: runID, after: after, pollInterval: logPollInterval)
-        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
-                        body: ResponseBody { writer in try await stream.write(to: &writer) })
+        return try RunLogStream(store: store, gate: gate, runID: runID, request: request, pollInterval: logPollInterval).response(slots: logStreams)
     }
 
     private func journal(_ context: Context) async throws -> RunJournal {
-        let text = try context.parameters.require("id")
-        guard let id = Int64(text), id > 0 else { throw APIProblem.badRequest("id: expected a positive integer, got \"\(text)\"") }
-        guard let journal = try await store.journal(runID: id) else { throw APIProblem.notFound("no run \(id)") }
-        return journal
+        try await actions.journal(runID: try context.parameters.require("id"))
     }
 
-    /// Each run's `RunSummary`, by id, with its current step and cost (two reads for all of them).
+    /// Each run's `RunSummary`, by id, with its current step and cost.
     private func runSummaries(_ runs: [Run]) async throws -> [Int64: [String: JSONValue]] {
-        let ids = runs.map(\.id)
-        let steps = try await store.currentSteps(runIDs: ids.filter { id in runs.contains { $0.id == id && $0.status == .running } })
-        let usage = try await store.usage(runIDs: ids)
         let now = Date()
-        return Dictionary(runs.map { ($0.id, RunViews.summary($0, currentStep: steps[$0.id], usage: usage[$0.id], now: now)) },
+        return Dictionary(try await RunOverview.gather(runs, from: store).map { ($0.run.id, RunViews.summary($0, now: now)) },
                           uniquingKeysWith: { first, _ in first })
     }
 
@@ -227,23 +194,12 @@ struct OperatorAPIController<Context: RequestContext>: Sendable {
     }
 
     @Sendable func replayDelivery(_ request: Request, context: Context) async throws -> Response {
-        let original = try await storedDelivery(context)
-        guard original.event != Self.operatorEvent else {
-            throw APIProblem.conflict("\(original.guid) is an operator action; cancel or retry the run instead")
-        }
-        guard !original.payload.isEmpty else {
-            throw APIProblem.conflict("\(original.guid)'s payload was pruned (retention.deliveries_days); there is nothing to replay")
-        }
-        guard gate.isOpen else { throw APIProblem(status: .serviceUnavailable, detail: "the server is shutting down") }
-        let replay = try await intake.replay(original)
-        if replay.decision.isActed { runtime.notifyNewMessages() }
+        let replay = try await actions.replay(try await storedDelivery(context))
         return Self.json(.object(Self.delivery(replay)), status: .accepted)
     }
 
     private func storedDelivery(_ context: Context) async throws -> Delivery {
-        let guid = try context.parameters.require("guid")
-        guard let delivery = try await store.delivery(guid: guid) else { throw APIProblem.notFound("no delivery \(guid)") }
-        return delivery
+        try await actions.delivery(guid: try context.parameters.require("guid"))
     }
 
     /// The `Delivery` schema.

@@ -281,6 +281,12 @@ paths:
           $ref: "#/components/responses/Unauthorized"
         "404":
           $ref: "#/components/responses/NotFound"
+        "503":
+          description: The server is shutting down, or too many live log streams are open (64 per server).
+          content:
+            application/problem+json:
+              schema:
+                $ref: "#/components/schemas/Problem"
   /deliveries:
     get:
       operationId: listDeliveries

@@ -6,6 +6,12 @@ import Store
 /// of `openapi/operator-api.yaml`).
 enum RunViews {
     /// `RunSummary`.
+    /// - Parameter now: the end of a running run's duration.
+    static func summary(_ overview: RunOverview, now: Date = Date()) -> [String: JSONValue] {
+        summary(overview.run, currentStep: overview.currentStep, usage: overview.usage, now: now)
+    }
+
+    /// `RunSummary`.
     /// - Parameters:
     ///   - currentStep: the step it is in, when running.
     ///   - usage: its model usage through the LLM proxy, when metered.

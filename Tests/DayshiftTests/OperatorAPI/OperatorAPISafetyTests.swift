@@ -6,6 +6,8 @@ import HummingbirdTesting
 import Store
 import Testing
 
+@testable import DayshiftServer
+
 /// What an attacker with or without the operator token tried, kept as tests.
 @Suite("Operator API: safety")
 struct OperatorAPISafetyTests {
@@ -58,6 +60,41 @@ struct OperatorAPISafetyTests {
             let outcomes = try await store.messages(issueKey: key).compactMap(\.outcome)
             #expect(outcomes.filter { $0.hasPrefix("cancelling run") }.count == 1, "\(outcomes)")
             #expect(await harness.comments(24).count == 1)
+        }
+    }
+
+    @Test("live log streams are bounded: slots run out and come back")
+    func streamSlots() {
+        let slots = LogStreamSlots(limit: 2)
+        #expect(slots.take() && slots.take())
+        #expect(!slots.available && !slots.take())
+        slots.release()
+        #expect(slots.available && slots.take())
+    }
+
+    @Test("while the server shuts down a new live log stream gets 503, and a GUID path parameter is percent-decoded")
+    func streamWhileDrainingAndEncodedGUID() async throws {
+        let directory = try TestDirectory("operator-drain")
+        defer { directory.remove() }
+        var configuration = OfflineApplication.configuration(in: directory)
+        OperatorAPITests.withToken(&configuration)
+        let app = try OfflineApplication.build(configuration)
+        let store = app.instance.store
+        let key = StoreSeed.key(1)
+        let lease = try await store.activate(issueKey: key.description, owner: "test")
+        let run = try await store.startRun(StoreSeed.context(key), lease: lease, triggerMessageID: try await StoreSeed.message(store, key),
+                                           steps: StepName.allCases).run
+        _ = try await store.recordDelivery(StoreSeed.delivery(key, guid: "a b%c"), message: nil)
+        #expect(try await store.delivery(guid: "a b%c") != nil)
+        let auth: HTTPFields = [.authorization: "Bearer \(OperatorAPITests.token)"]
+        try await app.test(.router) { client in
+            let status = try await client.execute(uri: "/api/v1/deliveries/a%20b%25c", method: .get, headers: auth) { "\($0.status) \(String(buffer: $0.body))" }
+            #expect(status.hasPrefix("200"), "\(status)")
+            app.instance.gate.close()
+            try await client.execute(uri: "/api/v1/runs/\(run.id)/logs/stream", method: .get, headers: auth) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.contentType] == "application/problem+json")
+            }
         }
     }
 }
