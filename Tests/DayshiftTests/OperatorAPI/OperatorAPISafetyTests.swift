@@ -84,7 +84,10 @@ struct OperatorAPISafetyTests {
         let lease = try await store.activate(issueKey: key.description, owner: "test")
         let run = try await store.startRun(StoreSeed.context(key), lease: lease, triggerMessageID: try await StoreSeed.message(store, key),
                                            steps: StepName.allCases).run
-        _ = try await store.recordDelivery(StoreSeed.delivery(key, guid: "a b%c"), message: nil)
+        // Received now: the application's retention pass, running beside the test, keeps it.
+        var delivery = StoreSeed.delivery(key, guid: "a b%c")
+        delivery.receivedAt = Date()
+        _ = try await store.recordDelivery(delivery, message: nil)
         #expect(try await store.delivery(guid: "a b%c") != nil)
         let auth: HTTPFields = [.authorization: "Bearer \(OperatorAPITests.token)"]
         try await app.test(.router) { client in
