@@ -33,12 +33,7 @@ struct DashboardBrowserTests {
             let server = try await harness.startServer()
             try await harness.send(harness.payloads.issueLabeled(number: 41, title: "Slow <b>agent</b>", body: ""))
             let store = try harness.store
-            let key = harness.issueKey(41)
-            try await harness.waitUntil("the agent step to start") {
-                guard let run = try await store.latestRun(issueKey: key) else { return false }
-                return try await store.journal(runID: run.id)?.steps[.agent]?.status == .running
-            }
-            let run = try #require(try await store.latestRun(issueKey: key))
+            let run = try await harness.waitForRunningStep(.agent, issue: 41)
             let screenshot = RepositoryFile.url(".build/test-artifacts/dashboard.png")
             try? FileManager.default.removeItem(at: screenshot)
 

@@ -160,12 +160,7 @@ struct MainJobTests {
         try await EndToEndHarness.with(agentScript: "sleep 60") { harness in
             try await harness.startServer()
             try await harness.send(harness.payloads.issueLabeled(number: 8, title: "slow", body: ""))
-            let store = try harness.store
-            let key = harness.issueKey(8)
-            try await harness.waitUntil("the agent step to start") {
-                guard let run = try await store.latestRun(issueKey: key) else { return false }
-                return try await store.journal(runID: run.id)?.steps[.agent]?.status == .running
-            }
+            try await harness.waitForRunningStep(.agent, issue: 8)
             let started = Date()
             try await harness.send(harness.payloads.commentCreated(number: 8, title: "slow", comment: "/dayshift cancel"))
             let journal = try await harness.waitForFinishedRun(8, timeoutSeconds: 30)

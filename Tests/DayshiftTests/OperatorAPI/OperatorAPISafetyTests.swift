@@ -42,11 +42,7 @@ struct OperatorAPISafetyTests {
             try await harness.send(harness.payloads.issueLabeled(number: 24, title: "slow", body: ""))
             let store = try harness.store
             let key = harness.issueKey(24)
-            try await harness.waitUntil("the agent step to start") {
-                guard let run = try await store.latestRun(issueKey: key) else { return false }
-                return try await store.journal(runID: run.id)?.steps[.agent]?.status == .running
-            }
-            let run = try #require(try await store.latestRun(issueKey: key))
+            let run = try await harness.waitForRunningStep(.agent, issue: 24)
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<8 { group.addTask { try await api.call("POST", "runs/\(run.id)/cancel").status } }
                 return try await group.reduce(into: []) { $0.append($1) }

@@ -192,11 +192,7 @@ struct OperatorAPITests {
             try await harness.send(harness.payloads.issueLabeled(number: 22, title: "slow", body: ""))
             let store = try harness.store
             let key = harness.issueKey(22)
-            try await harness.waitUntil("the agent step to start") {
-                guard let run = try await store.latestRun(issueKey: key) else { return false }
-                return try await store.journal(runID: run.id)?.steps[.agent]?.status == .running
-            }
-            let run = try #require(try await store.latestRun(issueKey: key))
+            let run = try await harness.waitForRunningStep(.agent, issue: 22)
             // Followed from the start: the stream stays open while the agent runs.
             async let followed = api.call("GET", "runs/\(run.id)/logs/stream")
 

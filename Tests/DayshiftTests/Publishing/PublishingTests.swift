@@ -167,10 +167,7 @@ struct LongRunTests {
         try await EndToEndHarness.with(agentScript: agent) { harness in
             try await harness.startServer()
             try await harness.send(harness.payloads.issueLabeled(number: 1, title: "slow fix", body: ""))
-            try await harness.waitUntil("the agent step to start") {
-                guard let run = try await harness.store.latestRun(issueKey: harness.issueKey(1)) else { return false }
-                return try await harness.store.journal(runID: run.id)?.steps[.agent]?.status == .running
-            }
+            try await harness.waitForRunningStep(.agent, issue: 1)
             let tokensBefore = await harness.emulator.state.installationTokens.count
             await harness.emulator.state.advanceClock(by: 2 * 3600)  // the agent "works" for two hours
             let journal = try await harness.waitForFinishedRun(1)

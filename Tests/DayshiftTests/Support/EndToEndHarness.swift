@@ -132,6 +132,20 @@ final class EndToEndHarness: @unchecked Sendable {
         return run
     }
 
+    /// Waits until issue `number`'s latest run is in `step` (e.g. a slow agent is running), and
+    /// returns that run.
+    @discardableResult
+    func waitForRunningStep(_ step: StepName, issue number: Int, timeoutSeconds: Double = 30) async throws -> Run {
+        let store = try self.store
+        let key = issueKey(number)
+        try await waitUntil(timeoutSeconds: timeoutSeconds, "the \(step.rawValue) step of #\(number) to start") {
+            guard let run = try await store.latestRun(issueKey: key) else { return false }
+            return try await store.journal(runID: run.id)?.steps[step]?.status == .running
+        }
+        guard let run = try await store.latestRun(issueKey: key) else { throw HarnessError("no run for #\(number)") }
+        return run
+    }
+
     /// Waits until `condition` holds, polling.
     func waitUntil(timeoutSeconds: Double = 30, _ what: String, _ condition: () async throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(timeoutSeconds)
