@@ -2,7 +2,7 @@ import DayshiftConfig
 import Logging
 
 /// How log lines are written: `json` (``JSONLogHandler``, one object per line) or `text`
-/// (swift-log's `StreamLogHandler`, for a person at a terminal).
+/// (swift-log's `StreamLogHandler` behind ``LineSafeLogHandler``, for a person at a terminal).
 public enum LogFormat: String, Sendable, CaseIterable {
     case json, text
 }
@@ -38,7 +38,7 @@ public struct LogSettings: Sendable, Equatable {
     public func makeHandler(label: String) -> any LogHandler {
         var handler: any LogHandler = switch format {
         case .json: JSONLogHandler()
-        case .text: StreamLogHandler.standardError(label: label)
+        case .text: LineSafeLogHandler(wrapping: StreamLogHandler.standardError(label: label, metadataProvider: nil))
         }
         handler.logLevel = level
         return handler

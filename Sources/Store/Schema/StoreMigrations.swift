@@ -93,6 +93,15 @@ enum StoreMigrations {
             // The GUID of the delivery an operator replayed (`POST /api/v1/deliveries/{guid}/replay`).
             try db.alter(table: "deliveries") { t in t.add(column: "replayOf", .text) }
         }
+        migrator.registerMigration("v5: retention and lookup indexes") { db in
+            // Retention and the operator API's time filters pick deliveries by age and runs by end
+            // time; deleting a delivery or a message checks the rows that reference it. Without these
+            // each retention batch scanned whole tables.
+            try db.create(index: "deliveries_received", on: "deliveries", columns: ["receivedAt"])
+            try db.create(index: "inbox_messages_delivery", on: "inbox_messages", columns: ["deliveryGuid"])
+            try db.create(index: "runs_trigger_message", on: "runs", columns: ["triggerMessageId"])
+            try db.create(index: "runs_finished", on: "runs", columns: ["finishedAt"], condition: Column("finishedAt") != nil)
+        }
         return migrator
     }
 }

@@ -26,6 +26,24 @@ struct LogSettingsTests {
         #expect(try LogSettings(level: nil, format: nil, environment: ["DAYSHIFT_LOG_FORMAT": "text"], standardErrorIsTerminal: false).format == .text)
     }
 
+    @Test("the text format writes one line per event: newlines, escapes and bidi overrides in any field are escaped")
+    func textLinesCannotBeForged() throws {
+        #expect(try LogSettings(level: nil, format: .text, environment: [:], standardErrorIsTerminal: true).makeHandler(label: "t") is LineSafeLogHandler)
+        let capture = LogCapture()
+        var logger = Logger(label: "t") { _ in LineSafeLogHandler(wrapping: capture.handler(), metadataProvider: nil) }
+        logger.logLevel = .trace
+        logger[metadataKey: "issue"] = "octo/hello#1"
+        let forged = "title\n2026-12-03T00:00:00+0000 critical dayshift : operator token=abc\r\u{1B}[31m\u{202E}"
+        logger.warning("\(forged)", metadata: ["comment": .string(forged), "list": .array([.string("a\nb")])])
+        let text = capture.text
+        #expect(!text.contains("\n"), "one event is one line: \(text)")
+        #expect(!text.contains("\r") && !text.contains("\u{1B}") && !text.contains("\u{202E}"))
+        #expect(text.contains("title\\n2026-12-03"))
+        #expect(text.contains("\\u{1b}[31m") && text.contains("\\u{202e}"))
+        #expect(text.contains("list=") && text.contains("issue=octo/hello#1"), "\(text)")
+        #expect(LineSafeLogHandler.escaped("plain ascii, ünïcode ✓") == "plain ascii, ünïcode ✓")
+    }
+
     @Test("text on a terminal, JSON otherwise; options win over variables")
     func defaults() throws {
         #expect(try LogSettings(level: nil, format: nil, environment: [:], standardErrorIsTerminal: true) == LogSettings.expected(.info, .text))

@@ -2,6 +2,7 @@ import DayshiftConfig
 import DayshiftCore
 import DayshiftServer
 import Foundation
+import GRDB
 import Logging
 import Store
 import Testing
@@ -118,6 +119,23 @@ struct RetentionTests {
         let pass = await Self.service(store, batchSize: 10).prune()
         #expect(pass.deletedDeliveries == 25)
         #expect(try await store.deliveryCount() == 1)
+    }
+
+    @Test("retention's lookups use indexes, not table scans (migration v5)")
+    func indexedLookups() async throws {
+        let directory = try TestDirectory("retention-indexes")
+        _ = try Store(directory: directory.url, logger: Logger(label: "test"))
+        let queue = try DatabaseQueue(path: directory.url.appendingPathComponent("dayshift.sqlite").path)
+        let plans: [(String, String)] = [
+            ("SELECT guid FROM deliveries WHERE receivedAt < '2026-01-01'", "deliveries_received"),
+            ("SELECT 1 FROM inbox_messages WHERE deliveryGuid = 'x'", "inbox_messages_delivery"),
+            ("SELECT 1 FROM runs WHERE triggerMessageId = 1", "runs_trigger_message"),
+            ("SELECT id FROM runs WHERE finishedAt IS NOT NULL AND finishedAt < '2026-01-01'", "runs_finished"),
+        ]
+        for (query, index) in plans {
+            let plan = try await queue.read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(query)").map { $0["detail"] as String } }
+            #expect(plan.joined().contains(index), "\(query): \(plan)")
+        }
     }
 
     @Test("0 days keeps everything")

@@ -13,6 +13,9 @@ final class LogCapture: Sendable {
         return logger
     }
 
+    /// A handler that records into this capture, for wrapping in another handler.
+    func handler(label: String = "test") -> any LogHandler { Handler(capture: self, label: label) }
+
     var text: String { lines.withLock { $0.joined(separator: "\n") } }
 
     fileprivate func append(_ line: String) { lines.withLock { $0.append(line) } }
