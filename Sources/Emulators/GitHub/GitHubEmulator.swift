@@ -52,6 +52,7 @@ public enum GitHubEmulator {
         GitHubEmulatorGitDataRoutes.add(to: router, state: state)
         GitHubEmulatorLabelRoutes.add(to: router, state: state)
         GitHubEmulatorAppRoutes.add(to: router, state: state)
+        GitHubEmulatorCheckRoutes.add(to: router, state: state)
         return router
     }
 
