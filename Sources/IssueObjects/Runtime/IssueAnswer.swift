@@ -5,7 +5,8 @@ import GitHub
 import Logging
 
 /// One short answer on the issue to a message that changes nothing (`/dayshift cancel` with no
-/// run, a trigger while a run is active), so that the person who asked is not left guessing.
+/// run, a trigger while a run is active), so that the person who asked is not left guessing; an
+/// operator's action (answered by the operator API itself) gets only the log line.
 ///
 /// Posted at most once per inbox message: the comment carries a hidden marker
 /// `<!-- dayshift:answer message=<id> key=<hmac> -->` and is looked for before it is posted
@@ -18,8 +19,12 @@ struct IssueAnswer {
 
     /// Logs `outcome` and answers `text` on the message's issue.
     func post(_ text: String, to message: InboxMessage, outcome: String) async {
-        logger.info("message changed nothing; answering on the issue", metadata: ["message": "\(message.id)", "outcome": "\(outcome)"])
-        guard let snapshot = message.snapshot, let repository = RepositoryName(fullName: snapshot.repository) else { return }
+        // An operator's action (delivery `operator-…`, from the operator API or the dashboard) was
+        // answered there; only people on GitHub get an answer on the issue.
+        let fromOperator = message.deliveryGUID.hasPrefix("operator-")
+        logger.info(fromOperator ? "operator action changed nothing" : "message changed nothing; answering on the issue",
+                    metadata: ["message": "\(message.id)", "outcome": "\(outcome)"])
+        guard !fromOperator, let snapshot = message.snapshot, let repository = RepositoryName(fullName: snapshot.repository) else { return }
         let marker = Self.marker(messageID: message.id, issueKey: message.issueKey, settings: dependencies.configuration)
         do {
             let github = try await dependencies.github.client(for: repository, installationID: snapshot.installationID)
