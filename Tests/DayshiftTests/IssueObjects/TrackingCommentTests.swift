@@ -143,6 +143,29 @@ struct TrackingCommentTests {
         }
     }
 
+    @Test("a failed run's final edit names the failing step with its last lines in a fenced block, and reacts 😕")
+    func failureShowsTheFailingStep() async throws {
+        try await EndToEndHarness.with(configure: {
+            $0.repositories["octo/calculator"]?.setupCommand = "echo 'missing dependency @octocat' && exit 3"
+            $0.github.commentEditIntervalSeconds = 0
+        }) { harness in
+            try await harness.startServer()
+            try await harness.send(harness.payloads.issueLabeled(number: 20, title: "setup breaks", body: ""))
+            let journal = try await harness.waitForFinishedRun(20)
+            #expect(journal.run.status == .failed)
+            let comments = await harness.comments(20)
+            #expect(comments.count == 1)
+            let final = try #require(comments.first?.body)
+            #expect(final.contains("the `setup` step failed"), "\(final)")
+            #expect(final.contains("- ❌ setup"), "\(final)")
+            #expect(final.contains("- ⏭️ ~~agent~~ (skipped)"), "\(final)")
+            let fenced = try #require(final.firstMatch(of: /```+\n([\s\S]*?)\n```+/)?.1)
+            #expect(fenced.contains("missing dependency"), "the output's last lines are fenced: \(final)")
+            #expect(!final.contains("@octocat"), "mentions in output are neutralised")
+            #expect(await harness.emulator.state.reactions(owner: Self.owner, repo: Self.repo, issue: 20).map(\.content) == ["eyes", "confused"])
+        }
+    }
+
     @Test("with github.check_runs, the tests' results are a check run on the pull request's head commit, updated (not doubled) by a retry")
     func checkRunCarriesTheTests() async throws {
         try await EndToEndHarness.with(configure: { $0.github.checkRuns = true }) { harness in
