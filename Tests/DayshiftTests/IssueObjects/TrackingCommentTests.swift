@@ -166,6 +166,27 @@ struct TrackingCommentTests {
         }
     }
 
+    @Test("a retry that writes a different change says it updated the pull request with a new commit")
+    func retryWithNewCommitSaysUpdated() async throws {
+        // Each run writes a different file, so the second run's commit is new.
+        let agent = EndToEndHarness.fixingAgent + "\ncat /proc/sys/kernel/random/uuid > run-note.txt\n"
+        try await EndToEndHarness.with(agentScript: agent) { harness in
+            try await harness.startServer()
+            try await harness.send(harness.payloads.issueLabeled(number: 22, title: "add() subtracts", body: ""))
+            #expect(try await harness.waitForFinishedRun(22).run.status == .succeeded)
+            try await harness.send(harness.payloads.commentCreated(number: 22, title: "add() subtracts", comment: "/dayshift retry"))
+            let second = try await harness.waitForFinishedRuns(22, count: 2)
+            #expect(second.status == .succeeded)
+            let pull = try #require(await harness.pullRequests().first)
+            #expect(await harness.pullRequests().count == 1)
+            let comments = await harness.comments(22)
+            #expect(comments.count == 2, "one tracking comment per run")
+            #expect(comments.first?.body.contains("opened #\(pull.number)") == true)
+            #expect(comments.last?.body.contains("updated #\(pull.number)") == true && comments.last?.body.contains("with a new commit") == true,
+                    "\(comments.last?.body ?? "")")
+        }
+    }
+
     @Test("with github.check_runs, the tests' results are a check run on the pull request's head commit, updated (not doubled) by a retry")
     func checkRunCarriesTheTests() async throws {
         try await EndToEndHarness.with(configure: { $0.github.checkRuns = true }) { harness in
