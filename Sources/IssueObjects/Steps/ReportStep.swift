@@ -23,10 +23,10 @@ struct ReportStep: RunStep {
         let result: ReportResult
         if let existing = try await github.issueComments(repo, issue: issue).first(where: { $0.body?.contains(marker) == true }) {
             let updated = try await context.call("report.comment") { try await github.updateIssueComment(repo, commentID: existing.id, body: body) }
-            result = ReportResult(commentID: updated.id, note: "updated the report comment")
+            result = ReportResult(commentID: updated.id, note: "final status in the tracking comment")
         } else {
             let created = try await context.call("report.comment") { try await github.createIssueComment(repo, issue: issue, body: body) }
-            result = ReportResult(commentID: created.id)
+            result = ReportResult(commentID: created.id, note: "posted the final status (no tracking comment was found)")
         }
         await TestsCheckRun.publish(context)
         await TriggerReaction.add(journal.finalStatus == .succeeded ? "rocket" : "confused", context: context)

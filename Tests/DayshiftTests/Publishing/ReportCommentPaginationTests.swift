@@ -40,7 +40,7 @@ struct ReportCommentPaginationTests {
             #expect(comments.count == 121, "edited, not duplicated: \(comments.count) comments")
             #expect(comments.filter { $0.body.contains("<!-- dayshift:report") }.map(\.id) == [first.id])
             let report = try #require(journal.report)
-            #expect(report.commentID == Int64(first.id) && report.note == "updated the report comment")
+            #expect(report.commentID == Int64(first.id) && report.note == "final status in the tracking comment")
             let edited = try #require(comments.last)
             #expect(edited.id == first.id && edited.updatedAt >= first.updatedAt)
             let listed = await state.recordedRequests.filter { $0.method == "GET" && $0.path.hasSuffix("/issues/\(number)/comments") }
