@@ -49,7 +49,7 @@ enum ConfigurationReader {
 
         let github = try top.child("github", allowedKeys: [
             "api_url", "token", "token_file", "request_timeout_seconds", "app_id", "private_key", "private_key_file", "writes_per_minute",
-            "allowed_owners", "allowed_repositories",
+            "comment_edit_interval_seconds", "check_runs", "allowed_owners", "allowed_repositories",
         ])
         try github.refuseSecret("token", use: "DAYSHIFT_GITHUB_TOKEN or github.token_file")
         try github.refuseSecret("private_key", use: "DAYSHIFT_GITHUB_PRIVATE_KEY_FILE or github.private_key_file")
@@ -58,6 +58,9 @@ enum ConfigurationReader {
             config.github.privateKeyPEM = try readSecret(file, key: github.keyPath("private_key_file"))
         }
         config.github.writesPerMinute = try github.int("writes_per_minute", default: config.github.writesPerMinute, range: 0...10_000)
+        config.github.commentEditIntervalSeconds = try github.double("comment_edit_interval_seconds",
+                                                                     default: config.github.commentEditIntervalSeconds, range: 0...3600)
+        config.github.checkRuns = try github.bool("check_runs", default: config.github.checkRuns)
         config.github.allowedOwners = try github.stringList("allowed_owners", default: [])
         config.github.allowedRepositories = try github.stringList("allowed_repositories", default: [])
         for pattern in config.github.allowedRepositories where !pattern.contains("/") {

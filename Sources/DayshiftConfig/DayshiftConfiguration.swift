@@ -111,6 +111,14 @@ public struct GitHubSettings: Sendable, Equatable {
     /// `github.writes_per_minute`: content-creating requests (blobs, trees) per minute once a large
     /// change has sent its first 60, to stay under GitHub's secondary limits; default 150, 0 = unpaced.
     public var writesPerMinute = 150
+    /// `github.comment_edit_interval_seconds`: the fewest seconds between two edits of a run's
+    /// tracking comment (edits in between are coalesced; the final one always lands); default 10
+    /// (override with `DAYSHIFT_GITHUB_COMMENT_EDIT_INTERVAL_SECONDS`).
+    public var commentEditIntervalSeconds = 10.0
+    /// `github.check_runs`: when true, a check run named `dayshift` on the pull request's head
+    /// commit carries the tests' results (needs the App's `checks: write`); default false
+    /// (override with `DAYSHIFT_GITHUB_CHECK_RUNS`).
+    public var checkRuns = false
     /// `github.allowed_owners`: glob patterns (`acme`, `acme-*`) of the accounts whose repositories
     /// Dayshift works on; empty (the default) allows every owner.
     public var allowedOwners: [String] = []
@@ -313,6 +321,19 @@ extension DayshiftConfiguration {
             sourceFiles.append(file)
         }
         if let url = value("DAYSHIFT_GITHUB_API_URL") { github.apiURL = url }
+        if let text = value("DAYSHIFT_GITHUB_COMMENT_EDIT_INTERVAL_SECONDS") {
+            guard let seconds = Double(text), seconds >= 0, seconds <= 3600 else {
+                throw ConfigurationError(key: "github.comment_edit_interval_seconds",
+                                         problem: "expected a number of seconds from 0 to 3600 (DAYSHIFT_GITHUB_COMMENT_EDIT_INTERVAL_SECONDS), got \"\(text)\"")
+            }
+            github.commentEditIntervalSeconds = seconds
+        }
+        if let text = value("DAYSHIFT_GITHUB_CHECK_RUNS") {
+            guard let flag = ["true": true, "false": false][text.lowercased()] else {
+                throw ConfigurationError(key: "github.check_runs", problem: "expected true or false (DAYSHIFT_GITHUB_CHECK_RUNS), got \"\(text)\"")
+            }
+            github.checkRuns = flag
+        }
         if let key = value("DAYSHIFT_DAYTONA_API_KEY") { sandbox.daytona.apiKey = key }
         try applySecretFiles(environment)
         if let isolation = value("DAYSHIFT_SANDBOX_ISOLATION") {

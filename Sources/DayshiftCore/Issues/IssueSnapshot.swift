@@ -17,14 +17,18 @@ public struct IssueSnapshot: Codable, Sendable, Equatable {
     public var installationID: Int64?
     /// The payload's `repository.private`; `nil` when unknown (then treated as private).
     public var isPrivate: Bool?
+    /// The id of the comment that asked (`comment.id` of an `issue_comment` trigger), so that
+    /// Dayshift reacts on that comment; `nil` for a label or an opened issue (then the issue itself).
+    public var triggerCommentID: Int64?
 
     /// The issue object this issue belongs to; `nil` when ``repository`` is not `owner/name` or
     /// ``number`` is not positive.
     public var issueKey: IssueKey? { IssueKey(repository: repository, number: number) }
 
     public init(repository: String, number: Int, title: String, body: String, cloneURL: String?, defaultBranch: String?,
-                requestedBy: String?, installationID: Int64?, isPrivate: Bool? = nil) {
+                requestedBy: String?, installationID: Int64?, isPrivate: Bool? = nil, triggerCommentID: Int64? = nil) {
         self.isPrivate = isPrivate
+        self.triggerCommentID = triggerCommentID
         self.repository = repository
         self.number = number
         self.title = title

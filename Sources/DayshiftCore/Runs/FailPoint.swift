@@ -13,7 +13,7 @@ public struct FailPoint: Hashable, Sendable, CustomStringConvertible {
     /// The external calls that have fail points of their own, each inside the step its prefix names.
     public static let callSites = [
         "provision.create", "clone.git_clone", "agent.run", "publish.commit",
-        "pull_request.create", "pull_request.update", "report.comment", "cleanup.delete",
+        "pull_request.create", "pull_request.update", "tracking.comment", "report.comment", "cleanup.delete",
     ]
 
     /// Every site: each step, then each external call.

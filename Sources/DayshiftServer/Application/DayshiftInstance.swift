@@ -72,7 +72,8 @@ public struct DayshiftInstance: Sendable {
             let credentials: GitHubCredentials = configuration.github.usesApp
                 ? .app(appID: configuration.github.appID ?? "", privateKeyPEM: configuration.github.privateKeyPEM)
                 : .personalAccessToken(configuration.github.token)
-            github = try GitHubAuthenticator(credentials: credentials, baseURL: apiURL, timeoutSeconds: configuration.github.requestTimeoutSeconds, now: now,
+            github = try GitHubAuthenticator(credentials: credentials, baseURL: apiURL, timeoutSeconds: configuration.github.requestTimeoutSeconds,
+                                            checks: configuration.github.checkRuns, now: now,
                                             recorder: metrics)
         } catch {
             throw ConfigurationError(key: "github.private_key_file", problem: "\(error)")

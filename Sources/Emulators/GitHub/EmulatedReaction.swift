@@ -10,8 +10,11 @@ public struct EmulatedReaction: Sendable, Codable, Equatable {
     public var owner: String
     /// Repository name.
     public var repo: String
-    /// Number of the issue or pull request reacted to.
+    /// Number of the issue or pull request reacted to (for a comment's reaction: the comment's issue).
     public var issueNumber: Int
+    /// The comment reacted to, for `POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions`;
+    /// `nil` for a reaction on the issue itself.
+    public var commentID: Int?
     /// Reaction id (`id`).
     public var id: Int
     /// GraphQL node id (`node_id`).
@@ -26,8 +29,9 @@ public struct EmulatedReaction: Sendable, Codable, Equatable {
     /// Creates a reaction record.
     public init(
         owner: String, repo: String, issueNumber: Int, id: Int, nodeID: String,
-        content: String, userLogin: String, createdAt: Date
+        content: String, userLogin: String, createdAt: Date, commentID: Int? = nil
     ) {
+        self.commentID = commentID
         self.owner = owner
         self.repo = repo
         self.issueNumber = issueNumber

@@ -14,6 +14,11 @@ import ServiceLifecycle
 /// | `GET /repos/{owner}/{repo}/issues/{issue_number}/comments?per_page&page` | 200 `[issue-comment]` + `Link` |
 /// | `PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}` `{"body"}` | 200 `issue-comment` |
 /// | `POST /repos/{owner}/{repo}/issues/{issue_number}/reactions` `{"content"}` | 201 new / 200 existing `reaction`, 422 bad content |
+/// | `POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions` `{"content"}` | 201 new / 200 existing `reaction`, 404 unknown comment |
+/// | `POST /repos/{owner}/{repo}/check-runs` `{name, head_sha, status?, conclusion?, external_id?, output?}` | 201 `check-run`; 422 `completed` without `conclusion` |
+/// | `PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}` | 200 `check-run` / 404 |
+/// | `GET /repos/{owner}/{repo}/commits/{ref}/check-runs?check_name` | 200 `{total_count, check_runs}` |
+/// | `GET /_emulator/repos/{owner}/{repo}/issues/comments/{comment_id}/history` (not GitHub; no token checked) | 200 `[{revision, body, at}]`: every version of the comment's body, oldest first / 404 |
 /// | `POST /repos/{owner}/{repo}/pulls` `{title, head, base, body?, draft?, maintainer_can_modify?}` | 201 `pull-request`; 422 missing field / duplicate head |
 /// | `GET /repos/{owner}/{repo}/pulls?state&head&base&direction&per_page&page` | 200 `[pull-request]` |
 /// | `GET /repos/{owner}/{repo}/pulls/{pull_number}` | 200 `pull-request` / 404 |
@@ -52,6 +57,7 @@ public enum GitHubEmulator {
         GitHubEmulatorGitDataRoutes.add(to: router, state: state)
         GitHubEmulatorLabelRoutes.add(to: router, state: state)
         GitHubEmulatorAppRoutes.add(to: router, state: state)
+        GitHubEmulatorCheckRoutes.add(to: router, state: state)
         return router
     }
 

@@ -35,7 +35,8 @@ struct GitHubEmulatorMiddleware<Context: RequestContext>: RouterMiddleware {
             body: Data(body.readableBytesView),
             responseStatus: response.status.code,
             tokenKind: credential.map(Self.kind),
-            tokenID: credential.flatMap(Self.tokenID)
+            tokenID: credential.flatMap(Self.tokenID),
+            answeredAt: state.now()
         ))
         return response
     }

@@ -109,6 +109,26 @@ struct GitHubEmulatorRenderer: Sendable {
     }
 
     /// `reaction`.
+    /// `check-run`.
+    func checkRun(_ run: EmulatedCheckRun) -> JSONValue {
+        let api = apiRepo(run.owner, run.repo)
+        return .object([
+            "id": .int(run.id), "node_id": .string("CR_emu\(run.id)"), "head_sha": .string(run.headSHA), "name": .string(run.name),
+            "url": .string("\(api)/check-runs/\(run.id)"), "html_url": .string("\(htmlRepo(run.owner, run.repo))/runs/\(run.id)"),
+            "details_url": .null, "status": .string(run.status), "conclusion": run.conclusion.map(JSONValue.string) ?? .null,
+            "started_at": .string(GitHubEmulatorJSON.timestamp(run.startedAt)),
+            "completed_at": run.completedAt.map { .string(GitHubEmulatorJSON.timestamp($0)) } ?? .null,
+            "external_id": run.externalID.map(JSONValue.string) ?? .null,
+            "check_suite": .object(["id": .int(run.id)]),
+            "output": .object([
+                "title": run.title.map(JSONValue.string) ?? .null, "summary": run.summary.map(JSONValue.string) ?? .null,
+                "text": run.text.map(JSONValue.string) ?? .null, "annotations_count": .int(0),
+                "annotations_url": .string("\(api)/check-runs/\(run.id)/annotations"),
+            ]),
+            "app": .null, "pull_requests": .array([]),
+        ])
+    }
+
     func reaction(_ reaction: EmulatedReaction) -> JSONValue {
         [
             "id": .int(reaction.id), "node_id": .string(reaction.nodeID), "user": user(reaction.userLogin),

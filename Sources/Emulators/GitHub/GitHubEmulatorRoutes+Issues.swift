@@ -4,7 +4,8 @@ import Hummingbird
 
 /// Issue endpoints: `GET /repos/{owner}/{repo}/issues/{issue_number}`,
 /// `POST|GET …/issues/{issue_number}/comments`, `PATCH …/issues/comments/{comment_id}`,
-/// `POST …/issues/{issue_number}/reactions`.
+/// `POST …/issues/{issue_number}/reactions`, `POST …/issues/comments/{comment_id}/reactions`, and
+/// the emulator's own `GET /_emulator/repos/{owner}/{repo}/issues/comments/{comment_id}/history`.
 enum GitHubEmulatorIssueRoutes {
     static func add<Context: RequestContext>(to router: some RouterMethods<Context>, state: GitHubEmulatorState) {
         router.get("/repos/:owner/:repo/issues/:issue_number") { request, context in
@@ -36,17 +37,41 @@ enum GitHubEmulatorIssueRoutes {
         }
         router.post("/repos/:owner/:repo/issues/:issue_number/reactions") { request, context in
             let (owner, repo, number) = try GitHubEmulatorRoutes.target(context, "issue_number")
-            let fields = JSONFields(object: try await request.jsonObjectBody(), resource: "Reaction")
-            var errors: [GitHubValidationError] = []
-            let content = fields.string("content", required: true, errors: &errors)
-            guard errors.isEmpty, let content else { throw GitHubAPIError.validationFailed(errors) }
-            guard EmulatedReaction.validContents.contains(content) else {
-                throw GitHubAPIError.validationFailed([.init(resource: "Reaction", field: "content", code: "invalid")])
-            }
+            let content = try await reactionContent(request)
             let (reaction, created) = try await state.addReaction(owner: owner, repo: repo, issue: number, content: content)
             let renderer = GitHubEmulatorRoutes.renderer(request, state)
             return GitHubEmulatorResponse.json(renderer.reaction(reaction), status: created ? .created : .ok)
         }
+        router.post("/repos/:owner/:repo/issues/comments/:comment_id/reactions") { request, context in
+            let (owner, repo, id) = try GitHubEmulatorRoutes.target(context, "comment_id")
+            let content = try await reactionContent(request)
+            let (reaction, created) = try await state.addCommentReaction(owner: owner, repo: repo, commentID: id, content: content)
+            let renderer = GitHubEmulatorRoutes.renderer(request, state)
+            return GitHubEmulatorResponse.json(renderer.reaction(reaction), status: created ? .created : .ok)
+        }
+        // Not GitHub: what people saw of a comment, version by version (see EmulatedCommentRevision).
+        router.get("/_emulator/repos/:owner/:repo/issues/comments/:comment_id/history") { _, context in
+            let (owner, repo, id) = try GitHubEmulatorRoutes.target(context, "comment_id")
+            let history = await state.commentHistory(owner: owner, repo: repo, id: id)
+            guard !history.isEmpty else { throw GitHubAPIError.notFound }
+            let revisions = history.enumerated().map { index, revision in
+                JSONValue.object(["revision": .int(index), "body": .string(revision.body),
+                                  "at": .string(GitHubEmulatorJSON.timestamp(revision.at))])
+            }
+            return GitHubEmulatorResponse.json(JSONValue.array(revisions), status: .ok)
+        }
+    }
+
+    /// The required `content` of a reaction request, one of ``EmulatedReaction/validContents``.
+    static func reactionContent(_ request: Request) async throws -> String {
+        let fields = JSONFields(object: try await request.jsonObjectBody(), resource: "Reaction")
+        var errors: [GitHubValidationError] = []
+        let content = fields.string("content", required: true, errors: &errors)
+        guard errors.isEmpty, let content else { throw GitHubAPIError.validationFailed(errors) }
+        guard EmulatedReaction.validContents.contains(content) else {
+            throw GitHubAPIError.validationFailed([.init(resource: "Reaction", field: "content", code: "invalid")])
+        }
+        return content
     }
 
     /// `GET /repos/{owner}/{repo}/issues/{issue_number}` → 200 `issue` for a seeded issue or a

@@ -97,6 +97,18 @@ extension GitHubEmulatorState {
             body: body, userLogin: userLogin, createdAt: timestamp, updatedAt: timestamp
         )
         allComments.append(comment)
+        commentRevisions[id] = [EmulatedCommentRevision(body: body, at: timestamp)]
+        return comment
+    }
+
+    /// Adds a comment written by someone else (`userLogin`, e.g. the person whose `/dayshift`
+    /// comment a test's delivery carries), as if made on GitHub's web page.
+    /// - Throws: ``GitHubAPIError/notFound`` when the issue does not exist.
+    public func seedComment(owner: String, repo: String, issue: Int, body: String, userLogin: String) throws -> EmulatedComment {
+        var comment = try createComment(owner: owner, repo: repo, issue: issue, body: body)
+        guard let index = allComments.lastIndex(where: { $0.id == comment.id }) else { return comment }
+        allComments[index].userLogin = userLogin
+        comment.userLogin = userLogin
         return comment
     }
 
@@ -106,8 +118,10 @@ extension GitHubEmulatorState {
         guard let index = allComments.firstIndex(where: { $0.id == id && RepoKey($0.owner, $0.repo) == key }) else {
             throw GitHubAPIError.notFound
         }
+        let changed = allComments[index].body != body
         allComments[index].body = body
         allComments[index].updatedAt = now()
+        if changed { commentRevisions[id, default: []].append(EmulatedCommentRevision(body: body, at: allComments[index].updatedAt)) }
         return allComments[index]
     }
 
@@ -127,6 +141,66 @@ extension GitHubEmulatorState {
         )
         allReactions.append(reaction)
         return (reaction, true)
+    }
+
+    /// `POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions`; `created` is false when
+    /// the user had already left that reaction on the comment (GitHub then answers 200).
+    func addCommentReaction(owner: String, repo: String, commentID: Int, content: String) throws -> (reaction: EmulatedReaction, created: Bool) {
+        let key = RepoKey(owner, repo)
+        guard let comment = allComments.first(where: { $0.id == commentID && RepoKey($0.owner, $0.repo) == key }) else {
+            throw GitHubAPIError.notFound
+        }
+        if let existing = commentReactions(owner: owner, repo: repo, commentID: commentID)
+            .first(where: { $0.content == content && $0.userLogin == userLogin })
+        {
+            return (existing, false)
+        }
+        let id = makeID()
+        let reaction = EmulatedReaction(
+            owner: owner, repo: repo, issueNumber: comment.issueNumber, id: id, nodeID: "REA_emu\(id)",
+            content: content, userLogin: userLogin, createdAt: now(), commentID: commentID
+        )
+        allReactions.append(reaction)
+        return (reaction, true)
+    }
+
+    /// The optional fields of a check run's create or update request.
+    struct CheckRunUpdate {
+        var status: String?
+        var conclusion: String?
+        var externalID: String?
+        var title: String?
+        var summary: String?
+        var text: String?
+    }
+
+    /// `POST /repos/{owner}/{repo}/check-runs`.
+    func createCheckRun(owner: String, repo: String, name: String, headSHA: String, update: CheckRunUpdate) -> EmulatedCheckRun {
+        let status = update.conclusion != nil ? "completed" : (update.status ?? "queued")
+        let run = EmulatedCheckRun(owner: owner, repo: repo, id: makeID(), name: name, headSHA: headSHA, status: status,
+                                   conclusion: update.conclusion, externalID: update.externalID, title: update.title,
+                                   summary: update.summary, text: update.text, startedAt: now(),
+                                   completedAt: status == "completed" ? now() : nil)
+        allCheckRuns.append(run)
+        return run
+    }
+
+    /// `PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}`.
+    func updateCheckRun(owner: String, repo: String, id: Int, update: CheckRunUpdate) throws -> EmulatedCheckRun {
+        let key = RepoKey(owner, repo)
+        guard let index = allCheckRuns.firstIndex(where: { $0.id == id && RepoKey($0.owner, $0.repo) == key }) else { throw GitHubAPIError.notFound }
+        if let conclusion = update.conclusion {
+            allCheckRuns[index].conclusion = conclusion
+            allCheckRuns[index].status = "completed"
+            allCheckRuns[index].completedAt = now()
+        } else if let status = update.status {
+            allCheckRuns[index].status = status
+        }
+        if let externalID = update.externalID { allCheckRuns[index].externalID = externalID }
+        if let title = update.title { allCheckRuns[index].title = title }
+        if let summary = update.summary { allCheckRuns[index].summary = summary }
+        if let text = update.text { allCheckRuns[index].text = text }
+        return allCheckRuns[index]
     }
 
     // MARK: Helpers

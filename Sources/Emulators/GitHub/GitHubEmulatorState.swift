@@ -37,6 +37,9 @@ public actor GitHubEmulatorState {
     var repos: [RepoKey: RepoData] = [:]
     var allComments: [EmulatedComment] = []
     var allReactions: [EmulatedReaction] = []
+    var allCheckRuns: [EmulatedCheckRun] = []
+    /// Every version of each comment's body, by comment id, oldest first.
+    var commentRevisions: [Int: [EmulatedCommentRevision]] = [:]
     var faults: [InjectedFault] = []
     var requests: [RecordedRequest] = []
     var lastID = 0
@@ -126,10 +129,30 @@ public actor GitHubEmulatorState {
         return allComments.filter { RepoKey($0.owner, $0.repo) == key && $0.issueNumber == issue }
     }
 
-    /// Reactions on issue or pull request `issue`, oldest first.
+    /// Every version of comment `id`'s body, oldest first (the created body, then each edit that
+    /// changed it); empty for an unknown comment.
+    public func commentHistory(owner: String, repo: String, id: Int) -> [EmulatedCommentRevision] {
+        let key = RepoKey(owner, repo)
+        guard allComments.contains(where: { $0.id == id && RepoKey($0.owner, $0.repo) == key }) else { return [] }
+        return commentRevisions[id] ?? []
+    }
+
+    /// Check runs of the repository, oldest first.
+    public func checkRuns(owner: String, repo: String) -> [EmulatedCheckRun] {
+        let key = RepoKey(owner, repo)
+        return allCheckRuns.filter { RepoKey($0.owner, $0.repo) == key }
+    }
+
+    /// Reactions on comment `commentID`, oldest first.
+    public func commentReactions(owner: String, repo: String, commentID: Int) -> [EmulatedReaction] {
+        let key = RepoKey(owner, repo)
+        return allReactions.filter { RepoKey($0.owner, $0.repo) == key && $0.commentID == commentID }
+    }
+
+    /// Reactions on issue or pull request `issue` itself (not on its comments), oldest first.
     public func reactions(owner: String, repo: String, issue: Int) -> [EmulatedReaction] {
         let key = RepoKey(owner, repo)
-        return allReactions.filter { RepoKey($0.owner, $0.repo) == key && $0.issueNumber == issue }
+        return allReactions.filter { RepoKey($0.owner, $0.repo) == key && $0.issueNumber == issue && $0.commentID == nil }
     }
 
     /// Every request received so far, in arrival order (see ``RecordedRequest``).
@@ -189,6 +212,8 @@ public actor GitHubEmulatorState {
         requestedReviewers.removeAll()
         allComments.removeAll()
         allReactions.removeAll()
+        commentRevisions.removeAll()
+        allCheckRuns.removeAll()
         faults.removeAll()
         requests.removeAll()
         lastID = 0

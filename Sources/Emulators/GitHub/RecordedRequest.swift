@@ -28,6 +28,8 @@ public struct RecordedRequest: Sendable, Codable, Equatable {
     public var tokenKind: String?
     /// For `installation`: the ``EmulatedInstallationToken/id`` of the token used.
     public var tokenID: Int?
+    /// When the emulator answered, on its clock (nil in records made before this field existed).
+    public var answeredAt: Date?
 
     /// Creates a record.
     public init(
@@ -40,8 +42,10 @@ public struct RecordedRequest: Sendable, Codable, Equatable {
         body: Data,
         responseStatus: Int,
         tokenKind: String? = nil,
-        tokenID: Int? = nil
+        tokenID: Int? = nil,
+        answeredAt: Date? = nil
     ) {
+        self.answeredAt = answeredAt
         self.method = method
         self.path = path
         self.query = query

@@ -83,12 +83,13 @@ public struct WebhookPayloadBuilder: Sendable {
     }
 
     /// `issue_comment.created` on issue `number` with `comment` by `author`.
+    /// - Parameter commentID: the comment's `id` (e.g. of a comment seeded in the emulator); random by default.
     public func commentCreated(number: Int, title: String, body: String = "", comment: String, author: String = "octocat",
-                               association: String = "OWNER", authorType: String = "User") -> WebhookDelivery {
+                               association: String = "OWNER", authorType: String = "User", commentID: Int? = nil) -> WebhookDelivery {
         var payload = base(action: "created", sender: author, senderType: authorType)
         payload["issue"] = issue(number: number, title: title, body: body, author: "octocat", association: "OWNER")
         payload["comment"] = [
-            "id": Int.random(in: 1...1_000_000_000), "node_id": "IC_1", "body": comment, "author_association": association,
+            "id": commentID ?? Int.random(in: 1...1_000_000_000), "node_id": "IC_1", "body": comment, "author_association": association,
             "user": account(author, type: authorType), "created_at": Self.now, "updated_at": Self.now,
             "html_url": "https://github.com/\(owner)/\(repo)/issues/\(number)#issuecomment-1", "performed_via_github_app": NSNull(),
         ] as [String: Any]

@@ -29,6 +29,8 @@ public actor GitHubAuthenticator {
     private let jwtSource: GitHubAppJWTSource?
     private let tokenCache: InstallationTokenCache?
     private var installations: [String: Int64] = [:]
+    /// One primary budget per installation (each has its own), key 0 for a PAT.
+    private var budgets: [Int64: GitHubRateBudget] = [:]
 
     /// - Parameters:
     ///   - credentials: a PAT or the App's id and private key.
@@ -86,7 +88,7 @@ public actor GitHubAuthenticator {
     public func client(for repo: RepositoryName, installationID: Int64?) async throws -> GitHubClient {
         switch credentials {
         case .personalAccessToken(let pat):
-            return makeClient(token: { pat }, credentialRejected: nil)
+            return makeClient(token: { pat }, credentialRejected: nil, budget: budget(0))
         case .app:
             let scope = InstallationTokenScope(
                 installationID: try await resolveInstallation(repo, given: installationID),
@@ -95,7 +97,7 @@ public actor GitHubAuthenticator {
             let cache = try requireCache()
             return makeClient(
                 token: { try await cache.token(for: scope).token },
-                credentialRejected: { await cache.invalidate(scope, token: $0) }
+                credentialRejected: { await cache.invalidate(scope, token: $0) }, budget: budget(scope.installationID)
             )
         }
     }
@@ -164,11 +166,20 @@ public actor GitHubAuthenticator {
 
     // MARK: Helpers
 
-    private func makeClient(token: @escaping @Sendable () async throws -> String, credentialRejected: (@Sendable (String) async -> Void)?) -> GitHubClient {
+    private func makeClient(token: @escaping @Sendable () async throws -> String, credentialRejected: (@Sendable (String) async -> Void)?,
+                            budget: GitHubRateBudget? = nil) -> GitHubClient {
         GitHubClient(
             baseURL: baseURL, timeoutSeconds: timeoutSeconds, retryPolicy: retryPolicy, sleep: sleep, now: now,
-            token: token, credentialRejected: credentialRejected, recorder: recorder
+            token: token, credentialRejected: credentialRejected, recorder: recorder, budget: budget
         )
+    }
+
+    /// The shared primary budget of installation `id` (0: the PAT).
+    private func budget(_ id: Int64) -> GitHubRateBudget {
+        if let budget = budgets[id] { return budget }
+        let budget = GitHubRateBudget()
+        budgets[id] = budget
+        return budget
     }
 
     private func requireCache() throws -> InstallationTokenCache {

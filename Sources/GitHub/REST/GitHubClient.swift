@@ -12,7 +12,11 @@ import FoundationNetworking
 /// or in logs.
 ///
 /// Two recoveries happen inside one call:
-/// - rate limits (403/429 with GitHub's signs) are retried as ``GitHubRetryPolicy`` says;
+/// - rate limits (403/429 with GitHub's signs) are retried as ``GitHubRetryPolicy`` says; GitHub
+///   refused such a request without doing it, so repeating it never doubles a comment, a reaction
+///   or a pull request. Other failures (a network error, a lost answer) are never repeated here:
+///   the step that made the call finds its effect again before repeating it. With a
+///   ``GitHubRateBudget``, requests also slow down as the primary budget nears zero;
 /// - a 401 to a token that `credentialRejected` can replace (an installation token or App JWT from
 ///   a cache) is reported to it once, and the call is repeated once with a newly asked token.
 public struct GitHubClient: Sendable {
@@ -26,19 +30,23 @@ public struct GitHubClient: Sendable {
     private let sleep: @Sendable (Double) async throws -> Void
     private let now: @Sendable () -> Date
     private let recorder: any OutboundRequestRecorder
+    private let budget: GitHubRateBudget?
 
     /// - Parameters:
     ///   - baseURL: the API root (no trailing path needed).
     ///   - timeoutSeconds: per-request timeout in seconds. It is set on the session's
     ///     configuration, because swift-corelibs-foundation ignores `URLRequest.timeoutInterval`.
     ///   - session: `nil` makes one with that timeout.
-    ///   - retryPolicy: rate-limit retries; ``GitHubRetryPolicy/init(maxRetries:secondaryLimitWaitSeconds:backoffMultiplier:maxWaitSeconds:waitCapSeconds:)`` defaults follow GitHub's advice.
+    ///   - retryPolicy: rate-limit retries; ``GitHubRetryPolicy/init(maxRetries:secondaryLimitWaitSeconds:backoffMultiplier:maxWaitSeconds:waitCapSeconds:jitterFraction:)`` defaults follow GitHub's advice.
     ///   - sleep: waits the given seconds between retries (inject a recorder in tests).
     ///   - now: the clock used to turn `x-ratelimit-reset` into a wait.
     ///   - token: asked once per request, so that a cache can refresh installation tokens.
     ///   - credentialRejected: called with the token GitHub answered 401 to, before the single
     ///     repeat; nil (a fixed personal access token) means a 401 is thrown at once.
     ///   - recorder: told the status of every request (and `x-ratelimit-remaining`), for metrics.
+    ///   - budget: the credential's primary budget, shared by its clients: each answer's
+    ///     `x-ratelimit-remaining`/`x-ratelimit-reset` is recorded in it, and each request first
+    ///     sleeps what it asks (slowing down near zero); nil = no pacing.
     public init(
         baseURL: URL, timeoutSeconds: Double = 30, session: URLSession? = nil,
         retryPolicy: GitHubRetryPolicy = GitHubRetryPolicy(),
@@ -46,8 +54,10 @@ public struct GitHubClient: Sendable {
         now: @escaping @Sendable () -> Date = { Date() },
         token: @escaping @Sendable () async throws -> String,
         credentialRejected: (@Sendable (String) async -> Void)? = nil,
-        recorder: any OutboundRequestRecorder = NoOutboundRequestRecorder()
+        recorder: any OutboundRequestRecorder = NoOutboundRequestRecorder(),
+        budget: GitHubRateBudget? = nil
     ) {
+        self.budget = budget
         self.baseURL = baseURL
         self.recorder = recorder
         self.token = token
@@ -132,6 +142,13 @@ public struct GitHubClient: Sendable {
         let _: IgnoredBody = try await send("POST", "/repos/\(repo.owner)/\(repo.name)/issues/\(issue)/reactions", body: ["content": content])
     }
 
+    /// `POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions` (`content`: `eyes`,
+    /// `rocket`, `confused`, …). 200 (existed) and 201 (created) both succeed, so this is idempotent.
+    /// - Throws: ``GitHubAPIError``; 404 when the comment is gone.
+    public func addCommentReaction(_ repo: RepositoryName, commentID: Int64, content: String) async throws {
+        let _: IgnoredBody = try await send("POST", "/repos/\(repo.owner)/\(repo.name)/issues/comments/\(commentID)/reactions", body: ["content": content])
+    }
+
     // MARK: Account
 
     /// `GET /rate_limit` → 200 `rate-limit-overview`: the token's core REST budget (the call
@@ -167,7 +184,16 @@ public struct GitHubClient: Sendable {
         var reauthenticated = false
         while true {
             let credential = try await token()
+            if let pause = await budget?.pause(now: now()), pause > 0 {
+                guard pause <= retryPolicy.maxWaitSeconds else {
+                    throw GitHubAPIError.response(call: call, status: 403, message: "rate limit budget exhausted until its reset",
+                                                  errors: [], retryAfterSeconds: pause)
+                }
+                try await sleep(retryPolicy.sleepSeconds(for: pause))
+            }
             let (data, http) = try await exchange(call: call, url: url, method: method, body: bodyData, credential: credential)
+            let hints = GitHubRetryPolicy.Hints(http)
+            await budget?.observe(remaining: hints.remaining, reset: hints.reset)
             if (200..<300).contains(http.statusCode) {
                 if Response.self == IgnoredBody.self { return IgnoredBody() as! Response }
                 do {
@@ -178,7 +204,6 @@ public struct GitHubClient: Sendable {
             }
             let decoded = try? JSONDecoder().decode(GitHubErrorBody.self, from: data)
             let message = decoded.flatMap { $0.message.isEmpty ? nil : $0.message } ?? HTTPURLResponse.localizedString(forStatusCode: http.statusCode)
-            let hints = GitHubRetryPolicy.Hints(http)
             if http.statusCode == 401, let credentialRejected, !reauthenticated {
                 reauthenticated = true
                 await credentialRejected(credential)

@@ -10,7 +10,9 @@ import FoundationNetworking
 /// integration" (a missing permission) and every other status. The wait is, in order:
 /// 1. `retry-after` seconds;
 /// 2. else, when `x-ratelimit-remaining` is `0`, until `x-ratelimit-reset` (UTC epoch seconds);
-/// 3. else ``secondaryLimitWaitSeconds`` × ``backoffMultiplier``^(retry − 1).
+/// 3. else ``secondaryLimitWaitSeconds`` × ``backoffMultiplier``^(retry − 1), lengthened by a
+///    random share of up to ``jitterFraction`` (so many clients limited together do not return
+///    together; never below the 60 s GitHub asks for).
 ///
 /// The call gives up (throwing GitHub's answer) after ``maxRetries`` retries, or at once when the
 /// wait would exceed ``maxWaitSeconds`` — the caller then reschedules using the error's
@@ -26,12 +28,15 @@ public struct GitHubRetryPolicy: Sendable, Equatable {
     public var maxWaitSeconds: Double
     /// When set, every wait is shortened to at most this many seconds (tests); nil = wait as computed.
     public var waitCapSeconds: Double?
+    /// Most extra share added at random to a secondary-limit wait without hints: 0.25 (up to 25 %).
+    public var jitterFraction: Double
 
     /// GitHub's rules: 3 retries, 60 s then doubling, give up on waits over 15 minutes.
     public init(
         maxRetries: Int = 3, secondaryLimitWaitSeconds: Double = 60, backoffMultiplier: Double = 2,
-        maxWaitSeconds: Double = 900, waitCapSeconds: Double? = nil
+        maxWaitSeconds: Double = 900, waitCapSeconds: Double? = nil, jitterFraction: Double = 0.25
     ) {
+        self.jitterFraction = max(0, jitterFraction)
         self.maxRetries = max(0, maxRetries)
         self.secondaryLimitWaitSeconds = secondaryLimitWaitSeconds
         self.backoffMultiplier = backoffMultiplier
@@ -86,10 +91,12 @@ public struct GitHubRetryPolicy: Sendable, Equatable {
 
     /// Seconds to wait before retry number `retry` (1 = first retry), before ``waitCapSeconds``;
     /// nil when the answer must not be retried (not a rate limit, retries used up, wait too long).
-    public func wait(status: Int, message: String, hints: Hints, retry: Int, now: Date) -> Double? {
+    /// - Parameter jitter: a number in `0..<1` choosing the random share (inject it in tests).
+    public func wait(status: Int, message: String, hints: Hints, retry: Int, now: Date,
+                     jitter: Double = Double.random(in: 0..<1)) -> Double? {
         guard retry <= maxRetries, Self.isRateLimited(status: status, message: message, hints: hints) else { return nil }
         let wait = hints.headerWait(now: now)
-            ?? secondaryLimitWaitSeconds * pow(backoffMultiplier, Double(max(0, retry - 1)))
+            ?? secondaryLimitWaitSeconds * pow(backoffMultiplier, Double(max(0, retry - 1))) * (1 + jitterFraction * min(max(jitter, 0), 1))
         return wait <= maxWaitSeconds ? wait : nil
     }
 

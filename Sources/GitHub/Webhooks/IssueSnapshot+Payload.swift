@@ -7,6 +7,6 @@ extension IssueSnapshot {
         self.init(repository: repository.fullName, number: issue.number, title: issue.title, body: issue.body ?? "",
                   cloneURL: repository.cloneUrl, defaultBranch: repository.defaultBranch,
                   requestedBy: payload.comment?.user?.login ?? payload.sender?.login, installationID: payload.installation?.id,
-                  isPrivate: repository.isPrivate)
+                  isPrivate: repository.isPrivate, triggerCommentID: payload.comment?.id)
     }
 }

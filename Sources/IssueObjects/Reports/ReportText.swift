@@ -73,12 +73,23 @@ enum ReportText {
         text.replacing(/@(?=[A-Za-z0-9])/) { _ in "@\u{200B}" }
     }
 
-    static func issueComment(_ journal: RunJournal) -> String {
+    /// The report's marker under the configured secret (the webhook secret, else the token).
+    static func reportMarker(_ journal: RunJournal, settings: DayshiftConfiguration) -> String {
+        reportMarker(journal, secret: settings.webhook.secret.isEmpty ? settings.github.token : settings.webhook.secret)
+    }
+
+    /// The run's final status in one sentence, judged from the journal: the tests' exit codes,
+    /// whether the agent changed anything, the pull request's number and whether this run opened it.
+    /// - Parameter adoptedUnchanged: the branch already held this very commit from an earlier run,
+    ///   so the pull request "already had this change".
+    static func issueComment(_ journal: RunJournal, adoptedUnchanged: Bool = false) -> String {
         switch journal.finalStatus {
         case .succeeded, .tests_failed:
             let pr = journal.pullRequest
             let link = pr.map { "#\($0.number) (\($0.url))" } ?? "a pull request"
-            let action = pr?.updated == true ? "updated \(link) with a new commit" : "opened \(pr?.draft == true ? "the draft pull request " : "")\(link)"
+            let action = pr?.updated == true
+                ? (adoptedUnchanged ? "found that #\(pr?.number ?? 0) already had this change (\(pr?.url ?? ""))" : "updated \(link) with a new commit")
+                : "opened \(pr?.draft == true ? "the draft pull request " : "")\(link)"
             if journal.finalStatus == .succeeded { return "Dayshift \(action) for this issue; the tests pass." }
             return "Dayshift \(action): the tests still fail after the change (exit code \(journal.verify?.exitCode ?? -1))."
         case .no_changes:

@@ -10,8 +10,9 @@ import Store
 /// inbox one message at a time, with all state in SQLite.
 ///
 /// - `fix` / `retry`: start a run, unless one is running (then the message is answered
-///   `already running: run N`; no second run is queued).
-/// - `cancel` / `closed`: stop the running run; its report and cleanup steps still run.
+///   `already running: run N`, with one short comment on the issue; no second run is queued).
+/// - `cancel` / `closed`: stop the running run; its report and cleanup steps still run. A
+///   `cancel` with nothing to stop gets one short comment on the issue (``IssueAnswer``).
 /// - any other kind: nothing starts; the message's outcome is `error: unknown message kind "…"`.
 actor IssueObject {
     let key: String
@@ -134,13 +135,20 @@ actor IssueObject {
             try await startRun(message: message, id: id, lease: lease)
         case .cancel, .closed:
             guard let running = try await store.runningRun(issueKey: key) else {
+                if command == .cancel {
+                    await answer.post("Dayshift has no run on this issue to cancel.", to: message, outcome: "no running run to stop")
+                }
                 try await store.markMessageHandled(id: id, outcome: "no running run to stop", lease: lease)
                 return
             }
             let runID = running.id
             if running.cancelRequestedAt != nil {
                 // Already stopping: a second interruption would cut into its report and cleanup.
-                try await store.markMessageHandled(id: id, outcome: "already cancelling run \(running.sequence)", lease: lease)
+                let outcome = "already cancelling run \(running.sequence)"
+                if command == .cancel {
+                    await answer.post("Dayshift is already stopping its run on this issue (run \(running.sequence)).", to: message, outcome: outcome)
+                }
+                try await store.markMessageHandled(id: id, outcome: outcome, lease: lease)
                 return
             }
             resumeJournal = nil
@@ -157,7 +165,9 @@ actor IssueObject {
     private func startRun(message: InboxMessage, id: Int64, lease: IssueLease) async throws {
         let store = dependencies.store
         if let running = try await store.runningRun(issueKey: key) {
-            try await store.markMessageHandled(id: id, outcome: "already running: run \(running.sequence)", lease: lease)
+            let outcome = "already running: run \(running.sequence)"
+            await answer.post(Self.alreadyWorking(sequence: running.sequence), to: message, outcome: outcome)
+            try await store.markMessageHandled(id: id, outcome: outcome, lease: lease)
             return
         }
         guard let snapshot = message.snapshot else {
@@ -179,9 +189,19 @@ actor IssueObject {
             logger.info("run started", metadata: ["run": "\(journal.run.id)", "sequence": "\(journal.run.sequence)"])
             startExecuting(runID: journal.run.id, lease: lease, journal: journal)
         } catch StartRunError.alreadyRunning(let runID) {
-            try await store.markMessageHandled(id: id, outcome: "already running: run id \(runID)", lease: lease)
+            let outcome = "already running: run id \(runID)"
+            await answer.post(Self.alreadyWorking(sequence: nil), to: message, outcome: outcome)
+            try await store.markMessageHandled(id: id, outcome: outcome, lease: lease)
         }
     }
+
+    /// The answer to a trigger that arrives while a run is active.
+    static func alreadyWorking(sequence: Int?) -> String {
+        "Dayshift is already working on this issue\(sequence.map { " (run \($0))" } ?? ""); this request starts nothing new. "
+            + "Its progress is in its tracking comment here; ask again once it has finished."
+    }
+
+    private var answer: IssueAnswer { IssueAnswer(dependencies: dependencies, logger: logger) }
 
     private func startExecuting(runID: Int64, lease: IssueLease, journal: RunJournal? = nil) {
         guard runTask == nil, !shuttingDown, !superseded else { return }

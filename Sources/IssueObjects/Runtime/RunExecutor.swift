@@ -1,6 +1,7 @@
 import DayshiftConfig
 import DayshiftCore
 import Foundation
+import GitHub
 import Logging
 import Store
 
@@ -48,6 +49,14 @@ struct RunExecutor: Sendable {
         var logger = dependencies.logger
         logger[metadataKey: "run"] = "\(runID)"
         logger[metadataKey: "issue"] = "\(lease.issueKey)"
+        // The run's tracking comment, made when the first step before the report begins.
+        var tracking: TrackingComment?
+        let ending = await execute(logger: logger, tracking: &tracking)
+        await tracking?.close()
+        return ending
+    }
+
+    private func execute(logger: Logger, tracking: inout TrackingComment?) async -> Ending {
         // Step ends recorded in `journal` but not yet committed: they go with the next write.
         var held: [StepCompletion] = []
         do {
@@ -73,12 +82,20 @@ struct RunExecutor: Sendable {
                 let attempt = try await journaled { try await store.beginStep(step.name, runID: runID, completing: completing, lease: lease, at: startedAt) }
                 held = []
                 journal.began(step.name, attempt: attempt, at: startedAt)
+                if step.name.alwaysRuns {
+                    // The report's edit is the final one: no progress edit may land after it.
+                    await tracking?.close()
+                    tracking = nil
+                } else {
+                    await track(journal, in: &tracking, logger: logger)
+                }
                 var stepLogger = logger
                 stepLogger[metadataKey: "step"] = "\(step.name.rawValue)"
                 stepLogger.debug("step started", metadata: ["attempt": "\(attempt)"])
                 let completion = try await runStep(step, journal: journal, attempt: attempt, startedAt: startedAt, logger: stepLogger)
                 journal.ended(step.name, completion.end, at: completion.at)
                 held.append(completion)
+                if !step.name.alwaysRuns { await track(journal, in: &tracking, logger: logger) }
                 try await checkpoint(step.name.rawValue, .after, &held)
             }
             let status = journal.finalStatus
@@ -139,6 +156,24 @@ struct RunExecutor: Sendable {
             dependencies.recorder.stepEnded(step.name, outcome: .failed, seconds: completion.at.timeIntervalSince(startedAt))
             return completion
         }
+    }
+
+    /// Shows the journal in the run's tracking comment (``TrackingComment``), making it at the
+    /// first call of this execution.
+    private func track(_ journal: RunJournal, in tracking: inout TrackingComment?, logger: Logger) async {
+        let settings = dependencies.configuration
+        let marker = ReportText.reportMarker(journal, settings: settings)
+        if tracking == nil {
+            let issue = journal.context.issue
+            guard let repository = RepositoryName(fullName: issue.repository) else { return }
+            let (github, installationID) = (dependencies.github, issue.installationID)
+            tracking = TrackingComment(repository: repository, issue: issue.number, marker: marker,
+                                               interval: settings.github.commentEditIntervalSeconds,
+                                               failPoints: dependencies.failPoints, logger: logger) {
+                try await github.client(for: repository, installationID: installationID)
+            }
+        }
+        await tracking?.show(TrackingCommentText.progress(journal, marker: marker))
     }
 
     /// Checks a fail point, first committing what is held when the point is armed (a crash there

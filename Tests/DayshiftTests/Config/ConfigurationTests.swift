@@ -49,6 +49,33 @@ struct ConfigurationTests {
             .server.operatorToken.count == 16)
     }
 
+    @Test("the tracking comment's edit interval and check runs are read from YAML and the environment, with one-line errors")
+    func trackingSettings() throws {
+        #expect(DayshiftConfiguration().github.commentEditIntervalSeconds == 10)
+        #expect(DayshiftConfiguration().github.checkRuns == false)
+        let file = try DayshiftConfiguration.parse(yaml: "github:\n  comment_edit_interval_seconds: 2.5\n  check_runs: true\n", environment: [:])
+        #expect(file.github.commentEditIntervalSeconds == 2.5)
+        #expect(file.github.checkRuns)
+        let environment = try DayshiftConfiguration.parse(yaml: "github:\n  comment_edit_interval_seconds: 2.5\n", environment: [
+            "DAYSHIFT_GITHUB_COMMENT_EDIT_INTERVAL_SECONDS": "0.2", "DAYSHIFT_GITHUB_CHECK_RUNS": "true",
+        ])
+        #expect(environment.github.commentEditIntervalSeconds == 0.2)
+        #expect(environment.github.checkRuns)
+        for (yaml, variables, key) in [
+            ("github:\n  comment_edit_interval_seconds: soon\n", [String: String](), "github.comment_edit_interval_seconds"),
+            ("", ["DAYSHIFT_GITHUB_COMMENT_EDIT_INTERVAL_SECONDS": "-1"], "github.comment_edit_interval_seconds"),
+            ("", ["DAYSHIFT_GITHUB_CHECK_RUNS": "yes please"], "github.check_runs"),
+        ] {
+            do {
+                _ = try DayshiftConfiguration.parse(yaml: yaml, environment: variables)
+                Issue.record("\(yaml)\(variables) should be refused")
+            } catch let error as ConfigurationError {
+                #expect(error.key == key)
+                #expect(!"\(error)".contains("\n"))
+            }
+        }
+    }
+
     @Test("credentials inside URLs are redacted wherever a setting is shown")
     func urlCredentials() {
         #expect(CredentialRedaction.urls(in: "https://user:ghp_x1@github.example/api/v3") == "https://[redacted]@github.example/api/v3")

@@ -28,7 +28,7 @@ struct CrashRecoveryTests {
             #expect(runs[1]?.status == .succeeded)
             #expect(await harness.emulator.state.pullRequests(owner: ProcessHarness.owner, repo: ProcessHarness.repo).count == 1)
             #expect(await harness.emulator.state.comments(owner: ProcessHarness.owner, repo: ProcessHarness.repo, issue: 1).count == 1)
-            #expect(await harness.emulator.state.reactions(owner: ProcessHarness.owner, repo: ProcessHarness.repo, issue: 1).count == 1)
+            #expect(await harness.emulator.state.reactions(owner: ProcessHarness.owner, repo: ProcessHarness.repo, issue: 1).map(\.content) == ["eyes", "rocket"])
             #expect(try await harness.leftoverSandboxes().isEmpty)
             let store = try harness.store()
             #expect(try await store.messages(issueKey: harness.issueKey(1)).allSatisfy { $0.handledAt != nil })

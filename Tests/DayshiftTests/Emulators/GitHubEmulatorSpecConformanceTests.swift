@@ -54,6 +54,8 @@ struct GitHubEmulatorSpecConformanceTests {
             #expect(try await call("GET", "/repos/acme/widgets/issues/7/comments?per_page=10").status == 200)
             #expect(try await call("PATCH", "/repos/acme/widgets/issues/comments/\(commentID)", ["body": "Done"]).status == 200)
             #expect(try await call("POST", "/repos/acme/widgets/issues/7/reactions", ["content": "eyes"]).status == 201)
+            #expect(try await call("POST", "/repos/acme/widgets/issues/comments/\(commentID)/reactions", ["content": "rocket"]).status == 201)
+            #expect(try await call("POST", "/repos/acme/widgets/issues/comments/\(commentID)/reactions", ["content": "rocket"]).status == 200)
             let pull = try await call("POST", "/repos/acme/widgets/pulls", [
                 "title": "Fix #7", "head": "acme:dayshift/issue-7", "base": "main", "body": "Closes #7",
                 "draft": false, "maintainer_can_modify": true,
@@ -71,7 +73,8 @@ struct GitHubEmulatorSpecConformanceTests {
         let operationIDs = recorded.compactMap { validator.operation(method: $0.method, path: $0.path)?.operationID }
         #expect(operationIDs == [
             "issues/get", "issues/create-comment", "issues/list-comments", "issues/update-comment",
-            "reactions/create-for-issue", "pulls/create", "pulls/list", "pulls/get", "pulls/update",
+            "reactions/create-for-issue", "reactions/create-for-issue-comment", "reactions/create-for-issue-comment",
+            "pulls/create", "pulls/list", "pulls/get", "pulls/update",
         ])
 
         // Requests: matching operation and required body fields.
@@ -93,7 +96,7 @@ struct GitHubEmulatorSpecConformanceTests {
             #expect(missing.isEmpty, "\(operation.operationID) response lacks required: \(missing.joined(separator: ", "))")
             checkedSchemas.insert(operation.operationID)
         }
-        #expect(checkedSchemas.count == 9)
+        #expect(checkedSchemas.count == 10)
 
         // The named component schemas too (list answers use pull-request-simple).
         let pullBody = try #require(exchanges.first { $0.method == "POST" && $0.path.hasSuffix("/pulls") }?.body)

@@ -77,9 +77,39 @@ struct GitHubClientRetryTests {
             await emulator.state.injectFault(pathPrefix: "/repos/acme/widgets/issues", status: 429, count: 5)
             let error = try await #require(throws: GitHubAPIError.self) { try await client.issueComments(Self.repo, issue: 7) }
             #expect(error.status == 429)
-            #expect(await recorder.waits == [60, 120])
+            let waits = await recorder.waits
+            #expect(waits.count == 2)
+            #expect((60..<75).contains(waits.first ?? 0), "at least a minute, plus jitter: \(waits)")
+            #expect((120..<150).contains(waits.last ?? 0), "then doubled, plus jitter: \(waits)")
             #expect(await Self.statuses(emulator) == [429, 429, 429])
         }
+    }
+
+    @Test("a client sharing a rate budget slows down once an answer says the budget is nearly spent")
+    func budgetNearZeroSpacesRequests() async throws {
+        let state = GitHubEmulatorState()
+        await state.seedIssue(owner: "acme", repo: "widgets", number: 7, title: "Bug")
+        let emulator = try await GitHubEmulator.start(state: state)
+        let recorder = SleepRecorder()
+        let budget = GitHubRateBudget(reserve: 100)
+        let client = GitHubClient(baseURL: emulator.baseURL, sleep: { await recorder.record($0) }, now: { state.now() },
+                                  token: { "any-token" }, budget: budget)
+        do {
+            _ = try await client.issueComments(Self.repo, issue: 7)
+            #expect(await recorder.waits.isEmpty, "no budget known: no pause")
+            let reset = Int(state.now().timeIntervalSince1970) + 100
+            await state.injectFault(pathPrefix: "/repos/acme/widgets/issues/7/comments", status: 404,
+                                    headers: ["x-ratelimit-remaining": "1", "x-ratelimit-reset": String(reset)])
+            await #expect(throws: GitHubAPIError.self) { try await client.issueComments(Self.repo, issue: 7) }
+            _ = try await client.issueComments(Self.repo, issue: 7)
+            let waits = await recorder.waits
+            #expect(waits.count == 1)
+            #expect((40...50).contains(waits.first ?? 0), "about 100 s spread over the 2 calls left: \(waits)")
+        } catch {
+            await emulator.stop()
+            throw error
+        }
+        await emulator.stop()
     }
 
     @Test func waitCapKeepsRealSleepsShort() async throws {

@@ -64,8 +64,11 @@ struct RuntimeBehaviourTests {
             Self.fastRetries(&$0)
             // 2–4 s (equal jitter): room to stop the server before the alarm is due.
             $0.steps.defaultRetry = RetryPolicy(attempts: 3, baseSeconds: 4, capSeconds: 4)
+            // The tracking comment is posted at the start and not edited again before the report,
+            // so the report's edit is the first PATCH, and the one the fault hits.
+            $0.github.commentEditIntervalSeconds = 3600
         }) { harness in
-            await harness.emulator.state.injectFault(method: "POST", pathPrefix: "/repos/octo/calculator/issues/13/comments", status: 503, count: 1)
+            await harness.emulator.state.injectFault(method: "PATCH", pathPrefix: "/repos/octo/calculator/issues/comments/", status: 503, count: 1)
             try await harness.startServer()
             try await harness.send(harness.payloads.issueLabeled(number: 13, title: "alarm", body: ""))
             let store = try harness.store

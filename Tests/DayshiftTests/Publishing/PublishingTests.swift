@@ -85,7 +85,11 @@ struct PublishingTests {
             // The same fix on the same base makes the same tree and parent: Dayshift finds its commit and keeps it.
             #expect(try await harness.repository.head(of: "dayshift/issue-2") == first)
             #expect(await harness.pullRequests().count == 1)
-            #expect(await harness.comments(2).last?.body.contains("updated #") == true)
+            // The report says what happened this time: the pull request already had this change.
+            let pull = try #require(await harness.pullRequests().first)
+            let report = try #require(await harness.comments(2).last?.body)
+            #expect(report.contains("#\(pull.number) already had this change"), "\(report)")
+            #expect(!report.contains("updated #"), "no new commit was written: \(report)")
         }
     }
 

@@ -19,8 +19,11 @@ struct ReportCommentPaginationTests {
             }
             try await harness.startServer(failPointAction: .throwCrash)
             try await harness.send(harness.payloads.issueLabeled(number: number, title: "a busy issue", body: ""))
-            // The first report is posted (comment 121, on page 2), then the process "dies" before journaling it.
-            try await harness.waitUntil(timeoutSeconds: 120, "the first report comment") { await harness.comments(number).count == 121 }
+            // The tracking comment is posted (comment 121, on page 2) when the run starts; the report
+            // edits it with the final status, then the process "dies" before journaling that.
+            try await harness.waitUntil(timeoutSeconds: 120, "the first report") {
+                await harness.comments(number).last?.body.contains("opened #") == true
+            }
             await harness.stopServer()
             let first = try #require(await harness.comments(number).last)
             #expect(first.body.contains("<!-- dayshift:report"), "the report carries its hidden marker")
@@ -37,7 +40,7 @@ struct ReportCommentPaginationTests {
             #expect(comments.count == 121, "edited, not duplicated: \(comments.count) comments")
             #expect(comments.filter { $0.body.contains("<!-- dayshift:report") }.map(\.id) == [first.id])
             let report = try #require(journal.report)
-            #expect(report.commentID == Int64(first.id) && report.note == "updated the report comment")
+            #expect(report.commentID == Int64(first.id) && report.note == "final status in the tracking comment")
             let edited = try #require(comments.last)
             #expect(edited.id == first.id && edited.updatedAt >= first.updatedAt)
             let listed = await state.recordedRequests.filter { $0.method == "GET" && $0.path.hasSuffix("/issues/\(number)/comments") }

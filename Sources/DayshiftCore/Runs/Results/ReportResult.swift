@@ -2,7 +2,7 @@
 public struct ReportResult: Sendable, Equatable {
     /// The comment's id.
     public var commentID: Int64
-    /// e.g. `updated the report comment`.
+    /// e.g. `final status in the tracking comment`.
     public var note: String?
 
     public init(commentID: Int64, note: String? = nil) {
