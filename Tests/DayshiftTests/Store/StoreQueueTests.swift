@@ -7,8 +7,8 @@ import Testing
 @Suite("Store: the queue for sandbox slots and the daily ledger")
 struct StoreQueueTests {
     func started(_ store: Store, _ number: Int, installation: Int64 = 1, budget: DailyBudget = DailyBudget(),
-                 at date: Date = StoreSeed.date) async throws -> (RunJournal, IssueLease) {
-        let key = StoreSeed.key(number)
+                 at date: Date = StoreSeed.date, repository: RepositoryName = RepositoryName(owner: "o", name: "r")) async throws -> (RunJournal, IssueLease) {
+        let key = IssueKey(repository: repository, number: number)
         let lease = try await store.activate(issueKey: key.description, owner: "test")
         var context = StoreSeed.context(key)
         context.issue.installationID = installation
@@ -74,5 +74,27 @@ struct StoreQueueTests {
         _ = try await started(store, 3, budget: budget, at: StoreSeed.date.addingTimeInterval(86_400))
         let usage = try await store.dailyUsage(repository: "o/r", installation: 1, on: StoreSeed.date)
         #expect(usage.repository.runs == 2 && usage.installation.runs == 2)
+    }
+
+    @Test("the daily cost budget counts the proxy's metered cost of the day's runs, per installation across repositories")
+    func dailyCostBudgetPerInstallation() async throws {
+        let store = try Store.inMemory()
+        let budget = DailyBudget(costUSD: 1.0)
+        let (first, _) = try await started(store, 1, installation: 5, budget: budget)
+        try await store.addModelUsage(runID: first.run.id, ModelCallUsage(inputTokens: 10, costUSD: 0.75))
+        _ = try await started(store, 2, installation: 5, budget: budget)
+        try await store.addModelUsage(runID: first.run.id, ModelCallUsage(inputTokens: 10, costUSD: 0.30))
+        // Another repository of the same installation: the installation's day is spent.
+        do {
+            _ = try await started(store, 1, installation: 5, budget: budget, repository: RepositoryName(owner: "p", name: "q"))
+            Issue.record("a run started over the installation's daily cost budget")
+        } catch let refusal as DailyBudgetRefusal {
+            #expect(refusal.limit == .cost)
+            #expect(refusal.scope == "installation 5")
+            #expect(abs(refusal.usage.costUSD - 1.05) < 0.0001)
+            #expect(refusal.description.contains("$1.05 of $1.00"))
+        }
+        // Another installation is not held back.
+        _ = try await started(store, 3, installation: 6, budget: budget, repository: RepositoryName(owner: "x", name: "y"))
     }
 }
