@@ -118,7 +118,9 @@ struct RunExecutor: Sendable {
     /// comment, even across a crash), and says the run must wait.
     private func waitsForSlot(_ journal: RunJournal, logger: Logger) async throws -> Bool {
         let slots = dependencies.configuration.runtime.maxConcurrentRuns
-        let claim = try await journaled { try await store.claimSlot(runID: runID, limit: slots) }
+        let claim = try await dependencies.failPoints.around("queue.claim") {
+            try await journaled { try await store.claimSlot(runID: runID, limit: slots) }
+        }
         guard case .waiting(let position, let notified) = claim else { return false }
         dependencies.wakeRuntime()  // the claim may have admitted other runs
         logger.info("run queued for a sandbox slot", metadata: ["position": "\(position)", "slots": "\(slots)"])
