@@ -20,6 +20,9 @@ import Yams
 /// | `DAYSHIFT_DAYTONA_API_KEY` | the Daytona API key (never in YAML; or `sandbox.daytona.api_key_file`) |
 /// | `DAYSHIFT_FAILPOINTS` | `failpoints` |
 /// | `DAYSHIFT_SANDBOX_ISOLATION` | `sandbox.local.isolation` |
+/// | `DAYSHIFT_MAX_CONCURRENT_RUNS` | `runtime.max_concurrent_runs` |
+/// | `DAYSHIFT_DAILY_RUNS` | `budgets.daily_runs` |
+/// | `DAYSHIFT_DAILY_COST_USD` | `budgets.daily_cost_usd` |
 /// | `ANTHROPIC_API_KEY` | the Anthropic key the LLM proxy uses (never in YAML; or `llm.anthropic.api_key_file`) |
 /// | `OPENAI_API_KEY` | the OpenAI-compatible key the LLM proxy uses (never in YAML; or `llm.openai.api_key_file`) |
 ///
@@ -39,6 +42,7 @@ public struct DayshiftConfiguration: Sendable {
     public var runtime = RuntimeSettings()
     public var llm = LLMSettings()
     public var retention = RetentionSettings()
+    public var budgets = BudgetSettings()
     /// Per-repository settings, keyed by `owner/name`.
     public var repositories: [String: RepositorySettings] = [:]
     /// Crash-injection points such as `publish:after` (see ``FailPoint``). Default: none.
@@ -231,7 +235,27 @@ public struct RuntimeSettings: Sendable, Equatable {
     public var idleEvictionSeconds = 120.0
     /// `runtime.poll_interval_seconds`: how often the inbox and alarms are scanned as a safety net; default 1.
     public var pollIntervalSeconds = 1.0
+    /// `runtime.max_concurrent_runs`: runs that may hold a sandbox (provision through cleanup) at
+    /// once across the server; the others wait in a fair queue (FIFO per installation, round-robin
+    /// across installations). Default 4; `DAYSHIFT_MAX_CONCURRENT_RUNS`.
+    public var maxConcurrentRuns = 4
     public init() {}
+}
+
+/// `budgets.*`: daily budgets, applied to each repository and to each GitHub App installation per
+/// UTC day. A trigger over one is refused (no run starts) and the issue is told once that day.
+public struct BudgetSettings: Sendable, Equatable {
+    /// `budgets.daily_runs`: runs that may start per repository, and per installation, per UTC
+    /// day; 0 (the default) means no limit. `DAYSHIFT_DAILY_RUNS`.
+    public var dailyRuns = 0
+    /// `budgets.daily_cost_usd`: US dollars the runs started that day may spend on models (as
+    /// metered by the LLM proxy), per repository and per installation; 0 (the default) means no
+    /// limit. `DAYSHIFT_DAILY_COST_USD`.
+    public var dailyCostUSD = 0.0
+    public init() {}
+
+    /// The budgets as the store checks them.
+    public var daily: DailyBudget { DailyBudget(runs: dailyRuns, costUSD: dailyCostUSD) }
 }
 
 /// `retention.*`: how long stored deliveries and run journals are kept. 0 keeps them forever.
@@ -344,6 +368,24 @@ extension DayshiftConfiguration {
         }
         if llm.anthropic.apiKey.isEmpty, let key = value("ANTHROPIC_API_KEY") { llm.anthropic.apiKey = key }
         if llm.openai.apiKey.isEmpty, let key = value("OPENAI_API_KEY") { llm.openai.apiKey = key }
+        if let text = value("DAYSHIFT_MAX_CONCURRENT_RUNS") {
+            guard let slots = Int(text), (1...10_000).contains(slots) else {
+                throw ConfigurationError(key: "runtime.max_concurrent_runs", problem: "expected a whole number from 1 to 10000 (DAYSHIFT_MAX_CONCURRENT_RUNS), got \"\(text)\"")
+            }
+            runtime.maxConcurrentRuns = slots
+        }
+        if let text = value("DAYSHIFT_DAILY_RUNS") {
+            guard let runs = Int(text), runs >= 0 else {
+                throw ConfigurationError(key: "budgets.daily_runs", problem: "expected a whole number, 0 for no limit (DAYSHIFT_DAILY_RUNS), got \"\(text)\"")
+            }
+            budgets.dailyRuns = runs
+        }
+        if let text = value("DAYSHIFT_DAILY_COST_USD") {
+            guard let cost = Double(text), cost >= 0, cost.isFinite else {
+                throw ConfigurationError(key: "budgets.daily_cost_usd", problem: "expected a number of US dollars, 0 for no limit (DAYSHIFT_DAILY_COST_USD), got \"\(text)\"")
+            }
+            budgets.dailyCostUSD = cost
+        }
         if let points = value("DAYSHIFT_FAILPOINTS") {
             failPoints = points.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
         }

@@ -4,12 +4,16 @@ import GRDB
 
 // Runs and their step journals.
 extension Store {
-    /// Starts a run: inserts it with its journal (every step `pending`) and marks the triggering
-    /// message handled (`started run N`), in one transaction.
+    /// Starts a run: inserts it with its journal (every step `pending`), queues it for a sandbox
+    /// slot (table `run_queue`) and marks the triggering message handled (`started run N`), in one
+    /// transaction, unless a daily budget of its repository or installation is used up.
+    /// - Parameter budget: the daily budgets (`budgets.*`); none by default.
     /// - Returns: the new run's journal.
     /// - Throws: ``StoreError/leaseLost(issueKey:epoch:)``; ``StartRunError/alreadyRunning(runID:)`` when the issue has a running run
-    ///   (the database's unique index is the final judge, so two racing callers cannot both succeed); GRDB's `DatabaseError`.
-    public func startRun(_ context: RunContext, lease: IssueLease, triggerMessageID: Int64, steps: [StepName], at date: Date = Date()) async throws -> RunJournal {
+    ///   (the database's unique index is the final judge, so two racing callers cannot both succeed); `DailyBudgetRefusal`
+    ///   when a daily budget is used up (nothing is written); GRDB's `DatabaseError`.
+    public func startRun(_ context: RunContext, lease: IssueLease, triggerMessageID: Int64, steps: [StepName], budget: DailyBudget = DailyBudget(),
+                         at date: Date = Date()) async throws -> RunJournal {
         let issueKey = lease.issueKey
         let encoded = try JSONEncoder().encode(context)
         let record = try await write(holding: lease) { db in
@@ -23,6 +27,7 @@ extension Store {
             for (position, name) in steps.enumerated() {
                 try StepRecord(runId: runID, name: name, position: position).insert(db)
             }
+            try Self.enqueue(runID: runID, issueKey: issueKey, issue: context.issue, budget: budget, at: date, db)
             try Self.markHandled(id: triggerMessageID, outcome: "started run \(sequence)", at: date, db)
             return run
         }
@@ -140,7 +145,7 @@ extension Store {
     }
 
     /// Ends a run with its final status and a one-line summary, after committing `completing`
-    /// (the last steps' ends) in the same transaction.
+    /// (the last steps' ends), and frees its sandbox slot, in the same transaction.
     /// - Throws: ``StoreError/leaseLost(issueKey:epoch:)``; GRDB's `DatabaseError`.
     public func finishRun(runID: Int64, status: RunStatus, summary: String, completing: [StepCompletion] = [], lease: IssueLease,
                           at date: Date = Date()) async throws {
@@ -149,6 +154,7 @@ extension Store {
             try Self.apply(ends, runID: runID, db)
             try RunRecord.filter(key: runID).updateAll(db, RunRecord.Columns.status.set(to: status.rawValue), RunRecord.Columns.summary.set(to: summary),
                                                        RunRecord.Columns.finishedAt.set(to: date))
+            try Self.release(runID: runID, at: date, db)
         }
     }
 

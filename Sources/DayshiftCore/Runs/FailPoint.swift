@@ -10,9 +10,10 @@ public struct FailPoint: Hashable, Sendable, CustomStringConvertible {
     public var site: String
     public var side: Side
 
-    /// The external calls that have fail points of their own, each inside the step its prefix names.
+    /// The external calls that have fail points of their own, each inside the step its prefix names,
+    /// and `queue.claim`: taking a sandbox slot (a Store transaction), before the first step.
     public static let callSites = [
-        "provision.create", "clone.git_clone", "agent.run", "publish.commit",
+        "queue.claim", "provision.create", "clone.git_clone", "agent.run", "publish.commit",
         "pull_request.create", "pull_request.update", "tracking.comment", "report.comment", "cleanup.delete",
     ]
 

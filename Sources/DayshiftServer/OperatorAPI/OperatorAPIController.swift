@@ -263,14 +263,22 @@ struct OperatorAPIController<Context: RequestContext>: Sendable {
     }
 
     @Sendable func getQueue(_ request: Request, context: Context) async throws -> Response {
-        let running = try await store.runs(matching: RunQuery(status: .running), limit: 1000)
+        let queue = try await store.queueSnapshot()
+        let waitingRuns = Set(queue.waiting.map(\.runID))
+        // Runs holding a slot, and runs from before the queue existed (running without a queue entry).
+        let running = try await store.runs(matching: RunQuery(status: .running), limit: 1000).filter { !waitingRuns.contains($0.id) }
         let summaries = try await runSummaries(running)
+        let queued = queue.waiting.map { run -> JSONValue in
+            .object(["run": .int(run.runID), "issue": .string(run.issueKey), "installation": run.installation == 0 ? .null : .int(run.installation),
+                     "position": .int(Int64(run.position)), "since": .time(run.since)])
+        }
         let waiting = try await store.pendingMessages(limit: 1000).map { message -> JSONValue in
             .object(["message": .int(message.id), "issue": .string(message.issueKey), "command": .string(message.kind), "since": .time(message.createdAt)])
         }
         return Self.json(.object([
-            "slots": .object(["limit": .null, "in_use": .int(running.count)]),
+            "slots": .object(["limit": .int(Int64(configuration.runtime.maxConcurrentRuns)), "in_use": .int(Int64(queue.holding.count))]),
             "running": .array(running.compactMap { summaries[$0.id] }.map(JSONValue.object)),
+            "queued": .array(queued),
             "waiting": .array(waiting),
         ]))
     }

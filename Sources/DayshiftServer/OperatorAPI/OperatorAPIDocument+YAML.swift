@@ -416,7 +416,7 @@ paths:
   /queue:
     get:
       operationId: getQueue
-      summary: Runs in progress and messages waiting for their issue object.
+      summary: Sandbox slots, the runs holding them, the runs queued for one, and messages waiting for their issue object.
       responses:
         "200":
           description: The queue.
@@ -807,9 +807,28 @@ components:
         since:
           type: string
           format: date-time
+    QueuedRun:
+      type: object
+      required: [run, issue, installation, position, since]
+      properties:
+        run:
+          type: integer
+          format: int64
+        issue:
+          type: string
+        installation:
+          type: [integer, "null"]
+          format: int64
+          description: "The GitHub App installation the run's trigger came through; `null`: none."
+        position:
+          type: integer
+          description: "1: the run served next (first in, first out per installation, installations in turn)."
+        since:
+          type: string
+          format: date-time
     Queue:
       type: object
-      required: [slots, running, waiting]
+      required: [slots, running, queued, waiting]
       properties:
         slots:
           type: object
@@ -817,15 +836,23 @@ components:
           properties:
             limit:
               type: [integer, "null"]
-              description: "`null`: no limit on runs at once."
+              description: "`runtime.max_concurrent_runs`: runs that may hold a sandbox at once."
             in_use:
               type: integer
+              description: Running runs holding a slot.
         running:
           type: array
+          description: Running runs that are not queued.
           items:
             $ref: "#/components/schemas/RunSummary"
+        queued:
+          type: array
+          description: Runs waiting for a sandbox slot, next first.
+          items:
+            $ref: "#/components/schemas/QueuedRun"
         waiting:
           type: array
+          description: Inbox messages not yet handled by their issue object.
           items:
             $ref: "#/components/schemas/QueuedMessage"
 """#

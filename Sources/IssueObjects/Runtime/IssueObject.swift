@@ -9,9 +9,11 @@ import Store
 /// registry in this process, and a lease epoch in the database across processes), handling its
 /// inbox one message at a time, with all state in SQLite.
 ///
-/// - `fix` / `retry`: start a run, unless one is running (then the message is answered
-///   `already running: run N`, with one short comment on the issue; no second run is queued).
-/// - `cancel` / `closed`: stop the running run; its report and cleanup steps still run. A
+/// - `fix` / `retry`: start a run, unless one is running or queued (then the message is answered
+///   `already running: run N`, with one short comment on the issue; no second run is queued), or a
+///   daily budget is used up (then the message is answered `refused: …` and the issue is told once
+///   that day). A new run waits in the fair queue until it holds a sandbox slot (see ``RunExecutor``).
+/// - `cancel` / `closed`: stop the running or queued run; its report and cleanup steps still run. A
 ///   `cancel` with nothing to stop gets one short comment on the issue (``IssueAnswer``).
 /// - any other kind: nothing starts; the message's outcome is `error: unknown message kind "…"`.
 actor IssueObject {
@@ -185,13 +187,35 @@ actor IssueObject {
             return
         }
         do {
-            let journal = try await store.startRun(context, lease: lease, triggerMessageID: id, steps: RunExecutor.stepNames)
+            let journal = try await store.startRun(context, lease: lease, triggerMessageID: id, steps: RunExecutor.stepNames,
+                                                   budget: dependencies.configuration.budgets.daily)
             logger.info("run started", metadata: ["run": "\(journal.run.id)", "sequence": "\(journal.run.sequence)"])
             startExecuting(runID: journal.run.id, lease: lease, journal: journal)
         } catch StartRunError.alreadyRunning(let runID) {
             let outcome = "already running: run id \(runID)"
             await answer.post(Self.alreadyWorking(sequence: nil), to: message, outcome: outcome)
             try await store.markMessageHandled(id: id, outcome: outcome, lease: lease)
+        } catch let refusal as DailyBudgetRefusal {
+            try await refuse(refusal, messageID: id, issue: snapshot, lease: lease)
+        }
+    }
+
+    /// A trigger over a daily budget starts nothing: its message records the refusal, and the
+    /// issue is told once that UTC day (recorded after the comment, so a failed comment is tried
+    /// again at the next refused trigger). Nothing is retried.
+    private func refuse(_ refusal: DailyBudgetRefusal, messageID: Int64, issue: IssueSnapshot, lease: IssueLease) async throws {
+        let store = dependencies.store
+        logger.notice("run refused by a daily budget", metadata: ["message": "\(messageID)", "reason": "\(refusal)"])
+        guard try await store.recordBudgetRefusal(refusal, messageID: messageID, lease: lease) else { return }
+        do {
+            guard let repo = RepositoryName(fullName: issue.repository) else { return }
+            let github = try await dependencies.github.client(for: repo, installationID: issue.installationID)
+            _ = try await github.createIssueComment(repo, issue: issue.number, body: NoticeText.budgetRefused(refusal))
+            try await store.markBudgetNoticeCommented(issueKey: key, day: refusal.day)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            logger.warning("could not tell the issue its run was refused", metadata: ["error": "\(dependencies.redactor.redact(String(describing: error)))"])
         }
     }
 

@@ -6,8 +6,9 @@ import ServiceLifecycle
 /// objects that have inbox messages or due alarms, hibernates idle ones, and at start resumes
 /// every run left `running` (overdue alarms fire at once).
 ///
-/// Intake calls ``notifyNewMessages()`` after committing a delivery; the runtime also rescans
-/// the inbox and the alarms every `runtime.poll_interval_seconds`.
+/// Intake calls ``notifyNewMessages()`` after committing a delivery, and a run that finishes or
+/// queues itself asks for a pass too; the runtime also rescans the queue, the inbox and the alarms
+/// every `runtime.poll_interval_seconds`.
 public final class IssueObjectRuntime: Service, Sendable {
     private let dependencies: RunDependencies
     private let registry: IssueObjectRegistry
@@ -19,9 +20,11 @@ public final class IssueObjectRuntime: Service, Sendable {
     private var shutdownGraceSeconds: Double { dependencies.configuration.server.shutdownGraceSeconds }
 
     public init(dependencies: RunDependencies) {
+        (signals, signalContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        var dependencies = dependencies
+        dependencies.wakeRuntime = { [signalContinuation] in signalContinuation.yield() }
         self.dependencies = dependencies
         self.registry = IssueObjectRegistry(dependencies: dependencies)
-        (signals, signalContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Tells the runtime that new inbox messages were committed. Returns at once.
@@ -79,9 +82,15 @@ public final class IssueObjectRuntime: Service, Sendable {
         signalContinuation.yield()
     }
 
-    /// One pass: wake objects with inbox messages or due alarms, then hibernate idle ones.
+    /// One pass: give free sandbox slots to waiting runs (fair order), wake the objects whose runs
+    /// hold a slot (a run admitted here, or by a claim elsewhere, starts), wake objects with inbox
+    /// messages or due alarms, then hibernate idle ones.
     private func tick() async {
         do {
+            _ = try await dependencies.store.admitWaitingRuns(limit: dependencies.configuration.runtime.maxConcurrentRuns)
+            for key in try await dependencies.store.issueKeysHoldingSlots() where !dependencies.stopping.isRaised {
+                await registry.object(for: key).wake()
+            }
             for key in try await dependencies.store.issueKeysWithPendingMessages() {
                 await registry.object(for: key).wake()
             }

@@ -26,6 +26,9 @@ public struct RunDependencies: Sendable {
     public var modelEnvironment: @Sendable (_ runID: Int64) -> [String: String] = { _ in [:] }
     /// Told how steps and runs end, for metrics; records nothing by default.
     public var recorder: any RuntimeRecorder = NoRuntimeRecorder()
+    /// Asks the runtime for a pass over the queue, the inbox and the alarms (a run finished and
+    /// freed its sandbox slot, or queued itself); set by ``IssueObjectRuntime``, nothing by default.
+    public var wakeRuntime: @Sendable () -> Void = {}
 
     public init(store: Store, sandboxes: any SandboxProvider, github: any GitHubAccess, agent: CommandAgent,
                 configuration: DayshiftConfiguration, failPoints: FailPoints, logger: Logger) {

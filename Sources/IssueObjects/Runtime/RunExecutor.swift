@@ -38,6 +38,8 @@ struct RunExecutor: Sendable {
         case waiting
         /// A newer activation of this issue object owns the run now.
         case superseded
+        /// The run waits for a sandbox slot; the runtime wakes its issue object once it has one.
+        case queued
     }
 
     /// Thrown by a step attempt that will be retried when its alarm fires.
@@ -62,6 +64,8 @@ struct RunExecutor: Sendable {
         do {
             if try await store.pendingAlarm(runID: runID) != nil { return .waiting }
             var journal = try await loadJournal()
+            // A run takes a sandbox slot before its first step; a cancelled one needs none.
+            if !journal.cancelRequested, try await waitsForSlot(journal, logger: logger) { return .queued }
             for step in Self.steps {
                 guard let entry = journal.steps[step.name], !entry.status.isDone else { continue }
                 if journal.shouldSkip(step.name) {
@@ -101,6 +105,7 @@ struct RunExecutor: Sendable {
             let status = journal.finalStatus
             let (summary, completing) = (ReportText.issueComment(journal), held)
             try await journaled { try await store.finishRun(runID: runID, status: status, summary: summary, completing: completing, lease: lease) }
+            dependencies.wakeRuntime()  // its slot is free: the next waiting run may start
             dependencies.recorder.runFinished(status)
             logger.info("run finished", metadata: ["status": "\(status.rawValue)"])
             return .finished(status)
@@ -122,6 +127,30 @@ struct RunExecutor: Sendable {
             logger.error("run stopped on a journal error; it resumes from its journal", metadata: ["error": "\(error)"])
             return .interrupted
         }
+    }
+
+    /// Claims a sandbox slot (`runtime.max_concurrent_runs`). When none is free, tells the issue
+    /// its place in the queue, once (the notice is recorded before it is posted: at most one
+    /// comment, even across a crash), and says the run must wait.
+    private func waitsForSlot(_ journal: RunJournal, logger: Logger) async throws -> Bool {
+        let slots = dependencies.configuration.runtime.maxConcurrentRuns
+        let claim = try await dependencies.failPoints.around("queue.claim") {
+            try await journaled { try await store.claimSlot(runID: runID, limit: slots) }
+        }
+        guard case .waiting(let position, let notified) = claim else { return false }
+        dependencies.wakeRuntime()  // the claim may have admitted other runs
+        logger.info("run queued for a sandbox slot", metadata: ["position": "\(position)", "slots": "\(slots)"])
+        guard !notified else { return true }
+        try await journaled { try await store.markQueueNotified(runID: runID) }
+        let issue = journal.context.issue
+        do {
+            guard let repo = RepositoryName(fullName: issue.repository) else { return true }
+            let github = try await dependencies.github.client(for: repo, installationID: issue.installationID)
+            _ = try await github.createIssueComment(repo, issue: issue.number, body: NoticeText.queued(runID: runID, position: position, slots: slots))
+        } catch {
+            logger.warning("could not tell the issue its run is queued", metadata: ["error": "\(dependencies.redactor.redact(String(describing: error)))"])
+        }
+        return true
     }
 
     /// Runs one attempt of `step` (already journaled `running`) and says how it ended.

@@ -102,6 +102,33 @@ enum StoreMigrations {
             try db.create(index: "runs_trigger_message", on: "runs", columns: ["triggerMessageId"])
             try db.create(index: "runs_finished", on: "runs", columns: ["finishedAt"], condition: Column("finishedAt") != nil)
         }
+        migrator.registerMigration("v6: run queue and daily budget notices") { db in
+            // The fair queue of runs waiting for a sandbox slot, and the ledger of runs per day.
+            try db.create(table: "run_queue") { t in
+                t.primaryKey("runId", .integer).references("runs", onDelete: .cascade)
+                t.column("issueKey", .text).notNull()
+                t.column("repository", .text).notNull()
+                t.column("installation", .integer).notNull()
+                t.column("enqueuedAt", .datetime).notNull()
+                t.column("admittedAt", .datetime)
+                t.column("admission", .integer)
+                t.column("releasedAt", .datetime)
+                t.column("notifiedAt", .datetime)
+            }
+            try db.create(index: "run_queue_waiting", on: "run_queue", columns: ["runId"], condition: Column("admittedAt") == nil)
+            try db.create(index: "run_queue_holding", on: "run_queue", columns: ["runId"],
+                          condition: Column("admittedAt") != nil && Column("releasedAt") == nil)
+            try db.create(index: "run_queue_by_day", on: "run_queue", columns: ["enqueuedAt"])
+            // Daily-budget refusals: the issue is told once per UTC day.
+            try db.create(table: "budget_notices") { t in
+                t.column("issueKey", .text).notNull()
+                t.column("day", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("commentedAt", .datetime)
+                t.primaryKey(["issueKey", "day"])
+            }
+        }
         return migrator
     }
 }

@@ -71,6 +71,8 @@ struct CrashRecoveryTests {
         await harness.tearDown()
     }
 
+    /// With the default 4 sandbox slots most of the 50 runs wait in the queue, so the kills also land
+    /// between queueing, taking a slot and starting: no slot is lost (every run finishes).
     @Test("SIGKILL at random moments while 50 issues are in flight: every issue ends with one PR")
     func randomKillsWithFiftyIssues() async throws {
         let harness = try await ProcessHarness()
@@ -92,7 +94,11 @@ struct CrashRecoveryTests {
                 if let run = runs[number] { failure = try await journals.journal(runID: run.id)?.failedStep }
                 #expect(runs[number]?.status == .succeeded, "issue \(number): \(failure.map { "\($0.name.rawValue) failed: \($0.error ?? "")" } ?? "")")
                 #expect(pulls.filter { $0.headRef == "dayshift/issue-\(number)" }.count == 1, "issue \(number)")
-                #expect(await harness.emulator.state.comments(owner: ProcessHarness.owner, repo: ProcessHarness.repo, issue: number).count == 1, "issue \(number)")
+                // One report; and a run that waited for a sandbox slot said so at most once, kills or not.
+                let comments = await harness.emulator.state.comments(owner: ProcessHarness.owner, repo: ProcessHarness.repo, issue: number)
+                #expect(comments.filter { $0.body.contains("<!-- dayshift:report") }.count == 1, "issue \(number)")
+                #expect(comments.filter { $0.body.contains("<!-- dayshift:queued") }.count <= 1, "issue \(number)")
+                #expect(comments.count <= 2, "issue \(number)")
             }
             let store = try harness.store()
             for number in numbers {
