@@ -1,7 +1,7 @@
 import Foundation
 
 /// The fields of a webhook body that Dayshift reads, for the events it handles (`issues`,
-/// `issue_comment`). Every other field is ignored, and most are optional, because GitHub adds
+/// `issue_comment`, `installation`, `installation_repositories`). Every other field is ignored, and most are optional, because GitHub adds
 /// fields over time and examples differ (`../shared/reference/github.md` §1.2).
 public struct WebhookPayload: Decodable, Sendable {
     public var action: String?
@@ -11,6 +11,22 @@ public struct WebhookPayload: Decodable, Sendable {
     public var repository: Repository?
     public var sender: Account?
     public var installation: Installation?
+    /// `issues.assigned` / `unassigned`: who was assigned.
+    public var assignee: Account?
+    /// `installation_repositories`: the repositories removed from (or added to) the installation.
+    public var repositoriesRemoved: [RepositoryReference]?
+    public var repositoriesAdded: [RepositoryReference]?
+
+    enum CodingKeys: String, CodingKey {
+        case action, issue, comment, label, repository, sender, installation, assignee
+        case repositoriesRemoved = "repositories_removed", repositoriesAdded = "repositories_added"
+    }
+
+    /// An entry of `repositories_added` / `repositories_removed`.
+    public struct RepositoryReference: Decodable, Sendable {
+        public var fullName: String
+        enum CodingKeys: String, CodingKey { case fullName = "full_name" }
+    }
 
     public struct Issue: Decodable, Sendable {
         public var number: Int
@@ -22,9 +38,12 @@ public struct WebhookPayload: Decodable, Sendable {
         /// Present only when the issue is a pull request.
         public var pullRequest: PullRequestLink?
         public var htmlUrl: String?
+        /// ISO 8601; part of a label event's identity (one label event, one `updated_at`).
+        public var updatedAt: String?
 
         enum CodingKeys: String, CodingKey {
             case number, title, body, user, authorAssociation = "author_association", pullRequest = "pull_request", htmlUrl = "html_url"
+            case updatedAt = "updated_at"
         }
     }
 
@@ -69,6 +88,8 @@ public struct WebhookPayload: Decodable, Sendable {
 
     public struct Account: Decodable, Sendable {
         public var login: String
+        /// The account's numeric id (a GitHub App's bot user has its own).
+        public var id: Int64?
         /// `User`, `Bot` or `Organization`.
         public var type: String?
     }

@@ -9,14 +9,19 @@ import Store
 /// registry in this process, and a lease epoch in the database across processes), handling its
 /// inbox one message at a time, with all state in SQLite.
 ///
+/// - every message whose origin names a sender (label, assignment, mention, command): first the
+///   sender's repository role is checked (``SenderPermissions``) against `triggers.minimum_permission`
+///   (`triggers.label_minimum_permission` for labels); below it, nothing happens and the outcome says why.
 /// - `fix` / `retry`: start a run, unless one is running (then the message is answered
-///   `already running: run N`; no second run is queued).
+///   `already running: run N`; no second run is queued), the installation is blocked
+///   (deleted, suspended, repository removed), or the issue has started
+///   `triggers.max_runs_per_issue_per_hour` runs in the last hour (then one polite comment per hour).
 /// - `cancel` / `closed`: stop the running run; its report and cleanup steps still run.
 /// - any other kind: nothing starts; the message's outcome is `error: unknown message kind "…"`.
 actor IssueObject {
     let key: String
-    private let dependencies: RunDependencies
-    private var logger: Logger
+    let dependencies: RunDependencies
+    private(set) var logger: Logger
     private var lease: IssueLease?
     private var drainTask: Task<Void, Never>?
     private var wakeAgain = false
@@ -129,6 +134,11 @@ actor IssueObject {
             try await store.markMessageHandled(id: id, outcome: "error: unknown message kind \"\(message.kind)\"", lease: lease)
             return
         }
+        if let refusal = await permissionRefusal(message) {
+            logger.info("trigger refused", metadata: ["message": "\(id)", "reason": "\(refusal)"])
+            try await store.markMessageHandled(id: id, outcome: refusal, lease: lease)
+            return
+        }
         switch command {
         case .fix, .retry:
             try await startRun(message: message, id: id, lease: lease)
@@ -163,6 +173,17 @@ actor IssueObject {
         guard let snapshot = message.snapshot else {
             logger.error("run not started: the message's issue snapshot does not decode", metadata: ["message": "\(id)"])
             try await store.markMessageHandled(id: id, outcome: "error: the message's issue snapshot does not decode", lease: lease)
+            return
+        }
+        if let installation = snapshot.installationID,
+           let reason = try await store.installationBlock(installationID: installation, repository: snapshot.repository) {
+            logger.info("run not started: installation blocked", metadata: ["message": "\(id)", "reason": "\(reason)"])
+            try await store.markMessageHandled(id: id, outcome: "not started: installation \(installation) is blocked (\(reason))", lease: lease)
+            return
+        }
+        if let refusal = try await hourlyCapRefusal(snapshot) {
+            logger.info("run not started: hourly cap", metadata: ["message": "\(id)", "reason": "\(refusal)"])
+            try await store.markMessageHandled(id: id, outcome: refusal, lease: lease)
             return
         }
         let context: RunContext

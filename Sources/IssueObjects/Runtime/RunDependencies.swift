@@ -26,6 +26,8 @@ public struct RunDependencies: Sendable {
     public var modelEnvironment: @Sendable (_ runID: Int64) -> [String: String] = { _ in [:] }
     /// Told how steps and runs end, for metrics; records nothing by default.
     public var recorder: any RuntimeRecorder = NoRuntimeRecorder()
+    /// Senders' repository roles, cached for `triggers.permission_cache_seconds`.
+    let permissions: SenderPermissions
 
     public init(store: Store, sandboxes: any SandboxProvider, github: any GitHubAccess, agent: CommandAgent,
                 configuration: DayshiftConfiguration, failPoints: FailPoints, logger: Logger) {
@@ -36,6 +38,7 @@ public struct RunDependencies: Sendable {
         self.configuration = configuration
         self.failPoints = failPoints
         self.logger = logger
+        self.permissions = SenderPermissions(lifetimeSeconds: configuration.triggers.permissionCacheSeconds)
         self.redactor = SecretRedactor(secrets: [configuration.webhook.secret, configuration.github.token, configuration.sandbox.daytona.apiKey]
             + Self.pemLines(configuration.github.privateKeyPEM) + agent.environment.values
             + [configuration.llm.anthropic.apiKey, configuration.llm.openai.apiKey])

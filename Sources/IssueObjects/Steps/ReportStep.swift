@@ -12,6 +12,11 @@ struct ReportStep: RunStep {
         guard let repo = RepositoryName(fullName: journal.context.issue.repository) else {
             throw StepFailure("bad repository name \(journal.context.issue.repository)")
         }
+        if let installation = journal.context.issue.installationID,
+           let reason = try await context.dependencies.store.installationBlock(installationID: installation, repository: repo.description) {
+            // Deleted, suspended or removed: GitHub no longer lets the App write there.
+            return .report(ReportResult(commentID: 0, note: "not reported: the installation is blocked (\(reason))"))
+        }
         let github = try await context.github(for: repo)
         let settings = context.settings
         let marker = ReportText.reportMarker(journal, secret: settings.webhook.secret.isEmpty ? settings.github.token : settings.webhook.secret)

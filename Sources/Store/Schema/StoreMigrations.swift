@@ -93,6 +93,24 @@ enum StoreMigrations {
             // The GUID of the delivery an operator replayed (`POST /api/v1/deliveries/{guid}/replay`).
             try db.alter(table: "deliveries") { t in t.add(column: "replayOf", .text) }
         }
+        migrator.registerMigration("v8-triggers") { db in
+            // Who asked (JSON of `TriggerOrigin`) and the trigger's identity across deliveries
+            // (`comment:<id>`, `labeled:…`): a trigger acted on once is never acted on again.
+            try db.alter(table: "inbox_messages") { t in
+                t.add(column: "origin", .blob)
+                t.add(column: "triggerKey", .text)
+            }
+            try db.create(index: "inbox_trigger_once", on: "inbox_messages", columns: ["issueKey", "triggerKey"], unique: true,
+                          condition: Column("triggerKey") != nil)
+            // Installations GitHub told us are suspended or deleted, and repositories removed from one.
+            try db.create(table: "installation_blocks") { t in
+                t.column("installationId", .integer).notNull()
+                t.column("repository", .text).notNull()  // "" blocks the whole installation
+                t.column("reason", .text).notNull()
+                t.column("since", .datetime).notNull()
+                t.primaryKey(["installationId", "repository"])
+            }
+        }
         return migrator
     }
 }
