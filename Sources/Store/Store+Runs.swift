@@ -9,7 +9,10 @@ extension Store {
     /// - Returns: the new run's journal.
     /// - Throws: ``StoreError/leaseLost(issueKey:epoch:)``; ``StartRunError/alreadyRunning(runID:)`` when the issue has a running run
     ///   (the database's unique index is the final judge, so two racing callers cannot both succeed); GRDB's `DatabaseError`.
-    public func startRun(_ context: RunContext, lease: IssueLease, triggerMessageID: Int64, steps: [StepName], at date: Date = Date()) async throws -> RunJournal {
+    /// - Parameter takingQueuedFollowUps: also empties the issue's follow-up queue (``queueFollowUp(messageID:outcome:lease:)``)
+    ///   in the same transaction: the run takes them.
+    public func startRun(_ context: RunContext, lease: IssueLease, triggerMessageID: Int64, steps: [StepName], at date: Date = Date(),
+                         takingQueuedFollowUps: Bool = false) async throws -> RunJournal {
         let issueKey = lease.issueKey
         let encoded = try JSONEncoder().encode(context)
         let record = try await write(holding: lease) { db in
@@ -24,6 +27,9 @@ extension Store {
                 try StepRecord(runId: runID, name: name, position: position).insert(db)
             }
             try Self.markHandled(id: triggerMessageID, outcome: "started run \(sequence)", at: date, db)
+            if takingQueuedFollowUps {
+                try db.execute(sql: "DELETE FROM follow_up_queue WHERE issueKey = ?", arguments: [issueKey])
+            }
             return run
         }
         return RunJournal(run: Run(id: record.id ?? 0, issueKey: issueKey, sequence: record.sequence, status: .running, triggerMessageID: triggerMessageID,

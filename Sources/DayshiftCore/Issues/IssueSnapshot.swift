@@ -17,6 +17,9 @@ public struct IssueSnapshot: Codable, Sendable, Equatable {
     public var installationID: Int64?
     /// The payload's `repository.private`; `nil` when unknown (then treated as private).
     public var isPrivate: Bool?
+    /// Set when the trigger was feedback on Dayshift's pull request: the run works on that
+    /// pull request's branch and answers there.
+    public var followUp: FollowUp?
 
     /// The issue object this issue belongs to; `nil` when ``repository`` is not `owner/name` or
     /// ``number`` is not positive.

@@ -17,6 +17,8 @@ public struct TriggerOrigin: Codable, Sendable, Equatable {
         case closed
         /// An `installation` or `installation_repositories` delivery that blocks the installation.
         case installation
+        /// A review, a review comment, or a command or mention comment on Dayshift's pull request.
+        case review
     }
 
     public var kind: Kind
@@ -36,7 +38,7 @@ public struct TriggerOrigin: Codable, Sendable, Equatable {
     /// (label, assignment, mention and command).
     public var needsPermissionCheck: Bool {
         switch kind {
-        case .label, .command, .mention, .assignment: true
+        case .label, .command, .mention, .assignment, .review: true
         case .opened, .closed, .installation: false
         }
     }

@@ -43,10 +43,24 @@ public struct DeliveryIntake: Sendable {
 
     /// The trigger rules the configuration names (`triggers.*`, `github.app_slug`, `github.bot_user_id`, `github.app_id`).
     static func rules(_ configuration: DayshiftConfiguration) -> TriggerRules {
-        TriggerRules(label: configuration.triggers.label, command: configuration.triggers.command,
-                     allowedAssociations: configuration.triggers.allowedAssociations, appSlug: configuration.github.appSlug,
-                     botUserID: configuration.github.botUserID > 0 ? configuration.github.botUserID : nil,
-                     appID: configuration.github.appID.flatMap { Int64($0) }, allowedBots: configuration.triggers.allowedBots)
+        var rules = TriggerRules(label: configuration.triggers.label, command: configuration.triggers.command,
+                                 allowedAssociations: configuration.triggers.allowedAssociations, appSlug: configuration.github.appSlug,
+                                 botUserID: configuration.github.botUserID > 0 ? configuration.github.botUserID : nil,
+                                 appID: configuration.github.appID.flatMap { Int64($0) }, allowedBots: configuration.triggers.allowedBots)
+        rules.branchPrefix = configuration.git.branchPrefix
+        return rules
+    }
+
+    /// The issue a follow-up is for: the pull request's issue, its follow-up attached (title and
+    /// body are filled from the issue's last run by the issue object).
+    func followUpSnapshot(event: String, payload: WebhookPayload) -> IssueSnapshot? {
+        guard let (number, followUp) = rules.followUp(event: event, payload: payload), let repository = payload.repository else { return nil }
+        var snapshot = IssueSnapshot(repository: repository.fullName, number: number, title: payload.pullRequest?.title ?? payload.issue?.title ?? "",
+                                     body: "", cloneURL: repository.cloneUrl, defaultBranch: repository.defaultBranch,
+                                     requestedBy: followUp.feedback.first?.author, installationID: payload.installation?.id,
+                                     isPrivate: repository.isPrivate)
+        snapshot.followUp = followUp
+        return snapshot
     }
 
     /// Handles one delivery.
@@ -153,7 +167,9 @@ public struct DeliveryIntake: Sendable {
             decision = .ignore("\(event) payload has no fields Dayshift reads")
         }
         var message: IssueMessage?
-        if case .act(let command, _, let origin) = decision, let payload, let snapshot = IssueSnapshot(payload: payload), let key = snapshot.issueKey {
+        if case .act(let command, _, let origin) = decision, let payload,
+           let snapshot = command == .followUp ? followUpSnapshot(event: event, payload: payload) : IssueSnapshot(payload: payload),
+           let key = snapshot.issueKey {
             // GitHub's names are case-insensitive (and a rename may change the case): the key is
             // normalised by `IssueKey`, one object per issue.
             message = IssueMessage(issueKey: key, command: command, snapshot: snapshot, origin: origin)

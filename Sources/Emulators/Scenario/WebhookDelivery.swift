@@ -100,6 +100,45 @@ public struct WebhookPayloadBuilder: Sendable {
         return delivery("issue_comment", payload)
     }
 
+    /// `pull_request_review.submitted` on pull request `pullNumber` (head `headRef`, state
+    /// `pullState`), shaped like GitHub's fixture: a review with `state` (`changes_requested`,
+    /// `commented`, `approved`) and `body` by `reviewer`.
+    public func pullRequestReview(pullNumber: Int, headRef: String, state: String, body: String?, reviewer: String = "octocat",
+                                  association: String = "OWNER", pullState: String = "open") -> WebhookDelivery {
+        var payload = base(action: "submitted", sender: reviewer, senderType: "User")
+        payload["pull_request"] = pullRequest(number: pullNumber, headRef: headRef, state: pullState)
+        payload["review"] = [
+            "id": Int.random(in: 1...1_000_000_000), "node_id": "PRR_1", "user": account(reviewer, type: "User"), "body": body ?? NSNull(),
+            "commit_id": "0000000000000000000000000000000000000000", "submitted_at": Self.now, "state": state,
+            "html_url": "https://github.com/\(owner)/\(repo)/pull/\(pullNumber)#pullrequestreview-1", "author_association": association,
+        ] as [String: Any]
+        return delivery("pull_request_review", payload)
+    }
+
+    /// `pull_request_review_comment.created` on `path` line `line` of pull request `pullNumber`.
+    public func pullRequestReviewComment(pullNumber: Int, headRef: String, body: String, path: String, line: Int, author: String = "octocat",
+                                         association: String = "OWNER", pullState: String = "open") -> WebhookDelivery {
+        var payload = base(action: "created", sender: author, senderType: "User")
+        payload["pull_request"] = pullRequest(number: pullNumber, headRef: headRef, state: pullState)
+        payload["comment"] = [
+            "id": Int.random(in: 1...1_000_000_000), "node_id": "PRRC_1", "pull_request_review_id": 1, "diff_hunk": "@@ -1 +1 @@",
+            "path": path, "line": line, "original_line": line, "position": 1, "commit_id": "0000000000000000000000000000000000000000",
+            "user": account(author, type: "User"), "body": body, "author_association": association, "created_at": Self.now, "updated_at": Self.now,
+            "html_url": "https://github.com/\(owner)/\(repo)/pull/\(pullNumber)#discussion_r1",
+        ] as [String: Any]
+        return delivery("pull_request_review_comment", payload)
+    }
+
+    private func pullRequest(number: Int, headRef: String, state: String) -> [String: Any] {
+        [
+            "id": number * 1000, "node_id": "PR_\(number)", "number": number, "state": state, "title": "pull request \(number)",
+            "body": "", "user": account("dayshift[bot]", type: "Bot"), "merged": false, "draft": false,
+            "html_url": "https://github.com/\(owner)/\(repo)/pull/\(number)",
+            "head": ["ref": headRef, "sha": "0000000000000000000000000000000000000000", "label": "\(owner):\(headRef)"] as [String: Any],
+            "base": ["ref": defaultBranch, "sha": "0000000000000000000000000000000000000000", "label": "\(owner):\(defaultBranch)"] as [String: Any],
+        ]
+    }
+
     /// `issues.assigned` for issue `number`: `assignee` (with `assigneeID`) assigned by `sender`.
     public func issueAssigned(number: Int, title: String, body: String = "", assignee: String, assigneeID: Int, sender: String = "octocat") -> WebhookDelivery {
         var payload = base(action: "assigned", sender: sender, senderType: "User")

@@ -31,6 +31,8 @@ public struct TriggerRules: Sendable {
     public var appID: Int64?
     /// Lowercased logins of bots allowed to trigger (e.g. `renovate[bot]`).
     public var allowedBots: Set<String>
+    /// `git.branch_prefix`: Dayshift's pull request for issue N has head branch `<prefix>N`.
+    public var branchPrefix = "dayshift/issue-"
 
     public init(label: String, command: String, allowedAssociations: some Sequence<String>, appSlug: String? = nil,
                 botUserID: Int64? = nil, appID: Int64? = nil, allowedBots: some Sequence<String> = [String]()) {
@@ -50,6 +52,10 @@ public struct TriggerRules: Sendable {
     ///   - openedIssuesEnabled: the repository's `on_open` setting.
     public func decide(event: String, payload: WebhookPayload, openedIssuesEnabled: Bool) -> TriggerDecision {
         let action = payload.action ?? ""
+        if event == "pull_request_review" || event == "pull_request_review_comment" {
+            if isOwnApp(payload.sender) { return .ignore("\(event).\(action) by Dayshift's own App") }
+            return decidePullRequestFeedback(event: event, payload: payload)
+        }
         guard event == "issues" || event == "issue_comment" else {
             return .ignore("event \(event) does not trigger runs")
         }
@@ -57,11 +63,14 @@ public struct TriggerRules: Sendable {
             return .ignore("\(event).\(action) has no issue or repository")
         }
         guard issue.number > 0 else { return .ignore("issue number \(issue.number) is not a real issue number") }
-        if issue.pullRequest != nil {
-            return .ignore("#\(issue.number) is a pull request, not an issue")
-        }
         if isOwnApp(payload.sender) || isOwnApp(payload.comment?.user) || payload.comment?.performedViaGithubApp.map(isOwnApp) == true {
             return .ignore("\(event).\(action) by Dayshift's own App")
+        }
+        if issue.pullRequest != nil {
+            guard event == "issue_comment", action == "created", let comment = payload.comment else {
+                return .ignore("#\(issue.number) is a pull request, not an issue")
+            }
+            return decidePullRequestComment(comment, issue: issue, sender: payload.sender)
         }
         if event == "issues" {
             return decideIssueEvent(action: action, payload: payload, issue: issue, openedIssuesEnabled: openedIssuesEnabled)
@@ -73,18 +82,18 @@ public struct TriggerRules: Sendable {
         return decideComment(comment, sender: payload.sender)
     }
 
-    private func isOwnApp(_ account: WebhookPayload.Account?) -> Bool {
+    func isOwnApp(_ account: WebhookPayload.Account?) -> Bool {
         guard let botUserID, let id = account?.id else { return false }
         return id == botUserID
     }
 
-    private func isOwnApp(_ app: WebhookPayload.App) -> Bool {
+    func isOwnApp(_ app: WebhookPayload.App) -> Bool {
         guard let appID, let id = app.id else { return false }
         return id == appID
     }
 
     /// The refusal for a bot sender not in ``allowedBots``; `nil` for people and allowed bots.
-    private func botRefusal(_ account: WebhookPayload.Account?, doing what: String) -> TriggerDecision? {
+    func botRefusal(_ account: WebhookPayload.Account?, doing what: String) -> TriggerDecision? {
         guard let account, account.type == "Bot" else { return nil }
         if allowedBots.contains(account.login.lowercased()) { return nil }
         return .ignore("\(what) by a bot (\(account.login)) not in triggers.allowed_bots")
@@ -133,18 +142,23 @@ public struct TriggerRules: Sendable {
         return account.login.caseInsensitiveCompare("\(appSlug)[bot]") == .orderedSame
     }
 
+    /// `.command` or `.mention` when the text's first word is the command or `@<appSlug>`.
+    func addressedKind(_ text: String?) -> TriggerOrigin.Kind? {
+        guard let first = (text ?? "").split(whereSeparator: { $0.isWhitespace }).first else { return nil }
+        if first.caseInsensitiveCompare(command) == .orderedSame { return .command }
+        if let appSlug, ["@\(appSlug)", "@\(appSlug),", "@\(appSlug):"].contains(where: { first.caseInsensitiveCompare($0) == .orderedSame }) {
+            return .mention
+        }
+        return nil
+    }
+
+    var notAddressed: String {
+        appSlug == nil ? "comment does not start with \(command)" : "comment does not start with \(command) or @\(appSlug ?? "")"
+    }
+
     private func decideComment(_ comment: WebhookPayload.Comment, sender: WebhookPayload.Account?) -> TriggerDecision {
         let words = (comment.body ?? "").split(whereSeparator: { $0.isWhitespace })
-        guard let first = words.first else { return .ignore("comment does not start with \(command)") }
-        let kind: TriggerOrigin.Kind
-        if first.caseInsensitiveCompare(command) == .orderedSame {
-            kind = .command
-        } else if let appSlug, first.caseInsensitiveCompare("@\(appSlug)") == .orderedSame
-                    || first.caseInsensitiveCompare("@\(appSlug),") == .orderedSame || first.caseInsensitiveCompare("@\(appSlug):") == .orderedSame {
-            kind = .mention
-        } else {
-            return .ignore(appSlug == nil ? "comment does not start with \(command)" : "comment does not start with \(command) or @\(appSlug ?? "")")
-        }
+        guard let kind = addressedKind(comment.body) else { return .ignore(notAddressed) }
         if comment.performedViaGithubApp != nil {
             return .ignore("comment made through an app (\(comment.user?.login ?? sender?.login ?? "?"))")
         }
@@ -155,7 +169,7 @@ public struct TriggerRules: Sendable {
         }
         let sub = words.dropFirst().first.map { $0.lowercased() } ?? "fix"
         let command: IssueCommand
-        if let named = IssueCommand(rawValue: sub), named != .closed {
+        if let named = IssueCommand(rawValue: sub), named != .closed, named != .followUp {
             command = named
         } else if kind == .mention {
             command = .fix  // "@dayshift please look at this" asks for a fix

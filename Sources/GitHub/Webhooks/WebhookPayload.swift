@@ -17,9 +17,40 @@ public struct WebhookPayload: Decodable, Sendable {
     public var repositoriesRemoved: [RepositoryReference]?
     public var repositoriesAdded: [RepositoryReference]?
 
+    /// `pull_request_review` / `pull_request_review_comment`: the pull request.
+    public var pullRequest: PullRequest?
+    /// `pull_request_review`: the review.
+    public var review: Review?
+
     enum CodingKeys: String, CodingKey {
-        case action, issue, comment, label, repository, sender, installation, assignee
-        case repositoriesRemoved = "repositories_removed", repositoriesAdded = "repositories_added"
+        case action, issue, comment, label, repository, sender, installation, assignee, review
+        case repositoriesRemoved = "repositories_removed", repositoriesAdded = "repositories_added", pullRequest = "pull_request"
+    }
+
+    /// The fields of `pull_request` a follow-up reads.
+    public struct PullRequest: Decodable, Sendable {
+        public var number: Int
+        public var title: String?
+        public var body: String?
+        /// `open` or `closed` (merged pull requests are closed too).
+        public var state: String?
+        public var head: Ref?
+
+        public struct Ref: Decodable, Sendable {
+            public var ref: String
+        }
+    }
+
+    /// The fields of `review` a follow-up reads.
+    public struct Review: Decodable, Sendable {
+        public var id: Int64
+        public var body: String?
+        /// `commented`, `changes_requested` or `approved` (lowercase in webhooks).
+        public var state: String?
+        public var user: Account?
+        public var authorAssociation: String?
+
+        enum CodingKeys: String, CodingKey { case id, body, state, user, authorAssociation = "author_association" }
     }
 
     /// An entry of `repositories_added` / `repositories_removed`.
@@ -40,10 +71,12 @@ public struct WebhookPayload: Decodable, Sendable {
         public var htmlUrl: String?
         /// ISO 8601; part of a label event's identity (one label event, one `updated_at`).
         public var updatedAt: String?
+        /// `open` or `closed`.
+        public var state: String?
 
         enum CodingKeys: String, CodingKey {
             case number, title, body, user, authorAssociation = "author_association", pullRequest = "pull_request", htmlUrl = "html_url"
-            case updatedAt = "updated_at"
+            case updatedAt = "updated_at", state
         }
     }
 
@@ -57,9 +90,12 @@ public struct WebhookPayload: Decodable, Sendable {
         public var user: Account?
         public var authorAssociation: String?
         public var performedViaGithubApp: App?
+        /// A review comment's file and line.
+        public var path: String?
+        public var line: Int?
 
         enum CodingKeys: String, CodingKey {
-            case id, body, user, authorAssociation = "author_association", performedViaGithubApp = "performed_via_github_app"
+            case id, body, user, authorAssociation = "author_association", performedViaGithubApp = "performed_via_github_app", path, line
         }
     }
 

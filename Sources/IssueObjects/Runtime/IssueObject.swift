@@ -16,6 +16,8 @@ import Store
 ///   `already running: run N`; no second run is queued), the installation is blocked
 ///   (deleted, suspended, repository removed), or the issue has started
 ///   `triggers.max_runs_per_issue_per_hour` runs in the last hour (then one polite comment per hour).
+/// - `follow_up`: feedback on Dayshift's pull request; starts a run on its branch, or, while a run
+///   is running, is queued (durably) and started when that run ends, all queued feedback in one run.
 /// - `cancel` / `closed`: stop the running run; its report and cleanup steps still run.
 /// - any other kind: nothing starts; the message's outcome is `error: unknown message kind "…"`.
 actor IssueObject {
@@ -107,6 +109,8 @@ actor IssueObject {
                         startExecuting(runID: journal.run.id, lease: lease, journal: journal)
                     } else if let running = try await dependencies.store.runningRun(issueKey: key) {
                         startExecuting(runID: running.id, lease: lease)
+                    } else {
+                        try await startQueuedFollowUps(lease: lease)
                     }
                 }
             } catch StoreError.leaseLost(let issueKey, let epoch) {
@@ -142,6 +146,12 @@ actor IssueObject {
         switch command {
         case .fix, .retry:
             try await startRun(message: message, id: id, lease: lease)
+        case .followUp:
+            if let running = try await store.runningRun(issueKey: key) {
+                try await store.queueFollowUp(messageID: id, outcome: "queued behind run \(running.sequence)", lease: lease)
+                return
+            }
+            try await startRun(message: message, id: id, lease: lease)
         case .cancel, .closed:
             guard let running = try await store.runningRun(issueKey: key) else {
                 try await store.markMessageHandled(id: id, outcome: "no running run to stop", lease: lease)
@@ -164,13 +174,24 @@ actor IssueObject {
         }
     }
 
-    private func startRun(message: InboxMessage, id: Int64, lease: IssueLease) async throws {
+    /// Starts one run for every follow-up queued while the last run ran (their feedback together).
+    private func startQueuedFollowUps(lease: IssueLease) async throws {
+        let queued = try await dependencies.store.queuedFollowUps(issueKey: key)
+        guard let latest = queued.last, var snapshot = latest.snapshot, var followUp = snapshot.followUp else { return }
+        followUp.feedback = queued.flatMap { $0.snapshot?.followUp?.feedback ?? [] }
+        snapshot.followUp = followUp
+        var message = latest
+        message.snapshot = snapshot
+        try await startRun(message: message, id: latest.id, lease: lease, takingQueuedFollowUps: true)
+    }
+
+    private func startRun(message: InboxMessage, id: Int64, lease: IssueLease, takingQueuedFollowUps: Bool = false) async throws {
         let store = dependencies.store
         if let running = try await store.runningRun(issueKey: key) {
             try await store.markMessageHandled(id: id, outcome: "already running: run \(running.sequence)", lease: lease)
             return
         }
-        guard let snapshot = message.snapshot else {
+        guard var snapshot = message.snapshot else {
             logger.error("run not started: the message's issue snapshot does not decode", metadata: ["message": "\(id)"])
             try await store.markMessageHandled(id: id, outcome: "error: the message's issue snapshot does not decode", lease: lease)
             return
@@ -180,6 +201,11 @@ actor IssueObject {
             logger.info("run not started: installation blocked", metadata: ["message": "\(id)", "reason": "\(reason)"])
             try await store.markMessageHandled(id: id, outcome: "not started: installation \(installation) is blocked (\(reason))", lease: lease)
             return
+        }
+        if snapshot.followUp != nil, let earlier = try await store.latestRun(issueKey: key)?.context.issue {
+            // A review's payload does not carry the issue: the follow-up works from the issue as the last run saw it.
+            snapshot.title = earlier.title
+            snapshot.body = earlier.body
         }
         if let refusal = try await hourlyCapRefusal(snapshot) {
             logger.info("run not started: hourly cap", metadata: ["message": "\(id)", "reason": "\(refusal)"])
@@ -196,7 +222,8 @@ actor IssueObject {
             return
         }
         do {
-            let journal = try await store.startRun(context, lease: lease, triggerMessageID: id, steps: RunExecutor.stepNames)
+            let journal = try await store.startRun(context, lease: lease, triggerMessageID: id, steps: RunExecutor.stepNames,
+                                                   takingQueuedFollowUps: takingQueuedFollowUps)
             logger.info("run started", metadata: ["run": "\(journal.run.id)", "sequence": "\(journal.run.sequence)"])
             startExecuting(runID: journal.run.id, lease: lease, journal: journal)
         } catch StartRunError.alreadyRunning(let runID) {
@@ -223,6 +250,9 @@ actor IssueObject {
             superseded = true
         case .interrupted where !shuttingDown:
             // A cancel interrupts the run on purpose; pick it up again at once for report and cleanup.
+            wake()
+        case .finished where !shuttingDown:
+            // Follow-ups queued while it ran start now.
             wake()
         default:
             break

@@ -4,7 +4,8 @@ import GitHub
 import Sandboxes
 
 /// clone: clones the repository into the sandbox (starting again from scratch when an earlier
-/// attempt left a partial clone), checks out the base branch, and records the base commit.
+/// attempt left a partial clone), checks out the base branch (a follow-up: its pull request's
+/// branch, so the new commit goes on top of it), and records the base commit.
 ///
 /// A public repository is cloned with no token at all. A private one (over HTTPS) is cloned with
 /// an installation access token narrowed to that one repository with `contents: read`; nothing
@@ -24,7 +25,7 @@ struct CloneStep: RunStep {
                 try await context.dependencies.github.cloneToken(for: repository, installationID: journal.context.issue.installationID)
             }
         }
-        let request = GitCloneRequest(url: journal.context.cloneURL, path: StepContext.repositoryPath, branch: journal.context.baseBranch,
+        let request = GitCloneRequest(url: journal.context.cloneURL, path: StepContext.repositoryPath, branch: journal.context.issue.followUp?.branch ?? journal.context.baseBranch,
                                       username: token == nil ? nil : "x-access-token", password: token)
         try await context.call("clone.git_clone") { try await provider.gitClone(in: sandbox.id, request) }
         let commit = try await context.runChecked("git rev-parse HEAD", what: "reading the base commit")

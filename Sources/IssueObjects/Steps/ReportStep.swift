@@ -21,7 +21,8 @@ struct ReportStep: RunStep {
         let settings = context.settings
         let marker = ReportText.reportMarker(journal, secret: settings.webhook.secret.isEmpty ? settings.github.token : settings.webhook.secret)
         let body = ReportText.issueComment(journal) + "\n\n" + marker
-        let issue = journal.context.issue.number
+        // A follow-up answers where the feedback was given: on the pull request.
+        let issue = journal.context.issue.followUp?.pullRequest ?? journal.context.issue.number
         if let existing = try await github.issueComments(repo, issue: issue).first(where: { $0.body?.contains(marker) == true }) {
             let updated = try await context.call("report.comment") { try await github.updateIssueComment(repo, commentID: existing.id, body: body) }
             return .report(ReportResult(commentID: updated.id, note: "updated the report comment"))

@@ -110,6 +110,11 @@ enum StoreMigrations {
                 t.column("since", .datetime).notNull()
                 t.primaryKey(["installationId", "repository"])
             }
+            // Follow-ups that arrived while a run was running: one run takes them all when it ends.
+            try db.create(table: "follow_up_queue") { t in
+                t.column("messageId", .integer).primaryKey().references("inbox_messages", onDelete: .cascade)
+                t.column("issueKey", .text).notNull().indexed()
+            }
         }
         return migrator
     }
