@@ -57,6 +57,14 @@ struct FollowUpTests {
             #expect(!stored.decision.isActed)
             #expect(stored.decision.reason.contains("closed"))
             #expect(try await harness.store.runs(issueKey: harness.issueKey(71)).count == 2)
+
+            // Merged on GitHub, but a stale delivery still says open: the run opens no second pull request.
+            try await harness.emulator.state.closePullRequest(owner: EndToEndHarness.owner, repo: EndToEndHarness.repo, number: pull.number, merged: true)
+            try await harness.send(harness.payloads.pullRequestReview(pullNumber: pull.number, headRef: pull.headRef, state: "changes_requested",
+                                                                      body: "late"))
+            let third = try await harness.waitForFinishedRuns(71, count: 3, timeoutSeconds: 90)
+            #expect(third.status == .failed)
+            #expect(await harness.pullRequests().count == 1)
         }
     }
 
