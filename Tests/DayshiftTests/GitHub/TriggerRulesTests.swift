@@ -142,3 +142,54 @@ extension TriggerDecision {
         return nil
     }
 }
+
+@Suite("Trigger rules: follow-ups on the pull request")
+struct FollowUpTriggerRulesTests {
+    let rules = TriggerRules(label: "dayshift", command: "/dayshift", allowedAssociations: ["OWNER", "MEMBER", "COLLABORATOR"],
+                             appSlug: "dayshift", botUserID: 9_000_001, appID: 4242)
+    let builder = WebhookPayloadBuilder(owner: "octo", repo: "hello", cloneURL: "https://github.com/octo/hello.git")
+
+    func decide(_ delivery: WebhookDelivery) throws -> TriggerDecision {
+        let payload = try JSONDecoder().decode(WebhookPayload.self, from: delivery.body)
+        return rules.decide(event: delivery.event, payload: payload, openedIssuesEnabled: false)
+    }
+
+    @Test("reviews asking for changes or addressed to Dayshift follow up; an approval or a plain comment review does not")
+    func reviews() throws {
+        let changes = try decide(builder.pullRequestReview(pullNumber: 8, headRef: "dayshift/issue-7", state: "changes_requested", body: nil))
+        #expect(changes.command == .followUp)
+        #expect(changes.origin?.kind == .review)
+        #expect(changes.origin?.triggerKey?.hasPrefix("review:") == true)
+        #expect(try decide(builder.pullRequestReview(pullNumber: 8, headRef: "dayshift/issue-7", state: "commented", body: "@dayshift use a loop")).command == .followUp)
+        #expect(try decide(builder.pullRequestReview(pullNumber: 8, headRef: "dayshift/issue-7", state: "approved", body: "LGTM")).command == nil)
+        #expect(try decide(builder.pullRequestReview(pullNumber: 8, headRef: "dayshift/issue-7", state: "commented", body: "nice")).command == nil)
+    }
+
+    @Test("feedback on someone else's pull request, on a closed one, or from a NONE author starts nothing")
+    func refusals() throws {
+        let foreign = try decide(builder.pullRequestReview(pullNumber: 8, headRef: "feature/x", state: "changes_requested", body: "x"))
+        #expect(foreign.command == nil)
+        #expect(foreign.reason.contains("not Dayshift's"))
+        let closed = try decide(builder.pullRequestReviewComment(pullNumber: 8, headRef: "dayshift/issue-7", body: "x", path: "a.py", line: 1,
+                                                                 pullState: "closed"))
+        #expect(closed.command == nil)
+        #expect(closed.reason.contains("closed"))
+        let stranger = try decide(builder.pullRequestReviewComment(pullNumber: 8, headRef: "dayshift/issue-7", body: "x", path: "a.py", line: 1,
+                                                                   author: "someone", association: "NONE"))
+        #expect(stranger.command == nil)
+        #expect(stranger.reason.contains("NONE"))
+    }
+
+    @Test("a follow-up names the issue by the branch, with the review comment's file and line")
+    func followUpContent() throws {
+        let delivery = builder.pullRequestReviewComment(pullNumber: 8, headRef: "dayshift/issue-7", body: "rename", path: "calc.py", line: 12)
+        let payload = try JSONDecoder().decode(WebhookPayload.self, from: delivery.body)
+        let (number, followUp) = try #require(rules.followUp(event: delivery.event, payload: payload))
+        #expect(number == 7)
+        #expect(followUp.pullRequest == 8)
+        #expect(followUp.branch == "dayshift/issue-7")
+        #expect(followUp.feedback == [FollowUp.Feedback(author: "octocat", body: "rename", path: "calc.py", line: 12)])
+        #expect(rules.issueNumber(headRef: nil, body: "Fixes #12\n\nmore") == 12)
+        #expect(rules.issueNumber(headRef: nil, body: "See Fixes #12") == nil)
+    }
+}
