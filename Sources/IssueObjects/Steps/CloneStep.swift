@@ -14,9 +14,16 @@ struct CloneStep: RunStep {
     let name = StepName.clone
 
     func perform(_ context: StepContext) async throws -> StepResult {
+        let journal = context.journal
+        if let followUp = journal.context.issue.followUp, let repository = RepositoryName(fullName: journal.context.issue.repository) {
+            // Re-read the pull request's state (a delivery may be stale): a closed or merged one gets nothing more.
+            let github = try await context.github(for: repository)
+            guard try await github.pullRequests(repository, headBranch: followUp.branch).contains(where: { $0.number == followUp.pullRequest }) else {
+                throw StepFailure("pull request #\(followUp.pullRequest) is no longer open; the conversation has ended")
+            }
+        }
         let sandbox = try await context.sandbox()
         let provider = context.dependencies.sandboxes
-        let journal = context.journal
         _ = try await provider.execute(in: sandbox.id, SandboxCommand("rm -rf \(StepContext.repositoryPath)"))
         var token: String?
         if journal.context.cloneURL.lowercased().hasPrefix("https://"), journal.context.issue.isPrivate != false,

@@ -64,7 +64,10 @@ struct FollowUpTests {
                                                                       body: "late"))
             let third = try await harness.waitForFinishedRuns(71, count: 3, timeoutSeconds: 90)
             #expect(third.status == .failed)
+            #expect(try await harness.store.journal(runID: third.id)?.steps[.clone]?.status == .failed)
             #expect(await harness.pullRequests().count == 1)
+            // Nothing was committed on the merged pull request's branch.
+            #expect(try await harness.repository.head(of: pull.headRef) == secondCommit)
         }
     }
 
