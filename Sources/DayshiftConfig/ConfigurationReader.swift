@@ -35,7 +35,20 @@ enum ConfigurationReader {
             config.sourceFiles.append(file)
         }
 
-        let triggers = try top.child("triggers", allowedKeys: ["label", "command", "allowed_associations"])
+        let triggers = try top.child("triggers", allowedKeys: [
+            "label", "command", "allowed_associations", "allowed_bots", "minimum_permission", "label_minimum_permission",
+            "permission_cache_seconds", "max_runs_per_issue_per_hour",
+        ])
+        config.triggers.allowedBots = try triggers.stringList("allowed_bots", default: [])
+        for key in ["minimum_permission", "label_minimum_permission"] {
+            let value = try triggers.string(key, default: key == "minimum_permission" ? config.triggers.minimumPermission : config.triggers.labelMinimumPermission)
+            guard ["read", "triage", "write", "maintain", "admin"].contains(value) else {
+                throw ConfigurationError(key: triggers.keyPath(key), problem: "expected read, triage, write, maintain or admin, got \"\(value)\"")
+            }
+            if key == "minimum_permission" { config.triggers.minimumPermission = value } else { config.triggers.labelMinimumPermission = value }
+        }
+        config.triggers.permissionCacheSeconds = try triggers.double("permission_cache_seconds", default: config.triggers.permissionCacheSeconds, range: 0...86_400)
+        config.triggers.maxRunsPerIssuePerHour = try triggers.int("max_runs_per_issue_per_hour", default: config.triggers.maxRunsPerIssuePerHour, range: 0...10_000)
         config.triggers.label = try triggers.string("label", default: config.triggers.label)
         config.triggers.command = try triggers.string("command", default: config.triggers.command)
         config.triggers.allowedAssociations = try triggers.stringList("allowed_associations", default: config.triggers.allowedAssociations)
@@ -49,8 +62,10 @@ enum ConfigurationReader {
 
         let github = try top.child("github", allowedKeys: [
             "api_url", "token", "token_file", "request_timeout_seconds", "app_id", "private_key", "private_key_file", "writes_per_minute",
-            "comment_edit_interval_seconds", "check_runs", "allowed_owners", "allowed_repositories",
+            "comment_edit_interval_seconds", "check_runs", "allowed_owners", "allowed_repositories", "app_slug", "bot_user_id",
         ])
+        config.github.appSlug = try github.string("app_slug", default: config.github.appSlug)
+        config.github.botUserID = Int64(try github.int("bot_user_id", default: Int(config.github.botUserID), range: 0...Int(Int64.max)))
         try github.refuseSecret("token", use: "DAYSHIFT_GITHUB_TOKEN or github.token_file")
         try github.refuseSecret("private_key", use: "DAYSHIFT_GITHUB_PRIVATE_KEY_FILE or github.private_key_file")
         config.github.appID = try github.optionalString("app_id")

@@ -92,6 +92,19 @@ public struct TriggerSettings: Sendable, Equatable {
     public var command = "/dayshift"
     /// `triggers.allowed_associations`: comment authors allowed to command; default OWNER, MEMBER, COLLABORATOR.
     public var allowedAssociations = ["OWNER", "MEMBER", "COLLABORATOR"]
+    /// `triggers.allowed_bots`: logins of bots (e.g. `renovate[bot]`) whose labels, assignments and
+    /// comments may trigger; default none. Dayshift's own App never triggers itself.
+    public var allowedBots: [String] = []
+    /// `triggers.minimum_permission`: the sender's least repository role for a command, mention or
+    /// assignment (`read`, `triage`, `write`, `maintain`, `admin`); default `write`.
+    public var minimumPermission = "write"
+    /// `triggers.label_minimum_permission`: the least role for a label trigger; default `triage`
+    /// (the role meant for labelling).
+    public var labelMinimumPermission = "triage"
+    /// `triggers.permission_cache_seconds`: how long a sender's permission answer is reused; default 300.
+    public var permissionCacheSeconds = 300.0
+    /// `triggers.max_runs_per_issue_per_hour`: runs one issue may start in any hour; default 6, 0 = no cap.
+    public var maxRunsPerIssuePerHour = 6
     public init() {}
 }
 
@@ -105,6 +118,13 @@ public struct GitHubSettings: Sendable, Equatable {
     /// `github.app_id` (or `DAYSHIFT_GITHUB_APP_ID`): the GitHub App's id or client id, the JWT's `iss`.
     /// Set with a private key, Dayshift authenticates as that App with installation access tokens.
     public var appID: String?
+    /// `github.app_slug` (or `DAYSHIFT_GITHUB_APP_SLUG`): the App's slug (`GET /app` → `slug`), for
+    /// `@<slug>` mentions and assignment to `<slug>[bot]`; default empty (both off).
+    public var appSlug = ""
+    /// `github.bot_user_id` (or `DAYSHIFT_GITHUB_BOT_USER_ID`): the App's bot user's id
+    /// (`GET /users/<slug>[bot]` → `id`), by which Dayshift recognises its own comments and
+    /// assignments; default 0 (unknown: only `performed_via_github_app` is recognised).
+    public var botUserID: Int64 = 0
     /// The App's private key (PEM, PKCS#1 or PKCS#8), read from `DAYSHIFT_GITHUB_PRIVATE_KEY_FILE`
     /// or `github.private_key_file`; never from YAML.
     public var privateKeyPEM = ""
@@ -340,6 +360,13 @@ extension DayshiftConfiguration {
         if let token = value("DAYSHIFT_GITHUB_TOKEN") { github.token = token }
         if let token = value("DAYSHIFT_OPERATOR_TOKEN") { server.operatorToken = token }
         if let id = value("DAYSHIFT_GITHUB_APP_ID") { github.appID = id }
+        if let slug = value("DAYSHIFT_GITHUB_APP_SLUG") { github.appSlug = slug }
+        if let text = value("DAYSHIFT_GITHUB_BOT_USER_ID") {
+            guard let id = Int64(text), id >= 0 else {
+                throw ConfigurationError(key: "github.bot_user_id", problem: "expected a user id (DAYSHIFT_GITHUB_BOT_USER_ID), got \"\(text.prefix(40))\"")
+            }
+            github.botUserID = id
+        }
         // Files named by DAYSHIFT_*_FILE hold secrets too: hidden from sandboxes like the `*_file` keys.
         for (name, file) in environment where name.hasPrefix("DAYSHIFT_") && name.hasSuffix("_FILE") && !file.isEmpty && !sourceFiles.contains(file) {
             sourceFiles.append(file)

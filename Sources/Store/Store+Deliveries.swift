@@ -55,11 +55,23 @@ extension Store {
         """
 
     static func insert(_ delivery: DeliveryRecord, message: InboxMessageRecord?, _ db: Database) throws -> DeliveryOutcome {
+        var (delivery, message) = (delivery, message)
+        var repeated: String?
+        if let trigger = message?.triggerKey, let issueKey = message?.issueKey,
+           let earlier = try String.fetchOne(db, sql: "SELECT deliveryGuid FROM inbox_messages WHERE issueKey = ? AND triggerKey = ?",
+                                             arguments: [issueKey, trigger]) {
+            // The same comment or label event under a new GUID (a redelivery, a duplicate upstream).
+            repeated = "repeats trigger \(trigger), already acted on (delivery \(earlier))"
+            delivery.disposition = "ignored"
+            delivery.reason = repeated ?? ""
+            message = nil
+        }
         try db.cachedStatement(sql: insertDeliverySQL).execute(arguments: [
             delivery.guid, delivery.event, delivery.action, delivery.repository, delivery.issueNumber,
             StoredDate.text(delivery.receivedAt), delivery.payload, delivery.disposition, delivery.reason, delivery.replayOf,
         ])
         guard db.changesCount > 0 else { return .duplicate }
+        if let repeated { return .repeatedTrigger(reason: repeated) }
         guard var message else { return .recorded(messageID: nil) }
         try message.insert(db)
         return .recorded(messageID: message.id)

@@ -12,8 +12,10 @@ extension Store {
     /// - Throws: ``StoreError/leaseLost(issueKey:epoch:)``; ``StartRunError/alreadyRunning(runID:)`` when the issue has a running run
     ///   (the database's unique index is the final judge, so two racing callers cannot both succeed); `DailyBudgetRefusal`
     ///   when a daily budget is used up (nothing is written); GRDB's `DatabaseError`.
+    /// - Parameter takingQueuedFollowUps: also empties the issue's follow-up queue (``queueFollowUp(messageID:outcome:lease:)``)
+    ///   in the same transaction: the run takes them.
     public func startRun(_ context: RunContext, lease: IssueLease, triggerMessageID: Int64, steps: [StepName], budget: DailyBudget = DailyBudget(),
-                         at date: Date = Date()) async throws -> RunJournal {
+                         at date: Date = Date(), takingQueuedFollowUps: Bool = false) async throws -> RunJournal {
         let issueKey = lease.issueKey
         let encoded = try JSONEncoder().encode(context)
         let record = try await write(holding: lease) { db in
@@ -29,6 +31,9 @@ extension Store {
             }
             try Self.enqueue(runID: runID, issueKey: issueKey, issue: context.issue, budget: budget, at: date, db)
             try Self.markHandled(id: triggerMessageID, outcome: "started run \(sequence)", at: date, db)
+            if takingQueuedFollowUps {
+                try db.execute(sql: "DELETE FROM follow_up_queue WHERE issueKey = ?", arguments: [issueKey])
+            }
             return run
         }
         return RunJournal(run: Run(id: record.id ?? 0, issueKey: issueKey, sequence: record.sequence, status: .running, triggerMessageID: triggerMessageID,

@@ -16,9 +16,12 @@ public struct InboxMessage: Sendable, Equatable {
     public var handledAt: Date?
     /// What the issue object did, e.g. `started run 3` or `already running: run 2`.
     public var outcome: String?
+    /// Who asked and how (stored since the `v8-triggers` migration); `nil` for older messages.
+    public var origin: TriggerOrigin?
 
     public init(id: Int64, issueKey: String, kind: String, deliveryGUID: String, snapshot: IssueSnapshot?, createdAt: Date,
-                handledAt: Date? = nil, outcome: String? = nil) {
+                handledAt: Date? = nil, outcome: String? = nil, origin: TriggerOrigin? = nil) {
+        self.origin = origin
         self.id = id
         self.issueKey = issueKey
         self.kind = kind

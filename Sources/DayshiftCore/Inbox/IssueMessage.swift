@@ -5,10 +5,13 @@ public struct IssueMessage: Sendable, Equatable {
     public var command: IssueCommand
     /// What the delivery said about the issue.
     public var snapshot: IssueSnapshot
+    /// Who asked and how; `nil` for messages that name no sender.
+    public var origin: TriggerOrigin?
 
-    public init(issueKey: IssueKey, command: IssueCommand, snapshot: IssueSnapshot) {
+    public init(issueKey: IssueKey, command: IssueCommand, snapshot: IssueSnapshot, origin: TriggerOrigin? = nil) {
         self.issueKey = issueKey
         self.command = command
         self.snapshot = snapshot
+        self.origin = origin
     }
 }

@@ -8,4 +8,7 @@ public enum IssueCommand: String, Sendable, Codable, CaseIterable {
     case retry
     /// The issue was closed: stop any running run.
     case closed
+    /// Feedback on Dayshift's pull request: a new run on its branch (queued, at most one, while a
+    /// run is running).
+    case followUp = "follow_up"
 }

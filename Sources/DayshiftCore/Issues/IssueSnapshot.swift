@@ -20,6 +20,13 @@ public struct IssueSnapshot: Codable, Sendable, Equatable {
     /// The id of the comment that asked (`comment.id` of an `issue_comment` trigger), so that
     /// Dayshift reacts on that comment; `nil` for a label or an opened issue (then the issue itself).
     public var triggerCommentID: Int64?
+    /// Set when the trigger was feedback on Dayshift's pull request: the run works on that
+    /// pull request's branch and answers there.
+    public var followUp: FollowUp?
+
+    /// Where this run talks to people (its tracking comment, answers, reactions without a trigger
+    /// comment): the pull request of a follow-up, else the issue itself.
+    public var conversationNumber: Int { followUp?.pullRequest ?? number }
 
     /// The issue object this issue belongs to; `nil` when ``repository`` is not `owner/name` or
     /// ``number`` is not positive.

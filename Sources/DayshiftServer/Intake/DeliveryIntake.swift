@@ -36,10 +36,31 @@ public struct DeliveryIntake: Sendable {
         self.store = store
         self.commits = DeliveryCommitQueue(store: store)
         self.configuration = configuration
-        self.rules = TriggerRules(label: configuration.triggers.label, command: configuration.triggers.command,
-                                  allowedAssociations: configuration.triggers.allowedAssociations)
+        self.rules = Self.rules(configuration)
         self.scope = RepositoryScope(configuration.github)
         self.logger = logger
+    }
+
+    /// The trigger rules the configuration names (`triggers.*`, `github.app_slug`, `github.bot_user_id`, `github.app_id`).
+    static func rules(_ configuration: DayshiftConfiguration) -> TriggerRules {
+        var rules = TriggerRules(label: configuration.triggers.label, command: configuration.triggers.command,
+                                 allowedAssociations: configuration.triggers.allowedAssociations, appSlug: configuration.github.appSlug,
+                                 botUserID: configuration.github.botUserID > 0 ? configuration.github.botUserID : nil,
+                                 appID: configuration.github.appID.flatMap { Int64($0) }, allowedBots: configuration.triggers.allowedBots)
+        rules.branchPrefix = configuration.git.branchPrefix
+        return rules
+    }
+
+    /// The issue a follow-up is for: the pull request's issue, its follow-up attached (title and
+    /// body are filled from the issue's last run by the issue object).
+    func followUpSnapshot(event: String, payload: WebhookPayload) -> IssueSnapshot? {
+        guard let (number, followUp) = rules.followUp(event: event, payload: payload), let repository = payload.repository else { return nil }
+        var snapshot = IssueSnapshot(repository: repository.fullName, number: number, title: payload.pullRequest?.title ?? payload.issue?.title ?? "",
+                                     body: "", cloneURL: repository.cloneUrl, defaultBranch: repository.defaultBranch,
+                                     requestedBy: followUp.feedback.first?.author, installationID: payload.installation?.id,
+                                     isPrivate: repository.isPrivate)
+        snapshot.followUp = followUp
+        return snapshot
     }
 
     /// Handles one delivery.
@@ -68,14 +89,49 @@ public struct DeliveryIntake: Sendable {
         if payload == nil, !((try? JSONSerialization.jsonObject(with: body)) is [String: Any]) {
             return .badRequest("body is not a JSON object")
         }
-        let (record, message) = decide(guid: guid, event: event, body: body, payload: payload, receivedAt: receivedAt)
+        if let payload, let change = Self.installationChange(event: event, payload: payload) {
+            return try await receiveInstallationChange(change, guid: guid, event: event, body: body, payload: payload, receivedAt: receivedAt)
+        }
+        var (record, message) = decide(guid: guid, event: event, body: body, payload: payload, receivedAt: receivedAt)
         switch try await commits.record(record, message: message) {
         case .duplicate:
             logger.info("duplicate delivery ignored", metadata: ["delivery": "\(guid)"])
             return .duplicate
+        case .repeatedTrigger(let reason):
+            record.decision = .ignored(reason: reason)
+            logStored(record)
+            return .accepted(acted: false, reason: reason)
         case .recorded:
             logStored(record)
             return event == "ping" ? .pong : .accepted(acted: message != nil, reason: record.decision.reason)
+        }
+    }
+
+    /// The installation change an `installation` / `installation_repositories` delivery names.
+    static func installationChange(event: String, payload: WebhookPayload) -> InstallationChange? {
+        guard event == "installation" || event == "installation_repositories" else { return nil }
+        return InstallationChange(event: event, action: payload.action, installationID: payload.installation?.id,
+                                  removed: (payload.repositoriesRemoved ?? []).map(\.fullName),
+                                  added: (payload.repositoriesAdded ?? []).map(\.fullName))
+    }
+
+    /// Stores an installation change with its delivery (``Store/recordInstallationChange(_:change:)``):
+    /// blocks or allows the installation, and sends a cancel to each running run it covers.
+    private func receiveInstallationChange(_ change: InstallationChange, guid: String, event: String, body: Data, payload: WebhookPayload,
+                                           receivedAt: Date) async throws -> Outcome {
+        let scope = change.repositories.map { "repositories \($0.joined(separator: ", "))" } ?? "the whole installation"
+        let reason = "\(change.cause): \(change.blocks ? "no runs for" : "runs allowed again for") \(scope) of installation \(change.installationID)"
+        var record = Delivery(guid: guid, event: event, action: payload.action, repository: payload.repository?.fullName, issueNumber: nil,
+                              receivedAt: receivedAt, payload: body, decision: .acted(reason: reason))
+        switch try await store.recordInstallationChange(record, change: change) {
+        case .duplicate:
+            logger.info("duplicate delivery ignored", metadata: ["delivery": "\(guid)"])
+            return .duplicate
+        case .recorded(let cancelling):
+            let full = Store.reason(reason, cancelling: cancelling)
+            record.decision = .acted(reason: full)
+            logStored(record)
+            return .accepted(acted: true, reason: full)
         }
     }
 
@@ -89,6 +145,8 @@ public struct DeliveryIntake: Sendable {
         var (record, message) = decide(guid: "replay-\(UUID().uuidString.lowercased())", event: original.event, body: original.payload,
                                        payload: payload, receivedAt: receivedAt)
         record.replayOf = original.guid
+        // An operator's replay acts again on purpose: it does not count as a repeated trigger.
+        message?.origin?.triggerKey = nil
         _ = try await commits.record(record, message: message)
         logStored(record)
         return record
@@ -109,10 +167,12 @@ public struct DeliveryIntake: Sendable {
             decision = .ignore("\(event) payload has no fields Dayshift reads")
         }
         var message: IssueMessage?
-        if case .act(let command, _) = decision, let payload, let snapshot = IssueSnapshot(payload: payload), let key = snapshot.issueKey {
+        if case .act(let command, _, let origin) = decision, let payload,
+           let snapshot = command == .followUp ? followUpSnapshot(event: event, payload: payload) : IssueSnapshot(payload: payload),
+           let key = snapshot.issueKey {
             // GitHub's names are case-insensitive (and a rename may change the case): the key is
             // normalised by `IssueKey`, one object per issue.
-            message = IssueMessage(issueKey: key, command: command, snapshot: snapshot)
+            message = IssueMessage(issueKey: key, command: command, snapshot: snapshot, origin: origin)
         }
         let record = Delivery(guid: guid, event: event, action: payload?.action, repository: payload?.repository?.fullName,
                               issueNumber: payload?.issue?.number, receivedAt: receivedAt, payload: body,

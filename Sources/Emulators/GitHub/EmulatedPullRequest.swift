@@ -39,7 +39,7 @@ public struct EmulatedPullRequest: Sendable, Codable, Equatable {
     public var updatedAt: Date
     /// Close time (`closed_at`), nil while open.
     public var closedAt: Date?
-    /// Always false: the emulator never merges.
+    /// True once closed as merged (``GitHubEmulatorState/closePullRequest(owner:repo:number:merged:)``).
     public var merged: Bool
 
     /// Creates a pull request record.

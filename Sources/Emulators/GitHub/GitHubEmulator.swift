@@ -56,6 +56,7 @@ public enum GitHubEmulator {
         GitHubEmulatorPullRoutes.add(to: router, state: state)
         GitHubEmulatorGitDataRoutes.add(to: router, state: state)
         GitHubEmulatorLabelRoutes.add(to: router, state: state)
+        GitHubEmulatorCollaboratorRoutes.add(to: router, state: state)
         GitHubEmulatorAppRoutes.add(to: router, state: state)
         GitHubEmulatorCheckRoutes.add(to: router, state: state)
         return router

@@ -244,3 +244,19 @@ extension String {
         count >= length ? self : String(repeating: "0", count: length - count) + self
     }
 }
+
+extension GitHubEmulatorState {
+    /// Closes pull request `number` as a person would in GitHub's UI, merged or not (then
+    /// `state` is `closed`, `merged` as given, `closed_at` now).
+    /// - Throws: ``GitHub/GitHubAPIError/notFound`` for an unknown pull request.
+    public func closePullRequest(owner: String, repo: String, number: Int, merged: Bool) throws {
+        let key = RepoKey(owner, repo)
+        guard var data = repos[key], var pull = data.pulls[number] else { throw GitHubAPIError.notFound }
+        pull.state = "closed"
+        pull.merged = merged
+        pull.closedAt = now()
+        pull.updatedAt = now()
+        data.pulls[number] = pull
+        repos[key] = data
+    }
+}

@@ -57,6 +57,11 @@ public actor GitHubEmulatorState {
     var labels: [RepoKey: [Int: [String]]] = [:]
     /// Requested reviewers per pull request, in the order they were requested.
     var requestedReviewers: [RepoKey: [Int: [String]]] = [:]
+    /// Roles set by ``setCollaboratorRole(owner:repo:login:role:)``, by lowercased login.
+    var collaboratorRoles: [RepoKey: [String: String]] = [:]
+    /// The role of a login with no role set (not the repository's owner): `write` unless changed
+    /// with ``setDefaultCollaboratorRole(_:)``, so that scenarios need not list every sender.
+    public internal(set) var defaultCollaboratorRole = "write"
     /// When true, comments and reactions on an issue nobody seeded create it (as if it existed on
     /// GitHub), so a standalone emulator works with any issue number. Off by default, as on GitHub.
     public private(set) var acceptsUnknownIssues = false

@@ -9,17 +9,24 @@ import Store
 /// registry in this process, and a lease epoch in the database across processes), handling its
 /// inbox one message at a time, with all state in SQLite.
 ///
+/// - every message whose origin names a sender (label, assignment, mention, command): first the
+///   sender's repository role is checked (``SenderPermissions``) against `triggers.minimum_permission`
+///   (`triggers.label_minimum_permission` for labels); below it, nothing happens and the outcome says why.
 /// - `fix` / `retry`: start a run, unless one is running or queued (then the message is answered
-///   `already running: run N`, with one short comment on the issue; no second run is queued), or a
-///   daily budget is used up (then the message is answered `refused: …` and the issue is told once
-///   that day). A new run waits in the fair queue until it holds a sandbox slot (see ``RunExecutor``).
+///   `already running: run N`, with one short comment on the issue; no second run is queued), the
+///   installation is blocked (deleted, suspended, repository removed), the issue has started
+///   `triggers.max_runs_per_issue_per_hour` runs in the last hour (then one polite comment per hour),
+///   or a daily budget is used up (then the message is answered `refused: …` and the issue is told
+///   once that day). A new run waits in the fair queue until it holds a sandbox slot (see ``RunExecutor``).
+/// - `follow_up`: feedback on Dayshift's pull request; starts a run on its branch, or, while a run
+///   is running, is queued (durably) and started when that run ends, all queued feedback in one run.
 /// - `cancel` / `closed`: stop the running or queued run; its report and cleanup steps still run. A
 ///   `cancel` with nothing to stop gets one short comment on the issue (``IssueAnswer``).
 /// - any other kind: nothing starts; the message's outcome is `error: unknown message kind "…"`.
 actor IssueObject {
     let key: String
-    private let dependencies: RunDependencies
-    private var logger: Logger
+    let dependencies: RunDependencies
+    private(set) var logger: Logger
     private var lease: IssueLease?
     private var drainTask: Task<Void, Never>?
     private var wakeAgain = false
@@ -105,6 +112,8 @@ actor IssueObject {
                         startExecuting(runID: journal.run.id, lease: lease, journal: journal)
                     } else if let running = try await dependencies.store.runningRun(issueKey: key) {
                         startExecuting(runID: running.id, lease: lease)
+                    } else {
+                        try await startQueuedFollowUps(lease: lease)
                     }
                 }
             } catch StoreError.leaseLost(let issueKey, let epoch) {
@@ -132,8 +141,19 @@ actor IssueObject {
             try await store.markMessageHandled(id: id, outcome: "error: unknown message kind \"\(message.kind)\"", lease: lease)
             return
         }
+        if let refusal = await permissionRefusal(message) {
+            logger.info("trigger refused", metadata: ["message": "\(id)", "reason": "\(refusal)"])
+            try await store.markMessageHandled(id: id, outcome: refusal, lease: lease)
+            return
+        }
         switch command {
         case .fix, .retry:
+            try await startRun(message: message, id: id, lease: lease)
+        case .followUp:
+            if let running = try await store.runningRun(issueKey: key) {
+                try await store.queueFollowUp(messageID: id, outcome: "queued behind run \(running.sequence)", lease: lease)
+                return
+            }
             try await startRun(message: message, id: id, lease: lease)
         case .cancel, .closed:
             guard let running = try await store.runningRun(issueKey: key) else {
@@ -164,7 +184,18 @@ actor IssueObject {
         }
     }
 
-    private func startRun(message: InboxMessage, id: Int64, lease: IssueLease) async throws {
+    /// Starts one run for every follow-up queued while the last run ran (their feedback together).
+    private func startQueuedFollowUps(lease: IssueLease) async throws {
+        let queued = try await dependencies.store.queuedFollowUps(issueKey: key)
+        guard let latest = queued.last, var snapshot = latest.snapshot, var followUp = snapshot.followUp else { return }
+        followUp.feedback = queued.flatMap { $0.snapshot?.followUp?.feedback ?? [] }
+        snapshot.followUp = followUp
+        var message = latest
+        message.snapshot = snapshot
+        try await startRun(message: message, id: latest.id, lease: lease, takingQueuedFollowUps: true)
+    }
+
+    private func startRun(message: InboxMessage, id: Int64, lease: IssueLease, takingQueuedFollowUps: Bool = false) async throws {
         let store = dependencies.store
         if let running = try await store.runningRun(issueKey: key) {
             let outcome = "already running: run \(running.sequence)"
@@ -172,9 +203,25 @@ actor IssueObject {
             try await store.markMessageHandled(id: id, outcome: outcome, lease: lease)
             return
         }
-        guard let snapshot = message.snapshot else {
+        guard var snapshot = message.snapshot else {
             logger.error("run not started: the message's issue snapshot does not decode", metadata: ["message": "\(id)"])
             try await store.markMessageHandled(id: id, outcome: "error: the message's issue snapshot does not decode", lease: lease)
+            return
+        }
+        if let installation = snapshot.installationID,
+           let reason = try await store.installationBlock(installationID: installation, repository: snapshot.repository) {
+            logger.info("run not started: installation blocked", metadata: ["message": "\(id)", "reason": "\(reason)"])
+            try await store.markMessageHandled(id: id, outcome: "not started: installation \(installation) is blocked (\(reason))", lease: lease)
+            return
+        }
+        if snapshot.followUp != nil, let earlier = try await store.latestRun(issueKey: key)?.context.issue {
+            // A review's payload does not carry the issue: the follow-up works from the issue as the last run saw it.
+            snapshot.title = earlier.title
+            snapshot.body = earlier.body
+        }
+        if let refusal = try await hourlyCapRefusal(snapshot) {
+            logger.info("run not started: hourly cap", metadata: ["message": "\(id)", "reason": "\(refusal)"])
+            try await store.markMessageHandled(id: id, outcome: refusal, lease: lease)
             return
         }
         let context: RunContext
@@ -188,7 +235,8 @@ actor IssueObject {
         }
         do {
             let journal = try await store.startRun(context, lease: lease, triggerMessageID: id, steps: RunExecutor.stepNames,
-                                                   budget: dependencies.configuration.budgets.daily)
+                                                   budget: dependencies.configuration.budgets.daily,
+                                                   takingQueuedFollowUps: takingQueuedFollowUps)
             logger.info("run started", metadata: ["run": "\(journal.run.id)", "sequence": "\(journal.run.sequence)"])
             startExecuting(runID: journal.run.id, lease: lease, journal: journal)
         } catch StartRunError.alreadyRunning(let runID) {
@@ -246,6 +294,9 @@ actor IssueObject {
             superseded = true
         case .interrupted where !shuttingDown:
             // A cancel interrupts the run on purpose; pick it up again at once for report and cleanup.
+            wake()
+        case .finished where !shuttingDown:
+            // Follow-ups queued while it ran start now.
             wake()
         default:
             break

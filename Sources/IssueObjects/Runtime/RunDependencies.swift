@@ -29,6 +29,8 @@ public struct RunDependencies: Sendable {
     /// Asks the runtime for a pass over the queue, the inbox and the alarms (a run finished and
     /// freed its sandbox slot, or queued itself); set by ``IssueObjectRuntime``, nothing by default.
     public var wakeRuntime: @Sendable () -> Void = {}
+    /// Senders' repository roles, cached for `triggers.permission_cache_seconds`.
+    let permissions: SenderPermissions
 
     public init(store: Store, sandboxes: any SandboxProvider, github: any GitHubAccess, agent: CommandAgent,
                 configuration: DayshiftConfiguration, failPoints: FailPoints, logger: Logger) {
@@ -39,6 +41,7 @@ public struct RunDependencies: Sendable {
         self.configuration = configuration
         self.failPoints = failPoints
         self.logger = logger
+        self.permissions = SenderPermissions(lifetimeSeconds: configuration.triggers.permissionCacheSeconds)
         self.redactor = SecretRedactor(secrets: [configuration.webhook.secret, configuration.github.token, configuration.sandbox.daytona.apiKey]
             + Self.pemLines(configuration.github.privateKeyPEM) + agent.environment.values
             + [configuration.llm.anthropic.apiKey, configuration.llm.openai.apiKey])

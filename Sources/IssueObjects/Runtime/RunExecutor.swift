@@ -146,7 +146,7 @@ struct RunExecutor: Sendable {
         do {
             guard let repo = RepositoryName(fullName: issue.repository) else { return true }
             let github = try await dependencies.github.client(for: repo, installationID: issue.installationID)
-            _ = try await github.createIssueComment(repo, issue: issue.number, body: NoticeText.queued(runID: runID, position: position, slots: slots))
+            _ = try await github.createIssueComment(repo, issue: issue.conversationNumber, body: NoticeText.queued(runID: runID, position: position, slots: slots))
         } catch {
             logger.warning("could not tell the issue its run is queued", metadata: ["error": "\(dependencies.redactor.redact(String(describing: error)))"])
         }
@@ -196,7 +196,7 @@ struct RunExecutor: Sendable {
             let issue = journal.context.issue
             guard let repository = RepositoryName(fullName: issue.repository) else { return }
             let (github, installationID) = (dependencies.github, issue.installationID)
-            tracking = TrackingComment(repository: repository, issue: issue.number, marker: marker,
+            tracking = TrackingComment(repository: repository, issue: issue.conversationNumber, marker: marker,
                                                interval: settings.github.commentEditIntervalSeconds,
                                                failPoints: dependencies.failPoints, logger: logger) {
                 try await github.client(for: repository, installationID: installationID)

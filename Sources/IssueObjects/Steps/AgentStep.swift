@@ -20,7 +20,7 @@ struct AgentStep: RunStep {
         let sandbox = try await context.sandbox()
         let issue = context.journal.context.issue
         let prompt = AgentPrompt(repository: issue.repository, issueNumber: issue.number, title: issue.title, body: issue.body,
-                                 testCommand: context.journal.testCommand)
+                                 testCommand: context.journal.testCommand, followUp: issue.followUp)
         // The agent reaches its model through the LLM proxy with a token valid while this run runs.
         let modelEnvironment = context.dependencies.modelEnvironment(context.journal.run.id)
         // The run's proxy token is a credential too (it spends the model key while the run lives).

@@ -4,7 +4,8 @@ import GitHub
 import Sandboxes
 
 /// clone: clones the repository into the sandbox (starting again from scratch when an earlier
-/// attempt left a partial clone), checks out the base branch, and records the base commit.
+/// attempt left a partial clone), checks out the base branch (a follow-up: its pull request's
+/// branch, so the new commit goes on top of it), and records the base commit.
 ///
 /// A public repository is cloned with no token at all. A private one (over HTTPS) is cloned with
 /// an installation access token narrowed to that one repository with `contents: read`; nothing
@@ -13,9 +14,16 @@ struct CloneStep: RunStep {
     let name = StepName.clone
 
     func perform(_ context: StepContext) async throws -> StepResult {
+        let journal = context.journal
+        if let followUp = journal.context.issue.followUp, let repository = RepositoryName(fullName: journal.context.issue.repository) {
+            // Re-read the pull request's state (a delivery may be stale): a closed or merged one gets nothing more.
+            let github = try await context.github(for: repository)
+            guard try await github.pullRequests(repository, headBranch: followUp.branch).contains(where: { $0.number == followUp.pullRequest }) else {
+                throw StepFailure("pull request #\(followUp.pullRequest) is no longer open; the conversation has ended")
+            }
+        }
         let sandbox = try await context.sandbox()
         let provider = context.dependencies.sandboxes
-        let journal = context.journal
         _ = try await provider.execute(in: sandbox.id, SandboxCommand("rm -rf \(StepContext.repositoryPath)"))
         var token: String?
         if journal.context.cloneURL.lowercased().hasPrefix("https://"), journal.context.issue.isPrivate != false,
@@ -24,7 +32,7 @@ struct CloneStep: RunStep {
                 try await context.dependencies.github.cloneToken(for: repository, installationID: journal.context.issue.installationID)
             }
         }
-        let request = GitCloneRequest(url: journal.context.cloneURL, path: StepContext.repositoryPath, branch: journal.context.baseBranch,
+        let request = GitCloneRequest(url: journal.context.cloneURL, path: StepContext.repositoryPath, branch: journal.context.issue.followUp?.branch ?? journal.context.baseBranch,
                                       username: token == nil ? nil : "x-access-token", password: token)
         try await context.call("clone.git_clone") { try await provider.gitClone(in: sandbox.id, request) }
         let commit = try await context.runChecked("git rev-parse HEAD", what: "reading the base commit")

@@ -6,7 +6,8 @@ import GitHub
 /// head (found by listing first, and again after a 422 "already exists", so a crash or a lost
 /// `201` never makes a second). A draft when the verify tests fail
 /// (`pull_request.draft_on_test_failure`). Labels and reviewers from `pull_request.*` are added
-/// to a new pull request.
+/// to a new pull request. A follow-up only ever updates its pull request: when that one is no
+/// longer open, the step fails instead of opening another.
 struct PullRequestStep: RunStep {
     let name = StepName.pull_request
 
@@ -44,6 +45,10 @@ struct PullRequestStep: RunStep {
         }
 
         if let output = try await updateExisting() { return output }
+        if let followUp = journal.context.issue.followUp {
+            // Closed or merged since the feedback was given: the conversation has ended.
+            throw StepFailure("pull request #\(followUp.pullRequest) is no longer open; the follow-up opens no other")
+        }
         let base = journal.context.baseBranch ?? journal.clone?.branch ?? "main"
         do {
             let created = try await context.call("pull_request.create") {

@@ -15,11 +15,17 @@ struct ReportStep: RunStep {
         guard let repo = RepositoryName(fullName: journal.context.issue.repository) else {
             throw StepFailure("bad repository name \(journal.context.issue.repository)")
         }
+        if let installation = journal.context.issue.installationID,
+           let reason = try await context.dependencies.store.installationBlock(installationID: installation, repository: repo.description) {
+            // Deleted, suspended or removed: GitHub no longer lets the App write there.
+            return .report(ReportResult(commentID: 0, note: "not reported: the installation is blocked (\(reason))"))
+        }
         let github = try await context.github(for: repo)
         let marker = ReportText.reportMarker(journal, settings: context.settings)
         let unchanged = try await adoptedUnchanged(context)
         let body = TrackingCommentText.final(journal, adoptedUnchanged: unchanged, marker: marker)
-        let issue = journal.context.issue.number
+        // A follow-up answers where the feedback was given: on the pull request.
+        let issue = journal.context.issue.conversationNumber
         let result: ReportResult
         if let existing = try await github.issueComments(repo, issue: issue).first(where: { $0.body?.contains(marker) == true }) {
             let updated = try await context.call("report.comment") { try await github.updateIssueComment(repo, commentID: existing.id, body: body) }

@@ -18,7 +18,7 @@ enum TriggerReaction {
             if let commentID = issue.triggerCommentID {
                 try await github.addCommentReaction(repo, commentID: commentID, content: content)
             } else {
-                try await github.addIssueReaction(repo, issue: issue.number, content: content)
+                try await github.addIssueReaction(repo, issue: issue.conversationNumber, content: content)
             }
         } catch {
             context.dependencies.logger.warning("could not add the \(content) reaction", metadata: [

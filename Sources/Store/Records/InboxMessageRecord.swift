@@ -22,6 +22,10 @@ struct InboxMessageRecord: Codable, Sendable, FetchableRecord, MutablePersistabl
     var createdAt: Date
     var handledAt: Date?
     var outcome: String?
+    /// JSON of a ``TriggerOrigin``.
+    var origin: Data?
+    /// ``TriggerOrigin/triggerKey``: unique per issue key.
+    var triggerKey: String?
 
     init(issueKey: String, kind: String, deliveryGuid: String, body: Data, createdAt: Date) {
         self.issueKey = issueKey
@@ -34,6 +38,8 @@ struct InboxMessageRecord: Codable, Sendable, FetchableRecord, MutablePersistabl
     init(_ message: IssueMessage, deliveryGUID: String, createdAt: Date) throws {
         self.init(issueKey: message.issueKey.description, kind: message.command.rawValue, deliveryGuid: deliveryGUID,
                   body: try JSONEncoder().encode(message.snapshot), createdAt: createdAt)
+        origin = try message.origin.map { try JSONEncoder().encode($0) }
+        triggerKey = message.origin?.triggerKey
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) {
@@ -42,6 +48,7 @@ struct InboxMessageRecord: Codable, Sendable, FetchableRecord, MutablePersistabl
 
     var message: InboxMessage {
         InboxMessage(id: id ?? 0, issueKey: issueKey, kind: kind, deliveryGUID: deliveryGuid,
-                     snapshot: try? JSONDecoder().decode(IssueSnapshot.self, from: body), createdAt: createdAt, handledAt: handledAt, outcome: outcome)
+                     snapshot: try? JSONDecoder().decode(IssueSnapshot.self, from: body), createdAt: createdAt, handledAt: handledAt, outcome: outcome,
+                     origin: origin.flatMap { try? JSONDecoder().decode(TriggerOrigin.self, from: $0) })
     }
 }

@@ -129,6 +129,29 @@ enum StoreMigrations {
                 t.primaryKey(["issueKey", "day"])
             }
         }
+        migrator.registerMigration("v7: trigger origins, installation blocks, follow-up queue") { db in
+            // Who asked (JSON of `TriggerOrigin`) and the trigger's identity across deliveries
+            // (`comment:<id>`, `labeled:…`): a trigger acted on once is never acted on again.
+            try db.alter(table: "inbox_messages") { t in
+                t.add(column: "origin", .blob)
+                t.add(column: "triggerKey", .text)
+            }
+            try db.create(index: "inbox_trigger_once", on: "inbox_messages", columns: ["issueKey", "triggerKey"], unique: true,
+                          condition: Column("triggerKey") != nil)
+            // Installations GitHub told us are suspended or deleted, and repositories removed from one.
+            try db.create(table: "installation_blocks") { t in
+                t.column("installationId", .integer).notNull()
+                t.column("repository", .text).notNull()  // "" blocks the whole installation
+                t.column("reason", .text).notNull()
+                t.column("since", .datetime).notNull()
+                t.primaryKey(["installationId", "repository"])
+            }
+            // Follow-ups that arrived while a run was running: one run takes them all when it ends.
+            try db.create(table: "follow_up_queue") { t in
+                t.column("messageId", .integer).primaryKey().references("inbox_messages", onDelete: .cascade)
+                t.column("issueKey", .text).notNull().indexed()
+            }
+        }
         return migrator
     }
 }

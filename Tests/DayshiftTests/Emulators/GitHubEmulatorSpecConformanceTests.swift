@@ -110,6 +110,36 @@ struct GitHubEmulatorSpecConformanceTests {
         }
     }
 
+    /// `GET /repos/{owner}/{repo}/collaborators/{username}/permission`, which the 2020 description
+    /// lacks: checked against GitHub's current operation (`github-openapi-supplement.json`).
+    @Test(.enabled(if: specAvailable, "shared/specs/github/api.github.com.trimmed.json not found next to the repository; spec conformance skipped"))
+    func collaboratorPermissionConformsToSpec() async throws {
+        let validator = try OpenAPIRequestValidator.load(jsonAt: Self.specURL, supplementAt: OpenAPIRequestValidator.gitHubSupplementURL)
+        try await withGitHubEmulator { emulator, client in
+            await emulator.state.seedIssue(owner: "acme", repo: "widgets", number: 7, title: "Bug", body: "Broken")
+            await emulator.state.setCollaboratorRole(owner: "acme", repo: "widgets", login: "triager", role: "triage")
+            await emulator.state.setCollaboratorRole(owner: "acme", repo: "widgets", login: "keeper", role: "maintain")
+            await emulator.state.setCollaboratorRole(owner: "acme", repo: "widgets", login: "reader", role: "read")
+            for (login, permission, role) in [("triager", "read", "triage"), ("keeper", "write", "maintain"), ("reader", "read", "read"),
+                                              ("ACME", "admin", "admin"), ("someone", "write", "write")] {
+                let path = "/repos/acme/widgets/collaborators/\(login)/permission"
+                let reply = try await client.send("GET", path, json: nil)
+                #expect(reply.status == 200)
+                let operation = try #require(validator.operation(method: "GET", path: path))
+                #expect(operation.operationID == "repos/get-collaborator-permission-level")
+                let schema = try #require(validator.responseSchema(of: operation, status: 200))
+                #expect(validator.missingRequired(in: try JSONSerialization.jsonObject(with: reply.data), schema: schema, at: "", ignoring: []) == [])
+                #expect(reply.object?["permission"] as? String == permission)
+                #expect(reply.object?["role_name"] as? String == role)
+                #expect((reply.object?["user"] as? [String: Any])?["login"] as? String == login)
+            }
+            #expect(try await client.send("GET", "/repos/acme/unknown/collaborators/someone/permission", json: nil).status == 404)
+            let recorded = await emulator.state.recordedRequests
+            let samples = recorded.map { OpenAPIRequestValidator.Sample(method: $0.method, path: $0.path, jsonData: $0.body) }
+            #expect(validator.problems(for: samples) == [])
+        }
+    }
+
     /// Endpoints added for the GitHub App side. The 2020 description has `apps/get-repo-installation`,
     /// `apps/create-installation-access-token` and `issues/add-labels`; it lacks
     /// `pulls/request-reviewers`, which is therefore only checked to be absent (and exercised

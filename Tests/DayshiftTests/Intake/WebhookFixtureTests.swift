@@ -42,8 +42,17 @@ struct WebhookFixtureTests {
             // The fixture's label is not "dayshift", so it is ignored, and the reason says why.
             #expect(stored.decision.reason.contains("label"))
         }
-        if event == "pull_request" || event.hasPrefix("pull_request_review") || event.hasPrefix("installation") {
+        if event == "pull_request" || event.hasPrefix("pull_request_review") {
             #expect(!stored.decision.isActed)
+        }
+        if event.hasPrefix("installation") {
+            // Deleted, created, repositories added or removed: each changes where Dayshift may work.
+            #expect(stored.decision.isActed)
+            #expect(stored.decision.reason.contains("installation"))
+        }
+        if path.hasPrefix("issue_comment/edited") {
+            #expect(!stored.decision.isActed)
+            #expect(stored.decision.reason.contains("edited"))
         }
     }
 }

@@ -186,12 +186,13 @@ struct MainJobTests {
             try await harness.waitForFinishedRuns(21, count: 2)
             let recorded = await harness.emulator.state.recordedRequests
             let validator = try OpenAPIRequestValidator.load(jsonAt: SharedFolder.url.appendingPathComponent("specs/github/api.github.com.trimmed.json"),
-                                                             multiSegmentParameters: ["ref"])
+                                                             supplementAt: OpenAPIRequestValidator.gitHubSupplementURL, multiSegmentParameters: ["ref"])
             let samples = recorded.map { OpenAPIRequestValidator.Sample(method: $0.method, path: $0.path, jsonData: $0.body) }
             #expect(validator.problems(for: samples) == [])
             let operations = Set(recorded.compactMap { validator.operation(method: $0.method, path: $0.path)?.operationID })
             #expect(operations.isSuperset(of: ["pulls/create", "pulls/list", "pulls/update", "issues/create-comment", "issues/list-comments",
-                                               "git/get-ref", "git/get-commit", "git/create-tree", "git/create-commit", "git/create-ref"]))
+                                               "git/get-ref", "git/get-commit", "git/create-tree", "git/create-commit", "git/create-ref",
+                                               "repos/get-collaborator-permission-level"]))
             #expect(recorded.allSatisfy { $0.hasAuthorization })
         }
     }

@@ -87,6 +87,27 @@ struct OpenAPIRequestValidator {
         return OpenAPIRequestValidator(document: document, pathPrefix: pathPrefix, multiSegmentParameters: multiSegmentParameters)
     }
 
+    /// GitHub's operations the 2020 description lacks (`github-openapi-supplement.json` beside this file).
+    static let gitHubSupplementURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("github-openapi-supplement.json")
+
+    /// Loads a `.json` OpenAPI document and merges a supplement's `paths` and `components.schemas` into it.
+    static func load(
+        jsonAt url: URL, supplementAt supplement: URL, pathPrefix: String = "", multiSegmentParameters: Set<String> = []
+    ) throws -> OpenAPIRequestValidator {
+        guard var document = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any],
+              let extra = try JSONSerialization.jsonObject(with: Data(contentsOf: supplement)) as? [String: Any]
+        else { throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: url.path]) }
+        var paths = document["paths"] as? [String: Any] ?? [:]
+        for (path, item) in extra["paths"] as? [String: Any] ?? [:] { paths[path] = item }
+        document["paths"] = paths
+        var components = document["components"] as? [String: Any] ?? [:]
+        var schemas = components["schemas"] as? [String: Any] ?? [:]
+        for (name, schema) in (extra["components"] as? [String: Any])?["schemas"] as? [String: Any] ?? [:] { schemas[name] = schema }
+        components["schemas"] = schemas
+        document["components"] = components
+        return OpenAPIRequestValidator(document: document, pathPrefix: pathPrefix, multiSegmentParameters: multiSegmentParameters)
+    }
+
     // MARK: Requests
 
     /// Human-readable problems for all samples, in order; empty when everything conforms.
