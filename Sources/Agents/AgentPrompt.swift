@@ -22,7 +22,7 @@ public struct AgentPrompt: Sendable, Equatable {
         self.testCommand = testCommand
     }
 
-    /// The prompt as UTF-8 text.
+    /// The prompt as UTF-8 text. The title and body are given already cleaned (see ``IssueTextCleaner``).
     /// - Parameter boundary: the fence's tag suffix; random by default.
     public func render(boundary: String = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")) -> String {
         let fence = "untrusted-issue-\(boundary)"

@@ -56,6 +56,7 @@ public struct DayshiftApplication: ApplicationProtocol, CustomStringConvertible 
         let lock = try DataDirectoryLock(directory: instance.configuration.dataDirectory)
         defer { lock.release() }
         instance.logStartup()
+        await instance.checkAgentExecutable()
         let group = ServiceGroup(configuration: .init(services: [http] + services, logger: logger))
         do {
             try await group.run()

@@ -544,7 +544,7 @@ components:
           type: string
     RunStatus:
       type: string
-      enum: [running, succeeded, failed, no_changes, tests_failed, cancelled]
+      enum: [running, succeeded, failed, no_changes, tests_failed, cancelled, budget_exceeded]
     StepStatus:
       type: string
       enum: [pending, running, succeeded, failed, skipped]

@@ -93,6 +93,20 @@ enum StoreMigrations {
             // The GUID of the delivery an operator replayed (`POST /api/v1/deliveries/{guid}/replay`).
             try db.alter(table: "deliveries") { t in t.add(column: "replayOf", .text) }
         }
+        migrator.registerMigration("v5-agent-transcripts") { db in
+            // One row per run whose agent ran under a profile: its transcript (capped) and its progress.
+            try db.create(table: "agent_transcripts") { t in
+                t.primaryKey("runId", .integer).references("runs", onDelete: .cascade)
+                t.column("profile", .text).notNull()
+                t.column("text", .text).notNull().defaults(to: "")
+                t.column("totalBytes", .integer).notNull().defaults(to: 0)
+                t.column("truncated", .boolean).notNull().defaults(to: false)
+                t.column("turns", .integer).notNull().defaults(to: 0)
+                t.column("tool", .text)
+                t.column("sessionId", .text)
+                t.column("updatedAt", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }
