@@ -153,7 +153,7 @@ struct AgentStep: RunStep {
                                                                                           used: Self.dollars(end.costUSD ?? 0)))
             }
             if end.isError || end.subtype != "success" {
-                throw failure("the agent reported an error (\(end.subtype))", end.text ?? end.subtype)
+                throw failure(end.subtype == "success" ? "the agent reported an error" : "the agent reported an error (\(end.subtype))", end.text ?? end.subtype)
             }
             guard result.exitCode == 0 else { throw failure("the agent exited \(result.exitCode)", end.text) }
             return AgentRun(outcome: outcome, account: account)
