@@ -29,7 +29,7 @@ struct AgentStep: RunStep {
             // An agent started by a server that crashed may still be running: stop it first.
             try await context.runChecked(CommandAgent.killEarlierAttempt, what: "stopping an earlier agent")
             if profile == .claudeCode, let session = try await store.agentProgress(runID: runID)?.sessionID, Self.isSessionID(session),
-               try await context.run("test -s \"$HOME/\(AgentLaunch.transcriptPath)\" && test -s \"$HOME/\(Self.beforeListingPath)\"").exitCode == 0 {
+               try await context.run("test -s \"$HOME/\(AgentLaunch.transcriptPath)\" && test -f \"$HOME/\(Self.beforeListingPath)\"").exitCode == 0 {
                 resumeSession = session
             } else {
                 try await context.runChecked("git reset -q --hard \(base) && git clean -q -fd", what: "resetting the work tree")

@@ -193,4 +193,49 @@ struct AgentProfileMainJobTests {
             #expect(await harness.pullRequests().first?.body?.contains("Removed from the issue text before the agent read it:** 1 HTML comment in the body") == true)
         }
     }
+
+    @Test("an agent step interrupted by a restart continues its Claude Code session with --resume")
+    func resumesSession() async throws {
+        let fake = try FakeClaude(transcript: ClaudeTranscripts.success)
+        let seen = fake.seen.path
+        // First call: start the session, then work "forever". The call with --resume finishes the job.
+        let script = """
+            #!/bin/sh
+            case " $* " in
+            *" --resume "*)
+                printf '%s\\n' "$@" > '\(seen)/argv-resumed'
+                cat > '\(seen)/stdin-resumed'
+                \(EndToEndHarness.fixingAgent)
+                cat '\(seen)/transcript.jsonl' ;;
+            *)
+                printf '%s\\n' "$@" > '\(seen)/argv-first'
+                echo '\(ClaudeTranscripts.initLine)'
+                echo notes > PARTIAL.md
+                touch '\(seen)/started'
+                sleep 60 ;;
+            esac
+            """
+        let program = fake.seen.appendingPathComponent("claude")
+        try Data(script.utf8).write(to: program)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: program.path)
+        defer { fake.directory.remove() }
+        try await EndToEndHarness.with(configure: { fake.configure(&$0); $0.server.shutdownGraceSeconds = 0 }) { harness in
+            try await harness.startServer()
+            try await harness.send(harness.payloads.issueLabeled(number: 41, title: "add() subtracts", body: "2 + 3 gives -1"))
+            try await harness.waitUntil("the first agent to start") { FileManager.default.fileExists(atPath: seen + "/started") }
+            await harness.stopServer()
+            let first = try fake.read("argv-first").split(separator: "\n").map(String.init)
+            let session = try #require(first.firstIndex(of: "--session-id").map { first[$0 + 1] })
+            try await harness.startServer()
+            let journal = try await harness.waitForFinishedRun(41)
+            #expect(journal.run.status == .succeeded, "\(journal.failedStep?.error ?? "")")
+            #expect(journal.steps[.agent]?.attempt == 2)
+            let resumed = try fake.read("argv-resumed").split(separator: "\n").map(String.init)
+            #expect(resumed.firstIndex(of: "--resume").map { resumed[$0 + 1] } == session)
+            #expect(try fake.read("stdin-resumed").hasPrefix("Dayshift restarted while you worked."))
+            // The work tree was kept as the first agent left it: its partial file is part of the change.
+            #expect(journal.agent?.changedFiles.contains("PARTIAL.md") == true)
+            #expect(try await harness.store.agentTranscript(runID: journal.run.id)?.text.hasPrefix(ClaudeTranscripts.initLine) == true)
+        }
+    }
 }
