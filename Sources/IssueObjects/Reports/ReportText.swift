@@ -52,8 +52,11 @@ enum ReportText {
     /// The agent's account: profile, turns, tokens and cost (the proxy's metering and the agent's
     /// own figures), what was removed from the issue text, and the agent's own summary, fenced as
     /// untrusted.
-    static func agentSection(_ agent: AgentResult?) -> [String] {
+    /// - Parameter always: false leaves the section out when it would only name the profile (the
+    ///   issue comment of a `command` agent stays one sentence).
+    static func agentSection(_ agent: AgentResult?, always: Bool = true) -> [String] {
         guard let agent else { return [] }
+        if !always, agent.account == nil, agent.modelUsage == nil, agent.stripped.isEmpty, agent.budget == nil { return [] }
         var lines = ["", "### Agent", ""]
         var facts = ["profile `\((agent.profile ?? .command).rawValue)`"]
         if let account = agent.account {
@@ -107,10 +110,10 @@ enum ReportText {
             let action = pr?.updated == true ? "updated \(link) with a new commit" : "opened \(pr?.draft == true ? "the draft pull request " : "")\(link)"
             let verdict = journal.finalStatus == .succeeded ? "Dayshift \(action) for this issue; the tests pass."
                 : "Dayshift \(action): the tests still fail after the change (exit code \(journal.verify?.exitCode ?? -1))."
-            return ([verdict] + agentSection(journal.agent)).joined(separator: "\n")
+            return ([verdict] + agentSection(journal.agent, always: false)).joined(separator: "\n")
         case .no_changes:
             return (["Dayshift ran the agent on this issue, but it made no change, so there is no pull request."]
-                + agentSection(journal.agent)).joined(separator: "\n")
+                + agentSection(journal.agent, always: false)).joined(separator: "\n")
         case .cancelled:
             return "Dayshift cancelled its run on this issue."
         case .budgetExceeded:
@@ -122,7 +125,7 @@ enum ReportText {
         case .failed:
             let step = journal.failedStep
             return (["Dayshift could not finish this issue: the `\(step?.name.rawValue ?? "?")` step failed.", ""]
-                + codeBlock(step?.error ?? "unknown error", summary: "what happened") + agentSection(journal.agent)).joined(separator: "\n")
+                + codeBlock(step?.error ?? "unknown error", summary: "what happened") + agentSection(journal.agent, always: false)).joined(separator: "\n")
         case .running:
             return "Dayshift is working on this issue."
         }

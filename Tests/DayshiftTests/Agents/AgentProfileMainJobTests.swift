@@ -238,4 +238,32 @@ struct AgentProfileMainJobTests {
             #expect(try await harness.store.agentTranscript(runID: journal.run.id)?.text.hasPrefix(ClaudeTranscripts.initLine) == true)
         }
     }
+
+    @Test("while Claude Code works, its turns so far and the tool in use are recorded with the run")
+    func progressWhileRunning() async throws {
+        let rest = [ClaudeTranscripts.toolResult, ClaudeTranscripts.finalText, ClaudeTranscripts.successResult].joined(separator: "\n") + "\n"
+        let directory = try TestDirectory("progress-gate")
+        defer { directory.remove() }
+        let gate = directory.url.appendingPathComponent("go").path
+        // The fake prints its first turn, then waits for the test to have seen the progress.
+        let fake = try FakeClaude(transcript: rest, extraOutput: """
+            echo '\(ClaudeTranscripts.initLine)'; echo '\(ClaudeTranscripts.toolUse)'
+            while [ ! -e '\(gate)' ]; do sleep 0.1; done
+            """)
+        defer { fake.directory.remove() }
+        try await EndToEndHarness.with(configure: { fake.configure(&$0); $0.sandbox.local.writablePaths.append(directory.url.path) }) { harness in
+            try await harness.startServer()
+            try await harness.send(harness.payloads.issueLabeled(number: 42, title: "add() subtracts", body: "2 + 3 gives -1"))
+            let run = try await harness.waitForRunningStep(.agent, issue: 42)
+            let store = try harness.store
+            try await harness.waitUntil("the agent's progress") {
+                let progress = try await store.agentProgress(runID: run.id)
+                return progress?.turns == 1 && progress?.tool == "Edit"
+            }
+            #expect(try await store.agentProgress(runID: run.id)?.sessionID?.isEmpty == false)
+            #expect(FileManager.default.createFile(atPath: gate, contents: nil))
+            let journal = try await harness.waitForFinishedRun(42)
+            #expect(journal.run.status == .succeeded, "\(journal.failedStep?.error ?? "")")
+        }
+    }
 }

@@ -38,6 +38,22 @@ struct AgentProfileTests {
         #expect(reader.result?.text?.contains("API Error: 401") == true)
     }
 
+    @Test("codex's JSON events give the thread, turns, tokens, last message and a failure")
+    func readsCodexEvents() {
+        var reader = CodexEventReader()
+        reader.read("""
+            {"type":"thread.started","thread_id":"0199a213-81c0-7800-8aa1-bbab2a035a53"}
+            {"type":"turn.started"}
+            {"type":"item.completed","item":{"id":"item_3","type":"agent_message","text":"Fixed add()."}}
+            {"type":"turn.completed","usage":{"input_tokens":24763,"cached_input_tokens":24448,"output_tokens":122}}
+            """)
+        #expect(reader.account == AgentAccount(sessionID: "0199a213-81c0-7800-8aa1-bbab2a035a53", turns: 1, inputTokens: 24763, outputTokens: 122,
+                                               summary: "Fixed add()."))
+        #expect(reader.failure == nil)
+        reader.read(#"{"type":"turn.failed","error":{"message":"stream disconnected before completion"}}"#)
+        #expect(reader.failure == "stream disconnected before completion")
+    }
+
     @Test("Claude Code runs with Dayshift's settings, tools, limits and session, and never with issue text")
     func claudeArguments() {
         let launch = AgentLaunch(profile: .claudeCode, program: "claude", model: "claude-sonnet-4-5", maxTurns: 12, maxCostUSD: 0.5,
