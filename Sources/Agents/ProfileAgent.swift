@@ -35,6 +35,10 @@ public struct ProfileAgent: Sendable {
         let home = sandbox.homeDirectory
         try await provider.uploadFile(in: sandbox.id, path: promptPath, contents: Data(prompt.utf8))
         var environment = self.environment.merging(runEnvironment) { _, run in run }
+        // Aider (through LiteLLM) reads the OpenAI-compatible endpoint as OPENAI_API_BASE.
+        if launch.profile == .aider, let url = environment["OPENAI_BASE_URL"], environment["OPENAI_API_BASE"] == nil {
+            environment["OPENAI_API_BASE"] = url
+        }
         if launch.profile == .claudeCode {
             let settings = try JSONSerialization.data(withJSONObject: launch.claudeSettings(testCommand: testCommand, environment: environment),
                                                       options: [.sortedKeys])
