@@ -140,6 +140,9 @@ struct AgentStep: RunStep {
             var reader = ClaudeStreamReader()
             reader.read(transcript.text)
             let account = reader.account
+            // The final figures, as the agent's transcript gives them.
+            try await store.recordAgentProgress(runID: runID, AgentProgress(profile: profile, turns: account.turns ?? 0, tool: reader.lastTool,
+                                                                            sessionID: account.sessionID))
             if ranOutOfTime { return AgentRun(outcome: outcome, account: account, budget: timeBudget) }
             guard let end = reader.result else {
                 throw failure("the agent's stream ended without a result (exit \(result.exitCode)\(result.timedOut ? ", timed out" : ""))", nil)

@@ -12,6 +12,7 @@ import FoundationNetworking
 /// transcripts: a real local-sandbox run against the GitHub emulator.
 @Suite("Agent profiles end to end", .serialized)
 struct AgentProfileMainJobTests {
+    static let operatorToken = "agent-operator-token-" + UUID().uuidString
     /// A fake `claude`: records what it was given (arguments, standard input, its settings file, the
     /// model endpoint), fixes the sample's bug when asked, prints a transcript, and exits.
     struct FakeClaude {
@@ -64,8 +65,12 @@ struct AgentProfileMainJobTests {
     @Test("a recorded stream-json transcript is stored with the run, and its turns and cost are in the pull request")
     func transcriptStoredAndShown() async throws {
         let fake = try FakeClaude(transcript: ClaudeTranscripts.success)
-        try await run(fake) { harness, journal in
+        try await run(fake, configure: { $0.server.operatorToken = Self.operatorToken }) { harness, journal in
             #expect(journal.run.status == .succeeded, "\(journal.failedStep?.error ?? "")")
+            let api = OperatorClient(baseURL: try #require(harness.server).baseURL, token: Self.operatorToken)
+            let record = try await api.call("GET", "runs/\(journal.run.id)/agent").object()
+            #expect(record["profile"] as? String == "claude-code" && record["transcript"] as? String == ClaudeTranscripts.success)
+            #expect(record["session_id"] as? String == ClaudeTranscripts.session && record["truncated"] as? Bool == false)
             let agent = try #require(journal.agent)
             #expect(agent.profile == .claudeCode)
             #expect(agent.account?.turns == 3 && agent.account?.costUSD == 0.0421 && agent.account?.sessionID == ClaudeTranscripts.session)
@@ -251,7 +256,11 @@ struct AgentProfileMainJobTests {
             while [ ! -e '\(gate)' ]; do sleep 0.1; done
             """)
         defer { fake.directory.remove() }
-        try await EndToEndHarness.with(configure: { fake.configure(&$0); $0.sandbox.local.writablePaths.append(directory.url.path) }) { harness in
+        try await EndToEndHarness.with(configure: {
+            fake.configure(&$0)
+            $0.sandbox.local.writablePaths.append(directory.url.path)
+            $0.server.operatorToken = Self.operatorToken
+        }) { harness in
             try await harness.startServer()
             try await harness.send(harness.payloads.issueLabeled(number: 42, title: "add() subtracts", body: "2 + 3 gives -1"))
             let run = try await harness.waitForRunningStep(.agent, issue: 42)
@@ -261,6 +270,9 @@ struct AgentProfileMainJobTests {
                 return progress?.turns == 1 && progress?.tool == "Edit"
             }
             #expect(try await store.agentProgress(runID: run.id)?.sessionID?.isEmpty == false)
+            let api = OperatorClient(baseURL: try #require(harness.server).baseURL, token: Self.operatorToken)
+            let live = try await api.call("GET", "runs/\(run.id)/agent").object()
+            #expect(live["turns"] as? Int == 1 && live["tool"] as? String == "Edit")
             #expect(FileManager.default.createFile(atPath: gate, contents: nil))
             let journal = try await harness.waitForFinishedRun(42)
             #expect(journal.run.status == .succeeded, "\(journal.failedStep?.error ?? "")")
