@@ -56,7 +56,7 @@ let package = Package(
         ),
         .target(
             name: "Agents",
-            dependencies: ["Sandboxes", "DayshiftCore"]
+            dependencies: ["DayshiftCore", "Sandboxes"]
         ),
         // Serves a Hummingbird application in-process (demo, tests, benchmarks, emulators).
         .target(

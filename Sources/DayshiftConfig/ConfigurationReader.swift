@@ -114,7 +114,25 @@ enum ConfigurationReader {
         config.sandbox.reaperIntervalSeconds = try reaper.double("interval_seconds", default: config.sandbox.reaperIntervalSeconds, range: 1...86_400)
         config.sandbox.reaperGraceSeconds = try reaper.double("grace_seconds", default: config.sandbox.reaperGraceSeconds, range: 0...604_800)
 
-        let agent = try top.child("agent", allowedKeys: ["command", "timeout_seconds", "pass_environment", "proxy_public_url", "allow_key_in_sandbox"])
+        let agent = try top.child("agent", allowedKeys: ["command", "timeout_seconds", "pass_environment", "proxy_public_url", "allow_key_in_sandbox",
+                                                         "profile", "executable", "model", "max_turns", "max_cost_usd", "allowed_tools",
+                                                         "disallowed_tools", "permission_mode"])
+        if let name = try agent.optionalString("profile") { config.agent.profile = try profile(name, key: agent.keyPath("profile")) }
+        config.agent.executable = try agent.optionalString("executable")
+        config.agent.model = try agent.optionalString("model")
+        config.agent.maxTurns = try agent.int("max_turns", default: config.agent.maxTurns, range: 0...10_000)
+        config.agent.maxCostUSD = try agent.double("max_cost_usd", default: config.agent.maxCostUSD, range: 0...100_000)
+        config.agent.allowedTools = try agent.stringList("allowed_tools", default: config.agent.allowedTools)
+        config.agent.disallowedTools = try agent.stringList("disallowed_tools", default: config.agent.disallowedTools)
+        config.agent.permissionMode = try agent.string("permission_mode", default: config.agent.permissionMode)
+        let modes = ["default", "acceptEdits", "plan", "bypassPermissions", "dontAsk"]
+        guard modes.contains(config.agent.permissionMode) else {
+            throw ConfigurationError(key: agent.keyPath("permission_mode"), problem: "expected one of \(modes.joined(separator: ", ")), got \"\(config.agent.permissionMode)\"")
+        }
+        for (key, words) in [("model", [config.agent.model ?? ""]), ("allowed_tools", config.agent.allowedTools),
+                             ("disallowed_tools", config.agent.disallowedTools)] where words.contains(where: { $0.hasPrefix("-") || $0.contains("\n") }) {
+            throw ConfigurationError(key: agent.keyPath(key), problem: "a value must not start with - or hold a line break")
+        }
         config.agent.allowKeyInSandbox = try agent.bool("allow_key_in_sandbox", default: config.agent.allowKeyInSandbox)
         if var url = try agent.optionalString("proxy_public_url") {
             while url.hasSuffix("/") { url.removeLast() }
@@ -249,7 +267,15 @@ enum ConfigurationReader {
         settings.setupCommand = try node.optionalString("setup_command")
         settings.testCommand = try node.optionalString("test_command")
         settings.onOpen = try node.bool("on_open", default: false)
+        if let name = try node.optionalString("agent_profile") { settings.agentProfile = try profile(name, key: node.keyPath("agent_profile")) }
         return settings
+    }
+
+    static func profile(_ name: String, key: String) throws -> AgentProfileName {
+        guard let profile = AgentProfileName(rawValue: name) else {
+            throw ConfigurationError(key: key, problem: "expected one of \(AgentProfileName.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(name)\"")
+        }
+        return profile
     }
 
     /// The values of every `*_file` key anywhere in the tree.
@@ -283,7 +309,7 @@ extension ConfigNode {
         return try mapping.map { key, value in
             let name = key.string ?? "?"
             return (name, try ConfigNode(path: ConfigNode.join(path, name), node: value,
-                                         allowedKeys: ["clone_url", "base_branch", "setup_command", "test_command", "on_open"]))
+                                         allowedKeys: ["clone_url", "base_branch", "setup_command", "test_command", "on_open", "agent_profile"]))
         }
     }
 }

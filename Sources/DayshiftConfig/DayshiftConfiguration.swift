@@ -19,6 +19,7 @@ import Yams
 /// | `DAYSHIFT_GITHUB_API_URL` | `github.api_url` |
 /// | `DAYSHIFT_DAYTONA_API_KEY` | the Daytona API key (never in YAML; or `sandbox.daytona.api_key_file`) |
 /// | `DAYSHIFT_FAILPOINTS` | `failpoints` |
+/// | `DAYSHIFT_AGENT_PROFILE` | `agent.profile` |
 /// | `DAYSHIFT_SANDBOX_ISOLATION` | `sandbox.local.isolation` |
 /// | `DAYSHIFT_MAX_CONCURRENT_RUNS` | `runtime.max_concurrent_runs` |
 /// | `DAYSHIFT_DAILY_RUNS` | `budgets.daily_runs` |
@@ -215,7 +216,38 @@ public struct AgentSettings: Sendable, Equatable {
     /// `agent.allow_key_in_sandbox`: hand the real model keys named in `pass_environment` into the
     /// sandbox; default false. Only needed for Daytona sandboxes that cannot reach the proxy.
     public var allowKeyInSandbox = false
+    /// `agent.profile` (or `DAYSHIFT_AGENT_PROFILE`): `command` (default: runs ``command``),
+    /// `claude-code`, `codex` or `aider`. Overridable per repository (`agent_profile`).
+    public var profile = AgentProfileName.command
+    /// `agent.executable`: the profile's program, a name on the sandbox's `PATH` or an absolute
+    /// path; default `claude`, `codex` or `aider` by profile (unused by `command`).
+    public var executable: String?
+    /// `agent.model`: the model the agent asks for (`--model`); default none (the agent's own default).
+    public var model: String?
+    /// `agent.max_turns`: turns the agent may take (Claude Code's `--max-turns`); default 50, 0 = no limit.
+    public var maxTurns = 50
+    /// `agent.max_cost_usd`: US dollars one run's agent may spend, from its transcript or the LLM
+    /// proxy's metering, whichever is higher; default 0 = no limit.
+    public var maxCostUSD = 0.0
+    /// `agent.allowed_tools`: Claude Code tools allowed without asking (`--allowedTools`). Default
+    /// the file tools; Dayshift adds `Bash(<test command>)` so the agent can run the tests.
+    public var allowedTools = ["Read", "Edit", "MultiEdit", "Write", "Glob", "Grep", "LS", "TodoWrite"]
+    /// `agent.disallowed_tools`: Claude Code tools refused (`--disallowedTools`); default `WebFetch`, `WebSearch`.
+    public var disallowedTools = ["WebFetch", "WebSearch"]
+    /// `agent.permission_mode`: Claude Code's `--permission-mode`; default `acceptEdits`.
+    public var permissionMode = "acceptEdits"
     public init() {}
+
+    /// The program the profile runs: ``executable``, else the profile's usual name.
+    public func program(for profile: AgentProfileName) -> String {
+        if let executable { return executable }
+        switch profile {
+        case .command: return ""
+        case .claudeCode: return "claude"
+        case .codex: return "codex"
+        case .aider: return "aider"
+        }
+    }
 }
 
 /// `steps.*`
@@ -312,6 +344,8 @@ public struct RepositorySettings: Sendable, Equatable {
     public var testCommand: String?
     /// `on_open`: start a run when an issue is opened; default false.
     public var onOpen = false
+    /// `agent_profile`: this repository's agent profile; default `agent.profile`.
+    public var agentProfile: AgentProfileName?
     public init() {}
 }
 
@@ -412,6 +446,12 @@ extension DayshiftConfiguration {
                 throw ConfigurationError(key: "budgets.daily_cost_usd", problem: "expected a number of US dollars, 0 for no limit (DAYSHIFT_DAILY_COST_USD), got \"\(text)\"")
             }
             budgets.dailyCostUSD = cost
+        }
+        if let name = value("DAYSHIFT_AGENT_PROFILE") {
+            guard let profile = AgentProfileName(rawValue: name) else {
+                throw ConfigurationError(key: "agent.profile", problem: "expected one of \(AgentProfileName.allCases.map(\.rawValue).joined(separator: ", ")) (DAYSHIFT_AGENT_PROFILE), got \"\(name)\"")
+            }
+            agent.profile = profile
         }
         if let points = value("DAYSHIFT_FAILPOINTS") {
             failPoints = points.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }

@@ -101,6 +101,7 @@ extension Store {
                 pruning.deletedSteps += db.changesCount
                 try db.execute(sql: "DELETE FROM alarms WHERE runId = ? AND firedAt IS NOT NULL", arguments: [runID])
                 pruning.deletedAlarms += db.changesCount
+                try db.execute(sql: "DELETE FROM agent_transcripts WHERE runId = ?", arguments: [runID])
                 pruning.runs += 1
             }
             return pruning

@@ -39,7 +39,9 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try configuration.checkServeRequirements()
             // SIGTERM and SIGINT start the graceful shutdown; only `serve` listens for them.
-            try await buildApplication(configuration: configuration, logger: logger).runService(gracefulShutdownSignals: [.sigterm, .sigint])
+            var application = try buildApplication(configuration: configuration, logger: logger)
+            application.checksAgentAtStart = true
+            try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("dayshift: \(error)\n".utf8))
             throw ExitCode(2)

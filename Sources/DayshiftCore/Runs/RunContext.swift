@@ -11,13 +11,17 @@ public struct RunContext: Codable, Sendable, Equatable {
     public var testCommand: String?
     /// The branch Dayshift publishes, e.g. `dayshift/issue-42`.
     public var branch: String
+    /// The repository's own agent profile (`agent_profile`); `nil` means `agent.profile`.
+    public var agentProfile: AgentProfileName?
 
-    public init(issue: IssueSnapshot, cloneURL: String, baseBranch: String?, setupCommand: String?, testCommand: String?, branch: String) {
+    public init(issue: IssueSnapshot, cloneURL: String, baseBranch: String?, setupCommand: String?, testCommand: String?, branch: String,
+                agentProfile: AgentProfileName? = nil) {
         self.issue = issue
         self.cloneURL = cloneURL
         self.baseBranch = baseBranch
         self.setupCommand = setupCommand
         self.testCommand = testCommand
         self.branch = branch
+        self.agentProfile = agentProfile
     }
 }

@@ -83,17 +83,22 @@ public struct RunJournal: Sendable, Equatable {
     public var cancelRequested: Bool { run.cancelRequestedAt != nil }
 
     /// Whether `step` should be skipped: after a failure, a cancel, or an agent that changed
-    /// nothing, only the steps that always run (report, cleanup) still run.
+    /// nothing, only the steps that always run (report, cleanup) still run; after an agent stopped
+    /// by a budget, publish and pull request run only when the verify tests passed.
     public func shouldSkip(_ step: StepName) -> Bool {
         if step.alwaysRuns { return false }
         if cancelRequested || failedStep != nil { return true }
-        return agentMadeNoChange && [.verify, .publish, .pull_request].contains(step)
+        if agentMadeNoChange { return [.verify, .publish, .pull_request].contains(step) }
+        // An agent stopped by a budget: its change is published only when the verify tests pass.
+        if agent?.budget != nil, [.publish, .pull_request].contains(step) { return verify.map { $0.exitCode != 0 } ?? true }
+        return false
     }
 
     /// The run's final status, judged from the journal.
     public var finalStatus: RunStatus {
         if cancelRequested { return .cancelled }
         if failedStep != nil { return .failed }
+        if agent?.budget != nil { return .budgetExceeded }
         if agentMadeNoChange { return .no_changes }
         if let verify, verify.exitCode != 0 { return .tests_failed }
         return .succeeded

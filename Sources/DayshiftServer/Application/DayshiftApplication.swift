@@ -30,6 +30,9 @@ public struct DayshiftApplication: ApplicationProtocol, CustomStringConvertible 
     let http: Application<Responder>
     /// Tells the log and systemd (`NOTIFY_SOCKET`) when the server is listening, stopping and stopped.
     let announcer: LifecycleAnnouncer
+    /// Whether ``run()`` first looks for the agent's executable in a sandbox and says in one line
+    /// whether it is there (`serve` sets it; tests and the demo start without that extra sandbox).
+    public var checksAgentAtStart = false
 
     public var responder: Responder { http.responder }
     public var server: HTTPServerBuilder { http.server }
@@ -56,6 +59,7 @@ public struct DayshiftApplication: ApplicationProtocol, CustomStringConvertible 
         let lock = try DataDirectoryLock(directory: instance.configuration.dataDirectory)
         defer { lock.release() }
         instance.logStartup()
+        if checksAgentAtStart { await instance.checkAgentExecutable() }
         let group = ServiceGroup(configuration: .init(services: [http] + services, logger: logger))
         do {
             try await group.run()

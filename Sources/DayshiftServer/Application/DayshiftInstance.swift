@@ -104,6 +104,17 @@ public struct DayshiftInstance: Sendable {
         (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
     }
 
+    /// Looks for the configured agent's executable in a sandbox, as `dayshift doctor` does, and
+    /// says in one line whether it is there (a warning when not: every run would fail at its agent step).
+    public func checkAgentExecutable() async {
+        let verdict = await Doctor(configuration: configuration, logger: logger).agentExecutable(sandboxes)
+        if verdict.level == .fail {
+            logger.warning("\(verdict.detail)")
+        } else {
+            logger.info("agent: \(verdict.detail)")
+        }
+    }
+
     /// Logs what an operator should know at start (versions, GitHub access, sandbox isolation).
     public func logStartup() {
         let version = store.sqliteVersion

@@ -147,7 +147,9 @@ public struct Doctor: Sendable {
     /// Creates a sandbox as a run would, asks its shell for the agent command's executable and for
     /// every absolute path the command names (e.g. a script), and deletes it.
     func agentExecutable(_ provider: any SandboxProvider) async -> Verdict {
-        guard let executable = Self.executable(of: configuration.agent.command) else {
+        let profile = configuration.agent.profile
+        let source = profile == .command ? "agent.command" : "agent.profile \(profile.rawValue)"
+        guard let executable = profile == .command ? Self.executable(of: configuration.agent.command) : configuration.agent.program(for: profile) else {
             return Verdict(level: .fail, subject: "agent", detail: "agent.command is empty")
         }
         let request = SandboxCreateRequest(name: "dayshift-doctor-\(UUID().uuidString.prefix(8).lowercased())",
@@ -161,7 +163,7 @@ public struct Doctor: Sendable {
             var missingPaths: [String] = []
             do {
                 result = try await provider.execute(in: sandbox.id, SandboxCommand("command -v \(quoted)", timeoutSeconds: 60))
-                for path in Self.absolutePaths(in: configuration.agent.command) {
+                for path in profile == .command ? Self.absolutePaths(in: configuration.agent.command) : [] {
                     let quotedPath = "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
                     if try await provider.execute(in: sandbox.id, SandboxCommand("test -e \(quotedPath)", timeoutSeconds: 60)).exitCode != 0 {
                         missingPaths.append(path)
@@ -173,7 +175,7 @@ public struct Doctor: Sendable {
             }
             try? await provider.delete(id: sandbox.id)
             guard result.exitCode == 0 else {
-                return Verdict(level: .fail, subject: "agent", detail: "\(executable) (from agent.command) is not found in a sandbox; install it in the image or snapshot")
+                return Verdict(level: .fail, subject: "agent", detail: "\(executable) (from \(source)) is not found in a sandbox; install it in the image or snapshot")
             }
             if !missingPaths.isEmpty {
                 let remedy = provider is LocalSandboxProvider ? "list it in sandbox.local.read_only_paths" : "put it in the snapshot"

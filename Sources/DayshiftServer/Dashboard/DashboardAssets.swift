@@ -51,7 +51,7 @@ enum DashboardAssets {
     td.empty, .hint, small { color: var(--muted); }
     .status, .decision { font-weight: 600; }
     .status-running { color: #2563eb; } .status-succeeded { color: #16a34a; }
-    .status-failed, .status-tests_failed, .error { color: #dc2626; } .status-cancelled, .status-no_changes, .status-skipped, .status-pending { color: var(--muted); }
+    .status-failed, .status-tests_failed, .status-budget_exceeded, .error { color: #dc2626; } .status-cancelled, .status-no_changes, .status-skipped, .status-pending { color: var(--muted); }
     .decision-ignored { color: var(--muted); } .decision-acted { color: #16a34a; }
     .notice { padding: .5rem .8rem; border: 1px solid var(--line); border-radius: 4px; }
     .filters a { margin-right: .6rem; } .filters a.current { font-weight: 700; text-decoration: none; }

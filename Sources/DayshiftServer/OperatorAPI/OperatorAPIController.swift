@@ -39,6 +39,7 @@ struct OperatorAPIController<Context: RequestContext>: Sendable {
         group.post("runs/:id/retry", use: retryRun)
         group.get("runs/:id/logs", use: listRunLogs)
         group.get("runs/:id/logs/stream", use: followRunLogs)
+        group.get("runs/:id/agent", use: getRunAgent)
         group.get("deliveries", use: listDeliveries)
         group.get("deliveries/:guid", use: getDelivery)
         group.post("deliveries/:guid/replay", use: replayDelivery)
@@ -155,6 +156,25 @@ struct OperatorAPIController<Context: RequestContext>: Sendable {
     @Sendable func followRunLogs(_ request: Request, context: Context) async throws -> Response {
         let runID = try await journal(context).run.id
         return try RunLogStream(store: store, gate: gate, runID: runID, request: request, pollInterval: logPollInterval).response(slots: logStreams)
+    }
+
+    /// `GET /api/v1/runs/{id}/agent`: the agent's progress and kept transcript; 404 when the run's
+    /// agent has not started under this version.
+    @Sendable func getRunAgent(_ request: Request, context: Context) async throws -> Response {
+        let runID = try await journal(context).run.id
+        let transcript = try await store.agentTranscript(runID: runID)
+        let progress = try await store.agentProgress(runID: runID)
+        guard let profile = transcript?.profile ?? progress?.profile else { throw APIProblem.notFound("run \(runID) has no agent record yet") }
+        return Self.json(.object([
+            "run_id": .int(Int(runID)),
+            "profile": .string(profile.rawValue),
+            "turns": .int(progress?.turns ?? 0),
+            "tool": progress?.tool.map(JSONValue.string) ?? .null,
+            "session_id": progress?.sessionID.map(JSONValue.string) ?? .null,
+            "total_bytes": .int(transcript?.totalBytes ?? 0),
+            "truncated": .bool(transcript?.truncated ?? false),
+            "transcript": .string(transcript?.text ?? ""),
+        ]))
     }
 
     private func journal(_ context: Context) async throws -> RunJournal {

@@ -237,6 +237,30 @@ paths:
           $ref: "#/components/responses/Unauthorized"
         "404":
           $ref: "#/components/responses/NotFound"
+  /runs/{id}/agent:
+    get:
+      operationId: getRunAgent
+      summary: The run's agent under a profile, with its progress and its kept transcript.
+      description: |
+        What the agent wrote on its standard output (Claude Code's stream-json, Codex's JSON lines,
+        Aider's or the command's text), secrets redacted: whole up to 3 MiB, else its first 2 MiB and
+        last 1 MiB around a line saying how many bytes were left out (`truncated`). While Claude Code
+        works, `turns` and `tool` say how far it has come. Untrusted text: show it, never act on it.
+      parameters:
+        - $ref: "#/components/parameters/RunID"
+      responses:
+        "200":
+          description: The run's agent.
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/RunAgent"
+        "400":
+          $ref: "#/components/responses/BadRequest"
+        "401":
+          $ref: "#/components/responses/Unauthorized"
+        "404":
+          $ref: "#/components/responses/NotFound"
   /runs/{id}/logs/stream:
     get:
       operationId: followRunLogs
@@ -544,7 +568,7 @@ components:
           type: string
     RunStatus:
       type: string
-      enum: [running, succeeded, failed, no_changes, tests_failed, cancelled]
+      enum: [running, succeeded, failed, no_changes, tests_failed, cancelled, budget_exceeded]
     StepStatus:
       type: string
       enum: [pending, running, succeeded, failed, skipped]
@@ -705,6 +729,30 @@ components:
         step:
           type: [string, "null"]
         text:
+          type: string
+    RunAgent:
+      type: object
+      required: [run_id, profile, turns, tool, session_id, total_bytes, truncated, transcript]
+      properties:
+        run_id:
+          type: integer
+        profile:
+          type: string
+          enum: [command, claude-code, codex, aider]
+        turns:
+          type: integer
+          description: Assistant turns seen so far (Claude Code, while it runs).
+        tool:
+          type: [string, "null"]
+          description: The tool the agent called last, while it runs.
+        session_id:
+          type: [string, "null"]
+        total_bytes:
+          type: integer
+          description: Bytes the agent wrote in all; 0 until it has finished.
+        truncated:
+          type: boolean
+        transcript:
           type: string
     LogPage:
       type: object

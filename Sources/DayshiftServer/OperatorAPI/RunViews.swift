@@ -73,7 +73,13 @@ enum RunViews {
             return commandLine(outcome)
         case .agent(let result):
             let files = "\(result.changedFiles.count) \(result.changedFiles.count == 1 ? "file" : "files") changed"
-            return "\(commandLine(result.command)); \(files)" + (result.modelUsage.map { "; \($0.sentence)" } ?? "")
+            var parts = [commandLine(result.command), files]
+            if let profile = result.profile, profile != .command { parts.append("profile \(profile.rawValue)") }
+            if let turns = result.account?.turns { parts.append("\(turns) \(turns == 1 ? "turn" : "turns")") }
+            if let cost = result.account?.costUSD { parts.append("$\(String(format: "%.4f", cost)) by the agent's count") }
+            if let usage = result.modelUsage { parts.append(usage.sentence) }
+            if let budget = result.budget { parts.append("stopped at \(budget.sentence)") }
+            return parts.joined(separator: "; ")
         case .publish(let result):
             return "commit \(result.commit.prefix(12)) on \(result.branch): \(result.change.written.count) written, \(result.change.deleted.count) deleted"
         case .pullRequest(let result):

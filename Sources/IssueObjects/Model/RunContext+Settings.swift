@@ -10,6 +10,6 @@ extension RunContext {
             throw StepFailure("no clone URL: the payload has none and repositories.\"\(issue.repository)\".clone_url is not set")
         }
         self.init(issue: issue, cloneURL: cloneURL, baseBranch: settings.baseBranch ?? issue.defaultBranch, setupCommand: settings.setupCommand,
-                  testCommand: settings.testCommand, branch: "\(branchPrefix)\(issue.number)")
+                  testCommand: settings.testCommand, branch: "\(branchPrefix)\(issue.number)", agentProfile: settings.agentProfile)
     }
 }

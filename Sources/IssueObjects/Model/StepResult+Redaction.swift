@@ -26,6 +26,11 @@ extension StepResult {
         case .agent(var result):
             result.command = command(result.command)
             result.changedFiles = result.changedFiles.map(redact)
+            if var account = result.account {
+                account.summary = note(account.summary)
+                account.sessionID = note(account.sessionID)
+                result.account = account
+            }
             return .agent(result)
         case .publish(var result):
             result.branch = redact(result.branch)

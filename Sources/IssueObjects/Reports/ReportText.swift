@@ -39,13 +39,42 @@ enum ReportText {
         if let verify = journal.verify, verify.exitCode != 0 {
             lines += ["", "> [!WARNING]", "> The tests still fail after the change, so this pull request is a draft."]
         }
-        if let usage = journal.agent?.modelUsage {
-            lines += ["", "**Agent:** \(usage.sentence) (metered by Dayshift's LLM proxy)."]
+        if let budget = journal.agent?.budget {
+            lines += ["", "> [!NOTE]", "> The agent stopped at a budget (\(budget.sentence)); the tests pass with what it changed."]
         }
+        lines += agentSection(journal.agent)
         lines += ["", "### Tests", ""]
         lines += testSection("Before (baseline)", journal.baseline)
         lines += testSection("After (verify)", journal.verify)
         return lines.joined(separator: "\n")
+    }
+
+    /// The agent's account: profile, turns, tokens and cost (the proxy's metering and the agent's
+    /// own figures), what was removed from the issue text, and the agent's own summary, fenced as
+    /// untrusted.
+    /// - Parameter always: false leaves the section out when it would only name the profile (the
+    ///   issue comment of a `command` agent stays one sentence).
+    static func agentSection(_ agent: AgentResult?, always: Bool = true) -> [String] {
+        guard let agent else { return [] }
+        if !always, agent.account == nil, agent.modelUsage == nil, agent.stripped.isEmpty, agent.budget == nil { return [] }
+        var lines = ["", "### Agent", ""]
+        var facts = ["profile `\((agent.profile ?? .command).rawValue)`"]
+        if let account = agent.account {
+            if let turns = account.turns { facts.append("\(turns) \(turns == 1 ? "turn" : "turns")") }
+            if let input = account.inputTokens, let output = account.outputTokens { facts.append("\(input) input and \(output) output tokens") }
+            if let cost = account.costUSD { facts.append("$\(String(format: "%.4f", cost)) by its own count") }
+        }
+        lines.append("**Agent:** " + facts.joined(separator: ", ") + ".")
+        if let usage = agent.modelUsage {
+            lines += ["", "**Model usage:** \(usage.sentence) (metered by Dayshift's LLM proxy)."]
+        }
+        if !agent.stripped.isEmpty {
+            lines += ["", "**Removed from the issue text before the agent read it:** \(agent.stripped.joined(separator: "; "))."]
+        }
+        if let summary = agent.account?.summary, !summary.isEmpty {
+            lines += [""] + codeBlock(summary, summary: "the agent's own summary (untrusted)")
+        }
+        return lines
     }
 
     static func testSection(_ title: String, _ outcome: CommandOutcome?) -> [String] {
@@ -90,16 +119,24 @@ enum ReportText {
             let action = pr?.updated == true
                 ? (adoptedUnchanged ? "found that #\(pr?.number ?? 0) already had this change (\(pr?.url ?? ""))" : "updated \(link) with a new commit")
                 : "opened \(pr?.draft == true ? "the draft pull request " : "")\(link)"
-            if journal.finalStatus == .succeeded { return "Dayshift \(action) for this issue; the tests pass." }
-            return "Dayshift \(action): the tests still fail after the change (exit code \(journal.verify?.exitCode ?? -1))."
+            let verdict = journal.finalStatus == .succeeded ? "Dayshift \(action) for this issue; the tests pass."
+                : "Dayshift \(action): the tests still fail after the change (exit code \(journal.verify?.exitCode ?? -1))."
+            return ([verdict] + agentSection(journal.agent, always: false)).joined(separator: "\n")
         case .no_changes:
-            return "Dayshift ran the agent on this issue, but it made no change, so there is no pull request."
+            return (["Dayshift ran the agent on this issue, but it made no change, so there is no pull request."]
+                + agentSection(journal.agent, always: false)).joined(separator: "\n")
         case .cancelled:
             return "Dayshift cancelled its run on this issue."
+        case .budgetExceeded:
+            let budget = journal.agent?.budget
+            let published = journal.pullRequest.map { " The tests pass with what it changed, so it opened #\($0.number) (\($0.url))." }
+                ?? " Its change was not published (it made none, or the tests did not pass with it)."
+            return (["Dayshift stopped the agent on this issue at a budget: \(budget?.sentence ?? "a per-run limit")." + published]
+                + agentSection(journal.agent)).joined(separator: "\n")
         case .failed:
             let step = journal.failedStep
             return (["Dayshift could not finish this issue: the `\(step?.name.rawValue ?? "?")` step failed.", ""]
-                + codeBlock(step?.error ?? "unknown error", summary: "what happened")).joined(separator: "\n")
+                + codeBlock(step?.error ?? "unknown error", summary: "what happened") + agentSection(journal.agent, always: false)).joined(separator: "\n")
         case .running:
             return "Dayshift is working on this issue."
         }

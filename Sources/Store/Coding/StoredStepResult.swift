@@ -16,6 +16,10 @@ struct StoredStepResult: Codable {
     var pullRequest: PullRequestResult?
     var commentID: Int64?
     var note: String?
+    var agentProfile: AgentProfileName?
+    var agentAccount: AgentAccount?
+    var budget: BudgetOverrun?
+    var stripped: [String]?
 
     init(_ result: StepResult) {
         switch result {
@@ -27,6 +31,8 @@ struct StoredStepResult: Codable {
             (self.command, note) = (command.outcome, command.note)
         case .agent(let agent):
             (command, changedFiles, modelUsage) = (agent.command, agent.changedFiles, agent.modelUsage)
+            (agentProfile, agentAccount, budget) = (agent.profile, agent.account, agent.budget)
+            stripped = agent.stripped.isEmpty ? nil : agent.stripped
         case .publish(let publish):
             (commit, branch, change, note) = (publish.commit, publish.branch, publish.change, publish.note)
         case .pullRequest(let pullRequest):
@@ -48,7 +54,10 @@ struct StoredStepResult: Codable {
         case .setup, .baseline, .verify:
             StepResult.command(CommandStepResult(outcome: command, note: note))
         case .agent:
-            command.map { StepResult.agent(AgentResult(command: $0, changedFiles: changedFiles ?? [], modelUsage: modelUsage)) }
+            command.map {
+                StepResult.agent(AgentResult(command: $0, changedFiles: changedFiles ?? [], modelUsage: modelUsage, profile: agentProfile,
+                                             account: agentAccount, budget: budget, stripped: stripped ?? []))
+            }
         case .publish:
             commit.map { StepResult.publish(PublishResult(commit: $0, branch: branch ?? "", change: change ?? ChangeSummary(written: [], deleted: [], bytes: 0), note: note)) }
         case .pull_request:

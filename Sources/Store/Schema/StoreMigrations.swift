@@ -152,6 +152,20 @@ enum StoreMigrations {
                 t.column("issueKey", .text).notNull().indexed()
             }
         }
+        migrator.registerMigration("v8: agent transcripts and progress") { db in
+            // One row per run whose agent ran under a profile: its transcript (capped) and its progress.
+            try db.create(table: "agent_transcripts") { t in
+                t.primaryKey("runId", .integer).references("runs", onDelete: .cascade)
+                t.column("profile", .text).notNull()
+                t.column("text", .text).notNull().defaults(to: "")
+                t.column("totalBytes", .integer).notNull().defaults(to: 0)
+                t.column("truncated", .boolean).notNull().defaults(to: false)
+                t.column("turns", .integer).notNull().defaults(to: 0)
+                t.column("tool", .text)
+                t.column("sessionId", .text)
+                t.column("updatedAt", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -110,6 +110,22 @@ struct ServeCommandTests {
         #expect(try Self.mode(data.appendingPathComponent("dayshift.sqlite")) == 0o600)
     }
 
+    @Test("at start, serve says in one line whether the configured agent's executable is in a sandbox",
+          arguments: [("/nonexistent/dayshift-no-claude", "/nonexistent/dayshift-no-claude (from agent.profile claude-code) is not found in a sandbox"),
+                      ("/bin/sh", "agent: /bin/sh found in a sandbox at /bin/sh")])
+    func agentExecutableAtStart(executable: String, line: String) async throws {
+        let directory = try TestDirectory("serve-agent")
+        defer { directory.remove() }
+        let config = directory.url.appendingPathComponent("dayshift.yaml")
+        try Data("agent:\n  profile: claude-code\n  executable: \(executable)\n".utf8).write(to: config)
+        let server = try DayshiftCommand(["serve", "--port", "0", "--config", config.path], environment: Self.environment(directory), in: directory)
+        defer { if server.process.isRunning { kill(server.process.processIdentifier, SIGKILL) } }
+        try await server.waitForLog(line)
+        #expect(server.errors.split(separator: "\n").filter { $0.contains(executable) && $0.contains("sandbox") }.count == 1)
+        kill(server.process.processIdentifier, SIGTERM)
+        #expect(try await server.waitForExit(timeoutSeconds: 60) == 0)
+    }
+
     static func mode(_ url: URL) throws -> Int {
         let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
         return (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
