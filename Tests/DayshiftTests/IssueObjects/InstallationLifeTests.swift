@@ -24,8 +24,11 @@ struct InstallationLifeTests {
             #expect(journal.steps[.cleanup]?.status == .succeeded)
             #expect(journal.steps[.report]?.status == .succeeded)
             #expect(try await harness.sandboxCount() == 0)
-            // GitHub no longer lets the App write there: no report comment, no pull request.
-            #expect(await harness.comments(61).isEmpty)
+            // GitHub no longer lets the App write there: the tracking comment posted when the run
+            // started is all there is (no final status in it, no second comment), and no pull request.
+            let comments = await harness.comments(61)
+            #expect(comments.count == 1, "\(comments.map(\.body))")
+            #expect(comments.allSatisfy { !$0.body.contains("cancelled its run") }, "\(comments.map(\.body))")
             #expect(await harness.pullRequests().isEmpty)
             let stored = try #require(try await harness.store.delivery(guid: deleted.guid))
             #expect(stored.decision.reason.contains("cancelling the runs of"))
