@@ -223,6 +223,8 @@ enum Recovery {
         try database.execute("BEGIN IMMEDIATE")
         let done = try database.prepare("UPDATE run_steps SET status = 'succeeded', attempt = 1, startedAt = ?, endedAt = ?, result = ? WHERE runId = ? AND name = ?")
         let running = try database.prepare("UPDATE run_steps SET status = 'running', attempt = 1, startedAt = ? WHERE runId = ? AND name = 'agent'")
+        // A run at its agent step holds a sandbox slot (it claimed one before its first step).
+        let admitted = try database.prepare("UPDATE run_queue SET admittedAt = ?, admission = runId WHERE runId = ?")
         let runIDs = try database.prepare("SELECT id FROM runs WHERE status = 'running'")
         var ids: [Int] = []
         while try runIDs.step() { ids.append(runIDs.int(0)) }
@@ -242,6 +244,10 @@ enum Recovery {
             running.bind(2, int: id)
             try running.step()
             running.reset()
+            admitted.bind(1, text: stamp)
+            admitted.bind(2, int: id)
+            try admitted.step()
+            admitted.reset()
         }
         try database.execute("COMMIT")
         guard ids.count == runs else { throw BenchmarkError("seeded \(ids.count) running runs, wanted \(runs)") }
