@@ -53,6 +53,7 @@ enum StepOverhead {
         configuration.github.apiURL = emulator.baseURL.absoluteString
         configuration.github.token = "bench-token"
         configuration.agent.command = "echo benchmark >> BENCHMARK.txt"
+        configuration.agent.profile = .command
         configuration.agent.timeoutSeconds = 60
         configuration.agent.passEnvironment = []
         // Every run at once holds a sandbox slot: the gap measured is the journal's, not the queue's.

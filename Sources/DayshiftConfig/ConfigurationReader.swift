@@ -117,7 +117,12 @@ enum ConfigurationReader {
         let agent = try top.child("agent", allowedKeys: ["command", "timeout_seconds", "pass_environment", "proxy_public_url", "allow_key_in_sandbox",
                                                          "profile", "executable", "model", "max_turns", "max_cost_usd", "allowed_tools",
                                                          "disallowed_tools", "permission_mode"])
-        if let name = try agent.optionalString("profile") { config.agent.profile = try profile(name, key: agent.keyPath("profile")) }
+        if let name = try agent.optionalString("profile") {
+            config.agent.profile = try profile(name, key: agent.keyPath("profile"))
+        } else if agent.node("command") != nil {
+            // A file that names its own agent command and no profile means that command.
+            config.agent.profile = .command
+        }
         config.agent.executable = try agent.optionalString("executable")
         config.agent.model = try agent.optionalString("model")
         config.agent.maxTurns = try agent.int("max_turns", default: config.agent.maxTurns, range: 0...10_000)

@@ -216,9 +216,10 @@ public struct AgentSettings: Sendable, Equatable {
     /// `agent.allow_key_in_sandbox`: hand the real model keys named in `pass_environment` into the
     /// sandbox; default false. Only needed for Daytona sandboxes that cannot reach the proxy.
     public var allowKeyInSandbox = false
-    /// `agent.profile` (or `DAYSHIFT_AGENT_PROFILE`): `command` (default: runs ``command``),
-    /// `claude-code`, `codex` or `aider`. Overridable per repository (`agent_profile`).
-    public var profile = AgentProfileName.command
+    /// `agent.profile` (or `DAYSHIFT_AGENT_PROFILE`): `claude-code` (the default), `codex`, `aider`,
+    /// or `command` (runs ``command``; chosen when a configuration file sets `agent.command` and no
+    /// profile). Overridable per repository (`agent_profile`).
+    public var profile = AgentProfileName.claudeCode
     /// `agent.executable`: the profile's program, a name on the sandbox's `PATH` or an absolute
     /// path; default `claude`, `codex` or `aider` by profile (unused by `command`).
     public var executable: String?

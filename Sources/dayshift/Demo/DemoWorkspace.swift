@@ -53,6 +53,7 @@ struct DemoWorkspace {
         configuration.github.appID = String(Self.appID)
         configuration.github.privateKeyPEM = privateKeyPEM
         configuration.agent.command = "sh \(agentScript.path)"
+        configuration.agent.profile = .command
         configuration.agent.timeoutSeconds = 120
         configuration.agent.passEnvironment = []
         var settings = RepositorySettings()
@@ -83,6 +84,8 @@ struct DemoWorkspace {
         let secret = try secretFile("webhook-secret", webhookSecret)
         let key = try secretFile("github-app.pem", privateKeyPEM)
         let configuration = directory.appendingPathComponent("dayshift.yaml")
+        let readOnlyPaths = self.configuration(githubURL: githubURL, privateKeyPEM: privateKeyPEM)
+            .sandbox.local.readOnlyPaths.joined(separator: ", ")
         try Data("""
             # Written by `dayshift demo --keep`: a server on the demo's data. Start it with
             #   dayshift serve --config \(configuration.path)
@@ -99,6 +102,11 @@ struct DemoWorkspace {
               api_url: \(githubURL.absoluteString)
               app_id: \(Self.appID)
               private_key_file: \(key.path)
+            agent:
+              command: sh \(agentScript.path)   # the demo's stand-in agent (the command profile)
+            sandbox:
+              local:
+                read_only_paths: [\(readOnlyPaths)]
             repositories:
               \(Self.owner)/\(Self.repo):
                 clone_url: \(repository.cloneURL)

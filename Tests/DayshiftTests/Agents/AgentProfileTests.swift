@@ -132,7 +132,12 @@ struct AgentProfileTests {
         #expect(config.agent.maxTurns == 7 && config.agent.maxCostUSD == 1.5 && config.agent.allowedTools == ["Read"])
         #expect(config.repository("octo/hello").agentProfile == .aider)
         #expect(try DayshiftConfiguration.parse(yaml: "", environment: ["DAYSHIFT_AGENT_PROFILE": "codex"]).agent.profile == .codex)
-        #expect(DayshiftConfiguration().agent.profile == .command)
+        // Claude Code by default; a file that sets its own agent.command (and no profile) runs that command.
+        #expect(DayshiftConfiguration().agent.profile == .claudeCode)
+        #expect(try DayshiftConfiguration.parse(yaml: "server:\n  port: 8080\n", environment: [:]).agent.profile == .claudeCode)
+        #expect(try DayshiftConfiguration.parse(yaml: "agent:\n  command: sh agent.sh\n", environment: [:]).agent.profile == .command)
+        #expect(try DayshiftConfiguration.parse(yaml: "agent:\n  command: sh agent.sh\n  profile: codex\n", environment: [:]).agent.profile == .codex)
+        #expect(try DayshiftConfiguration.parse(yaml: "agent:\n  command: sh agent.sh\n", environment: ["DAYSHIFT_AGENT_PROFILE": "aider"]).agent.profile == .aider)
         do {
             _ = try DayshiftConfiguration.parse(yaml: "agent:\n  profile: cursor\n", environment: [:])
             Issue.record("a bad profile was accepted")

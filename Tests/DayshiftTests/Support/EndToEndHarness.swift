@@ -44,6 +44,7 @@ final class EndToEndHarness: @unchecked Sendable {
         configuration.github.privateKeyPEM = try await emulator.state.registerApp(id: Self.appID)
         await emulator.state.addInstallation(id: 1, account: Self.owner)
         configuration.agent.command = "sh \(agent.path)"
+        configuration.agent.profile = .command
         configuration.agent.timeoutSeconds = 60
         configuration.agent.passEnvironment = []
         var settings = RepositorySettings()
