@@ -1,20 +1,9 @@
 import DayshiftCore
 
-/// Short comments Dayshift posts on an issue outside a run's report: a run queued for a sandbox
-/// slot, a trigger refused by a daily budget. They hold only Dayshift's own words and numbers
+/// Short comments Dayshift posts on an issue outside a run's tracking comment: a trigger refused
+/// by a daily budget. They hold only Dayshift's own words and numbers
 /// (no issue or agent text); names that came from a payload are shown as code.
 enum NoticeText {
-    /// `queued, position 3`, with a hidden marker naming the run (`<!-- dayshift:queued run=<id> -->`).
-    static func queued(runID: Int64, position: Int, slots: Int) -> String {
-        let runs = slots == 1 ? "1 run" : "\(slots) runs"
-        return """
-            Dayshift: this issue's run is queued, position \(position). The server runs \(runs) at a time; \
-            this one starts when a slot frees (`/dayshift cancel` takes it out of the queue).
-
-            <!-- dayshift:queued run=\(runID) -->
-            """
-    }
-
     /// The polite refusal of a trigger over a daily budget, naming the limit and the usage, with a
     /// hidden marker for the day (`<!-- dayshift:budget day=<yyyy-MM-dd> -->`).
     static func budgetRefused(_ refusal: DailyBudgetRefusal) -> String {

@@ -33,6 +33,18 @@ enum TrackingCommentText {
         return lines.joined(separator: "\n")
     }
 
+    /// While the run waits for a sandbox slot (`runtime.max_concurrent_runs`): its place in the
+    /// queue, the checklist (nothing started yet), then the hidden marker. The run's later edits
+    /// replace it in the same comment.
+    static func queued(_ journal: RunJournal, position: Int, slots: Int, marker: String) -> String {
+        let runs = slots == 1 ? "1 run" : "\(slots) runs"
+        var lines = ["**Dayshift will work on this issue** (run \(journal.run.sequence)): queued, position \(position). "
+            + "The server runs \(runs) at a time; this one starts when a slot frees (`/dayshift cancel` takes it out of the queue).", ""]
+        lines += checklist(journal)
+        lines += ["", marker]
+        return lines.joined(separator: "\n")
+    }
+
     /// At the end (the report step's edit): the final status in a sentence judged from durable
     /// facts, the checklist, and on failure the failing step with its last lines in a fenced block.
     /// - Parameter adoptedUnchanged: the pull request's branch already held this very commit from

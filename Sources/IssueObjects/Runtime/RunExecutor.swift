@@ -129,9 +129,9 @@ struct RunExecutor: Sendable {
         }
     }
 
-    /// Claims a sandbox slot (`runtime.max_concurrent_runs`). When none is free, tells the issue
-    /// its place in the queue, once (the notice is recorded before it is posted: at most one
-    /// comment, even across a crash), and says the run must wait.
+    /// Claims a sandbox slot (`runtime.max_concurrent_runs`). When none is free, shows the run's
+    /// place in the queue in its tracking comment, once (recorded before it is posted; the comment
+    /// is found again by its marker, so it is never doubled), and says the run must wait.
     private func waitsForSlot(_ journal: RunJournal, logger: Logger) async throws -> Bool {
         let slots = dependencies.configuration.runtime.maxConcurrentRuns
         let claim = try await dependencies.failPoints.around("queue.claim") {
@@ -142,14 +142,11 @@ struct RunExecutor: Sendable {
         logger.info("run queued for a sandbox slot", metadata: ["position": "\(position)", "slots": "\(slots)"])
         guard !notified else { return true }
         try await journaled { try await store.markQueueNotified(runID: runID) }
-        let issue = journal.context.issue
-        do {
-            guard let repo = RepositoryName(fullName: issue.repository) else { return true }
-            let github = try await dependencies.github.client(for: repo, installationID: issue.installationID)
-            _ = try await github.createIssueComment(repo, issue: issue.conversationNumber, body: NoticeText.queued(runID: runID, position: position, slots: slots))
-        } catch {
-            logger.warning("could not tell the issue its run is queued", metadata: ["error": "\(dependencies.redactor.redact(String(describing: error)))"])
-        }
+        var tracking: TrackingComment?
+        let marker = ReportText.reportMarker(journal, settings: dependencies.configuration)
+        await track(journal, in: &tracking, logger: logger, body: TrackingCommentText.queued(journal, position: position, slots: slots, marker: marker))
+        await tracking?.flush()
+        await tracking?.close()
         return true
     }
 
@@ -189,7 +186,8 @@ struct RunExecutor: Sendable {
 
     /// Shows the journal in the run's tracking comment (``TrackingComment``), making it at the
     /// first call of this execution.
-    private func track(_ journal: RunJournal, in tracking: inout TrackingComment?, logger: Logger) async {
+    /// - Parameter body: what to show; the journal's progress by default.
+    private func track(_ journal: RunJournal, in tracking: inout TrackingComment?, logger: Logger, body: String? = nil) async {
         let settings = dependencies.configuration
         let marker = ReportText.reportMarker(journal, settings: settings)
         if tracking == nil {
@@ -202,7 +200,7 @@ struct RunExecutor: Sendable {
                 try await github.client(for: repository, installationID: installationID)
             }
         }
-        await tracking?.show(TrackingCommentText.progress(journal, marker: marker))
+        await tracking?.show(body ?? TrackingCommentText.progress(journal, marker: marker))
     }
 
     /// Checks a fail point, first committing what is held when the point is armed (a crash there

@@ -57,6 +57,11 @@ actor TrackingComment {
         if writer == nil { writer = Task { await self.writeLoop() } }
     }
 
+    /// Waits until what was shown so far is written (or its write failed).
+    func flush() async {
+        while let writer { await writer.value }
+    }
+
     /// Stops writing: a coalescing wait ends at once, a write under way is waited for.
     func close() async {
         closed = true

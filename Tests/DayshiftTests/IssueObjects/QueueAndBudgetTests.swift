@@ -104,9 +104,12 @@ struct QueueAndBudgetTests {
             let starts = events.filter { $0.event == "start" }.map { $0.issue.hasPrefix("acme/") ? "acme" : "octo" }
             #expect((starts.firstIndex(of: "acme") ?? 10) <= 3, "\(starts)")
 
-            // Queued runs said so on their issue, once.
+            // Queued runs said so on their issue, in their one tracking comment (its first versions).
             let lastComments = await harness.emulator.state.comments(owner: "acme", repo: "calculator", issue: 15)
-            #expect(lastComments.filter { $0.body.contains("queued, position") }.count == 1)
+            #expect(lastComments.count == 1, "\(lastComments.map(\.body))")
+            let versions = await harness.emulator.state.commentHistory(owner: "acme", repo: "calculator", id: lastComments.first?.id ?? 0)
+            #expect(versions.first?.body.contains("queued, position") == true, "\(versions.map(\.body))")
+            #expect(versions.last?.body.contains("the tests pass") == true, "\(versions.last?.body ?? "")")
             let queue = try await store.queueSnapshot()
             #expect(queue.holding.isEmpty && queue.waiting.isEmpty)
         }
@@ -161,8 +164,11 @@ struct QueueAndBudgetTests {
             #expect(stopOfFirst < startOfThird)
             let rest = tail.filter { !($0.event == "stop" && $0.issue == "octo/calculator#1") }.map { "\($0.event) \($0.issue)" }
             #expect(rest == ["start octo/calculator#1", "start octo/calculator#3", "stop octo/calculator#3", "start octo/calculator#2", "stop octo/calculator#2"])
-            // Told once each, across the restart.
-            #expect(await harness.comments(2).filter { $0.body.contains("queued, position") }.count == 1)
+            // Told in its one tracking comment, across the restart.
+            let comments = await harness.comments(2)
+            #expect(comments.count == 1, "\(comments.map(\.body))")
+            let versions = await harness.emulator.state.commentHistory(owner: EndToEndHarness.owner, repo: EndToEndHarness.repo, id: comments.first?.id ?? 0)
+            #expect(versions.contains { $0.body.contains("queued, position 2") }, "\(versions.map(\.body))")
         }
     }
 
