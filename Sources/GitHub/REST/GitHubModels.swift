@@ -29,9 +29,30 @@ public struct IssueComment: Codable, Sendable, Equatable {
     public var id: Int64
     public var body: String?
     public var htmlUrl: String?
+    /// Who wrote it (`user`: `id`, `login`, `type` — `Bot` for an App's bot user).
+    public var user: Author?
+
+    /// The fields of a comment's `user` that Dayshift reads.
+    public struct Author: Codable, Sendable, Equatable {
+        public var id: Int64?
+        public var login: String?
+        public var type: String?
+    }
 
     enum CodingKeys: String, CodingKey {
-        case id, body, htmlUrl = "html_url"
+        case id, body, htmlUrl = "html_url", user
+    }
+
+    /// True when this is Dayshift's own comment carrying `marker`: the marker is in the body and
+    /// the author is Dayshift — its bot user (`github.bot_user_id`) when that is known, else any
+    /// bot user when Dayshift signs in as an App. (With a personal access token the author cannot be
+    /// told apart, and the marker alone decides.) A person who copies the marker into a comment of
+    /// their own does not make it Dayshift's.
+    public func isDayshifts(marker: String, botUserID: Int64, signedInAsApp: Bool) -> Bool {
+        guard body?.contains(marker) == true else { return false }
+        if botUserID > 0 { return user?.id == botUserID }
+        if signedInAsApp { return user?.type == "Bot" }
+        return true
     }
 }
 

@@ -28,7 +28,7 @@ struct IssueAnswer {
         let marker = Self.marker(messageID: message.id, issueKey: message.issueKey, settings: dependencies.configuration)
         do {
             let github = try await dependencies.github.client(for: repository, installationID: snapshot.installationID)
-            if try await github.issueComments(repository, issue: snapshot.number).contains(where: { $0.body?.contains(marker) == true }) { return }
+            if try await github.issueComments(repository, issue: snapshot.number).contains(where: { $0.isDayshifts(marker: marker, botUserID: dependencies.configuration.github.botUserID, signedInAsApp: dependencies.configuration.github.usesApp) }) { return }
             _ = try await github.createIssueComment(repository, issue: snapshot.number, body: text + "\n\n" + marker)
         } catch {
             logger.warning("could not answer on the issue", metadata: ["message": "\(message.id)", "error": "\(error)"])

@@ -27,6 +27,24 @@ extension IssueObject {
         }
     }
 
+    /// Why a follow-up starts nothing because its pull request is no longer open (closed or merged
+    /// after the delivery was sent), or `nil`. Asks GitHub (`GET /repos/{owner}/{repo}/pulls?head=…`,
+    /// open pull requests); when GitHub cannot be asked, `nil`: the clone step checks again.
+    func endedConversation(_ message: InboxMessage) async -> String? {
+        guard let snapshot = message.snapshot, let followUp = snapshot.followUp,
+              let repository = RepositoryName(fullName: snapshot.repository) else { return nil }
+        do {
+            let client = try await dependencies.github.client(for: repository, installationID: snapshot.installationID)
+            let open = try await client.pullRequests(repository, headBranch: followUp.branch)
+            guard open.contains(where: { $0.number == followUp.pullRequest }) else {
+                return "ignored: pull request #\(followUp.pullRequest) is no longer open; the conversation has ended"
+            }
+        } catch {
+            logger.warning("could not check the pull request of a follow-up", metadata: ["error": "\(dependencies.redactor.redact(String(describing: error)))"])
+        }
+        return nil
+    }
+
     /// The outcome prefix of a message refused by the hourly cap.
     static let capPrefix = "refused: hourly cap"
     /// The outcome suffix when the refusal was also said on the issue.

@@ -150,6 +150,11 @@ actor IssueObject {
         case .fix, .retry:
             try await startRun(message: message, id: id, lease: lease)
         case .followUp:
+            if let ended = await endedConversation(message) {
+                logger.info("follow-up ignored", metadata: ["message": "\(id)", "reason": "\(ended)"])
+                try await store.markMessageHandled(id: id, outcome: ended, lease: lease)
+                return
+            }
             if let running = try await store.runningRun(issueKey: key) {
                 try await store.queueFollowUp(messageID: id, outcome: "queued behind run \(running.sequence)", lease: lease)
                 return

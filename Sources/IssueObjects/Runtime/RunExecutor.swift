@@ -196,7 +196,10 @@ struct RunExecutor: Sendable {
             let (github, installationID) = (dependencies.github, issue.installationID)
             tracking = TrackingComment(repository: repository, issue: issue.conversationNumber, marker: marker,
                                                interval: settings.github.commentEditIntervalSeconds,
-                                               failPoints: dependencies.failPoints, logger: logger) {
+                                               failPoints: dependencies.failPoints, logger: logger,
+                                               owns: { [botUserID = settings.github.botUserID, app = settings.github.usesApp] comment in
+                                                   comment.isDayshifts(marker: marker, botUserID: botUserID, signedInAsApp: app)
+                                               }) {
                 try await github.client(for: repository, installationID: installationID)
             }
         }

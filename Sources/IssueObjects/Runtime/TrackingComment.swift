@@ -22,6 +22,7 @@ actor TrackingComment {
     private let marker: String
     private let interval: Double
     private let client: @Sendable () async throws -> GitHubClient
+    private let owns: @Sendable (IssueComment) -> Bool
     private let failPoints: FailPoints
     private let logger: Logger
 
@@ -39,8 +40,10 @@ actor TrackingComment {
     ///   - marker: the hidden marker the body ends with.
     ///   - interval: fewest seconds between two writes (`github.comment_edit_interval_seconds`).
     ///   - client: asked for a GitHub client at each write (tokens renew).
+    ///   - owns: whether a comment carrying the marker is Dayshift's own (``GitHub/IssueComment/isDayshifts(marker:botUserID:signedInAsApp:)``).
     init(repository: RepositoryName, issue: Int, marker: String, interval: Double, failPoints: FailPoints, logger: Logger,
-         client: @escaping @Sendable () async throws -> GitHubClient) {
+         owns: @escaping @Sendable (IssueComment) -> Bool, client: @escaping @Sendable () async throws -> GitHubClient) {
+        self.owns = owns
         self.repository = repository
         self.issue = issue
         self.marker = marker
@@ -107,7 +110,7 @@ actor TrackingComment {
                 throw error
             }
         }
-        if let existing = try await github.issueComments(repository, issue: issue).first(where: { $0.body?.contains(marker) == true }) {
+        if let existing = try await github.issueComments(repository, issue: issue).first(where: owns) {
             commentID = existing.id
             if existing.body != body { _ = try await github.updateIssueComment(repository, commentID: existing.id, body: body) }
             return

@@ -27,7 +27,7 @@ struct ReportStep: RunStep {
         // A follow-up answers where the feedback was given: on the pull request.
         let issue = journal.context.issue.conversationNumber
         let result: ReportResult
-        if let existing = try await github.issueComments(repo, issue: issue).first(where: { $0.body?.contains(marker) == true }) {
+        if let existing = try await github.issueComments(repo, issue: issue).first(where: { $0.isDayshifts(marker: marker, botUserID: context.settings.github.botUserID, signedInAsApp: context.settings.github.usesApp) }) {
             let updated = try await context.call("report.comment") { try await github.updateIssueComment(repo, commentID: existing.id, body: body) }
             result = ReportResult(commentID: updated.id, note: "final status in the tracking comment")
         } else {

@@ -58,13 +58,20 @@ struct FollowUpTests {
             #expect(stored.decision.reason.contains("closed"))
             #expect(try await harness.store.runs(issueKey: harness.issueKey(71)).count == 2)
 
-            // Merged on GitHub, but a stale delivery still says open: the run opens no second pull request.
+            // Merged on GitHub, but a stale delivery still says open: the issue object asks GitHub and
+            // starts nothing (no run, no comment, no second pull request).
             try await harness.emulator.state.closePullRequest(owner: EndToEndHarness.owner, repo: EndToEndHarness.repo, number: pull.number, merged: true)
-            try await harness.send(harness.payloads.pullRequestReview(pullNumber: pull.number, headRef: pull.headRef, state: "changes_requested",
-                                                                      body: "late"))
-            let third = try await harness.waitForFinishedRuns(71, count: 3, timeoutSeconds: 90)
-            #expect(third.status == .failed)
-            #expect(try await harness.store.journal(runID: third.id)?.steps[.clone]?.status == .failed)
+            let commentsBefore = await harness.comments(pull.number).count
+            let late = harness.payloads.pullRequestReview(pullNumber: pull.number, headRef: pull.headRef, state: "changes_requested", body: "late")
+            try await harness.send(late)
+            let store = try harness.store
+            try await harness.waitUntil("the stale follow-up to be handled") {
+                try await store.messages(issueKey: harness.issueKey(71)).allSatisfy { $0.handledAt != nil }
+            }
+            let lateMessage = try await store.messages(issueKey: harness.issueKey(71)).first { $0.deliveryGUID == late.guid }
+            #expect(lateMessage?.outcome?.contains("no longer open") == true, "\(lateMessage?.outcome ?? "-")")
+            #expect(try await store.runs(issueKey: harness.issueKey(71)).count == 2)
+            #expect(await harness.comments(pull.number).count == commentsBefore)
             #expect(await harness.pullRequests().count == 1)
             // Nothing was committed on the merged pull request's branch.
             #expect(try await harness.repository.head(of: pull.headRef) == secondCommit)
