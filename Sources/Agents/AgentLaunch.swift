@@ -34,6 +34,14 @@ public struct AgentLaunch: Sendable, Equatable {
     public static let transcriptPath = ".dayshift/agent-transcript"
     public static let claudeSettingsPath = ".dayshift/claude-settings.json"
     public static let mcpConfigPath = ".dayshift/mcp.json"
+    /// Claude Code's user-level files (relative to the home directory) that change what it may do or
+    /// what it is told, removed before every claude-code start: `settings.json`,
+    /// `settings.local.json`, the user memory `CLAUDE.md`, and the `agents`, `commands`, `hooks`,
+    /// `output-styles` and `plugins` folders.
+    public static let plantableClaudePaths = [
+        ".claude/settings.json", ".claude/settings.local.json", ".claude/CLAUDE.md",
+        ".claude/agents", ".claude/commands", ".claude/hooks", ".claude/output-styles", ".claude/plugins",
+    ]
 
     /// The allowed tools, with the test command added as `Bash(<command>)` and `Bash(<command>:*)`
     /// so that the agent can run the repository's tests without an approval nobody would give.

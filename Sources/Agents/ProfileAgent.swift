@@ -51,7 +51,12 @@ public struct ProfileAgent: Sendable {
         let input = launch.promptOnStandardInput ? "\"$DAYSHIFT_PROMPT_FILE\"" : "/dev/null"
         // A resumed session appends to the transcript it continues.
         let output = resume ? ">>" : ">"
-        let wrapper = """
+        // Code that ran in this sandbox before the agent (the repository's setup and tests) may have
+        // written Claude Code's user-level settings, memory, agents, commands or hooks into the home
+        // directory: --setting-sources user would read them. They are removed before every start,
+        // so the agent gets Dayshift's settings only (its sessions, for --resume, are kept).
+        let clearing = launch.profile == .claudeCode ? "rm -rf \(AgentLaunch.plantableClaudePaths.map { "\"$HOME/\($0)\"" }.joined(separator: " ")); " : ""
+        let wrapper = clearing + """
             g=$(cut -d' ' -f5 /proc/$$/stat); if [ "${g:-0}" -gt 1 ] 2>/dev/null; then \
             echo "$g $(readlink /proc/self/ns/pid)" > "$HOME/\(CommandAgent.processGroupFile)"; fi 2>/dev/null; \
             exec \(ShellWords.join(argv)) < \(input) \(output) "$HOME/\(AgentLaunch.transcriptPath)"
