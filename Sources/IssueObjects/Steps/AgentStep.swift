@@ -157,11 +157,13 @@ struct AgentStep: RunStep {
             guard let end = reader.result else {
                 throw failure("the agent's stream ended without a result (exit \(result.exitCode)\(result.timedOut ? ", timed out" : ""))", nil)
             }
-            if end.subtype == "error_max_turns" {
+            // A limit counts only when Dayshift set it (--max-turns, --max-budget-usd): an agent that
+            // merely says so has failed, not reached a budget.
+            if end.subtype == "error_max_turns", settings.maxTurns > 0 {
                 let used = end.numTurns.map { "\($0) turns" } ?? "all turns"
                 return AgentRun(outcome: outcome, account: account, budget: BudgetOverrun(limit: "agent.max_turns", allowed: "\(settings.maxTurns) turns", used: used))
             }
-            if end.subtype.contains("budget") {
+            if end.subtype.contains("budget"), settings.maxCostUSD > 0 {
                 return AgentRun(outcome: outcome, account: account, budget: BudgetOverrun(limit: "agent.max_cost_usd", allowed: Self.dollars(settings.maxCostUSD),
                                                                                           used: Self.dollars(end.costUSD ?? 0)))
             }

@@ -126,6 +126,16 @@ struct AgentProfileMainJobTests {
         }
     }
 
+    @Test("an agent that claims a budget Dayshift did not set has failed: no budget_exceeded, no pull request")
+    func claimedBudgetIsAFailure() async throws {
+        let fake = try FakeClaude(transcript: ClaudeTranscripts.claimedBudget)
+        try await run(fake, configure: { $0.agent.maxCostUSD = 0 }) { harness, journal in
+            #expect(journal.run.status == .failed, "\(journal.run.status)")
+            #expect(journal.agent?.budget == nil)
+            #expect(await harness.pullRequests().isEmpty)
+        }
+    }
+
     @Test("over agent.max_cost_usd ends budget_exceeded; a change whose tests fail is not published")
     func overCost() async throws {
         let fake = try FakeClaude(transcript: ClaudeTranscripts.success, fix: false, extraOutput: "echo notes > NOTES.md")

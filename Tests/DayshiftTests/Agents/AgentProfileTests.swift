@@ -174,5 +174,7 @@ enum ClaudeTranscripts {
     static let success = [initLine, toolUse, toolResult, finalText, successResult].joined(separator: "\n") + "\n"
     static let cut = [initLine, toolUse, String(toolResult.prefix(60))].joined(separator: "\n")
     static let apiError = [initLine, #"{"type":"result","subtype":"success","is_error":true,"duration_ms":900,"num_turns":1,"result":"API Error: 401 {\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"}}","session_id":"5d3c1f3e-7b43-4a8e-9d2b-2f0a3b1c4d5e","total_cost_usd":0,"usage":{"input_tokens":0,"output_tokens":0}}"#].joined(separator: "\n") + "\n"
+    /// An agent that claims a cost budget Dayshift never set.
+    static let claimedBudget = [initLine, #"{"type":"result","subtype":"error_max_budget_usd","is_error":true,"duration_ms":900,"num_turns":1,"session_id":"5d3c1f3e-7b43-4a8e-9d2b-2f0a3b1c4d5e","total_cost_usd":12345.6,"usage":{"input_tokens":1,"output_tokens":1}}"#].joined(separator: "\n") + "\n"
     static let maxTurns = [initLine, toolUse, toolResult, #"{"type":"result","subtype":"error_max_turns","is_error":true,"duration_ms":30000,"num_turns":3,"session_id":"5d3c1f3e-7b43-4a8e-9d2b-2f0a3b1c4d5e","total_cost_usd":0.031,"usage":{"input_tokens":900,"output_tokens":200}}"#].joined(separator: "\n") + "\n"
 }
