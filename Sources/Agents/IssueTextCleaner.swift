@@ -45,6 +45,26 @@ public enum IssueTextCleaner {
                                                      0x034F, 0x200E, 0x200F, 0x061C, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067,
                                                      0x2068, 0x2069, 0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800])
 
+    /// An issue title as one line Dayshift can repeat in a commit message or a pull request title:
+    /// control, invisible and bidirectional characters removed, `@mentions` and GitHub's closing
+    /// keywords (`close`, `fixes`, `resolved`, …) broken with a zero-width space, so that the title
+    /// neither notifies anyone nor closes another issue when the commit is merged.
+    public static func safeTitle(_ title: String) -> String {
+        var line = title
+        line.unicodeScalars.removeAll { scalar in
+            invisibleScalars.contains(scalar.value) || (0xE0000...0xE007F).contains(scalar.value) || (0xFE00...0xFE0F).contains(scalar.value)
+                || (0xE0100...0xE01EF).contains(scalar.value) || (0x00...0x1F).contains(scalar.value) || (0x7F...0x9F).contains(scalar.value)
+                || scalar.value == 0x2028 || scalar.value == 0x2029
+        }
+        line = line.replacing(/@(?=[A-Za-z0-9])/) { _ in "@\u{200B}" }
+        line = line.replacing(/(?i)\b(c)(los(?:e|es|ed))\b|\b(f)(ix(?:|es|ed))\b|\b(r)(esolv(?:e|es|ed))\b/) { match in
+            let (first, rest) = match.output.1 != nil ? (match.output.1!, match.output.2!)
+                : match.output.3 != nil ? (match.output.3!, match.output.4!) : (match.output.5!, match.output.6!)
+            return first + "\u{200B}" + rest
+        }
+        return line.trimmingCharacters(in: .whitespaces)
+    }
+
     /// Removes every element marked `hidden` or `display:none`, with all it holds: the element ends
     /// at its *matching* closing tag (nested elements of the same name are counted), or at the end
     /// of the text when it is never closed.

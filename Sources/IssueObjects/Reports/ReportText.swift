@@ -1,4 +1,5 @@
 import DayshiftConfig
+import Agents
 import DayshiftCore
 import Foundation
 import GitHub
@@ -18,7 +19,7 @@ enum ReportText {
 
     static func commitMessage(_ journal: RunJournal) -> String {
         let issue = journal.context.issue
-        return "Fix #\(issue.number): \(issue.title.prefix(60))\n\nChange made by Dayshift for issue #\(issue.number).\n"
+        return "Fix #\(issue.number): \(IssueTextCleaner.safeTitle(issue.title).prefix(60))\n\nChange made by Dayshift for issue #\(issue.number).\n"
     }
 
     /// `(run 12,`: how a pull request body names the run that opened it.

@@ -1,3 +1,4 @@
+import Agents
 import DayshiftConfig
 import DayshiftCore
 import GitHub
@@ -18,7 +19,7 @@ struct PullRequestStep: RunStep {
         }
         let github = try await context.github(for: repo)
         let branch = journal.context.branch
-        let title = journal.context.issue.title
+        let title = IssueTextCleaner.safeTitle(journal.context.issue.title)
         let body = ReportText.pullRequestBody(journal)
         let settings = context.settings.pullRequest
         let draft = settings.draftOnTestFailure && (journal.verify?.exitCode ?? 0) != 0
