@@ -3,7 +3,9 @@ import Logging
 /// Wraps a line-oriented handler (swift-log's `StreamLogHandler`, the `text` format) so that one log
 /// event is always one line: control characters in the message, the error and every metadata value
 /// (line feeds, carriage returns, escape sequences, other C0/C1 controls, bidirectional overrides)
-/// are written as `\n`, `\r`, `\t` or `\u{…}` escapes. Text a webhook or an agent supplied can then
+/// are written as `\n`, `\r`, `\t` or `\u{…}` escapes, and a backslash as `\\`, so an escape in the
+/// log always means an escaped character. A metadata value holding a space, `=` or `"` is written in
+/// double quotes, so it cannot pose as further `key=value` fields. Text a webhook or an agent supplied can then
 /// neither forge a log line nor recolour a terminal.
 ///
 /// The wrapper owns the level, the logger's metadata and the metadata provider; the wrapped handler
@@ -42,20 +44,27 @@ public struct LineSafeLogHandler: LogHandler {
     /// `value` with strings escaped, lists and dictionaries escaped element by element.
     static func escaped(_ value: Logger.Metadata.Value) -> Logger.Metadata.Value {
         switch value {
-        case .string(let text): .string(escaped(text))
-        case .stringConvertible(let convertible): .string(escaped(convertible.description))
+        case .string(let text): .string(quotedIfNeeded(escaped(text)))
+        case .stringConvertible(let convertible): .string(quotedIfNeeded(escaped(convertible.description)))
         case .array(let values): .array(values.map(escaped))
         case .dictionary(let fields): .dictionary(fields.mapValues(escaped))
         }
     }
 
+    /// `text` in double quotes (inner quotes escaped) when it holds a space, `=` or `"`.
+    static func quotedIfNeeded(_ text: String) -> String {
+        guard text.contains(where: { $0 == " " || $0 == "=" || $0 == "\"" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
     /// `text` with every control and bidirectional-formatting scalar replaced by an escape.
     public static func escaped(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        guard text.unicodeScalars.contains(where: { needsEscape($0) || $0 == "\\" }) else { return text }
         var result = ""
         result.reserveCapacity(text.utf8.count + 8)
         for scalar in text.unicodeScalars {
             switch scalar {
+            case "\\": result += "\\\\"
             case "\n": result += "\\n"
             case "\r": result += "\\r"
             case "\t": result += "\\t"

@@ -42,6 +42,13 @@ struct LogSettingsTests {
         #expect(text.contains("\\u{1b}[31m") && text.contains("\\u{202e}"))
         #expect(text.contains("list=") && text.contains("issue=octo/hello#1"), "\(text)")
         #expect(LineSafeLogHandler.escaped("plain ascii, ünïcode ✓") == "plain ascii, ünïcode ✓")
+        // A literal backslash-n is not an escaped line break, and a value cannot pose as more fields.
+        #expect(LineSafeLogHandler.escaped("a\\nb") == "a\\\\nb")
+        let fields = LogCapture()
+        let fieldLogger = Logger(label: "t") { _ in LineSafeLogHandler(wrapping: fields.handler(), metadataProvider: nil) }
+        fieldLogger.info("trigger", metadata: ["reason": "by evil reason=forged disposition=ignored", "plain": "octo"])
+        #expect(fields.text.contains(#"reason="by evil reason=forged disposition=ignored""#), "\(fields.text)")
+        #expect(fields.text.contains("plain=octo"), "\(fields.text)")
     }
 
     @Test("text on a terminal, JSON otherwise; options win over variables")
