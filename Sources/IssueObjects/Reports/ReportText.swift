@@ -118,13 +118,17 @@ enum ReportText {
             let pr = journal.pullRequest
             let link = pr.map { "#\($0.number) (\($0.url))" } ?? "a pull request"
             let action = pr?.updated == true
-                ? (adoptedUnchanged ? "found that #\(pr?.number ?? 0) already had this change (\(pr?.url ?? ""))" : "updated \(link) with a new commit")
+                ? (adoptedUnchanged ? "found that #\(pr?.number ?? 0) already had this change" : "updated \(link) with a new commit")
                 : "opened \(pr?.draft == true ? "the draft pull request " : "")\(link)"
-            let verdict = journal.finalStatus == .succeeded ? "Dayshift \(action) for this issue; the tests pass."
+            // "found that #8 already had this change" names the pull request's address after it.
+            let place = adoptedUnchanged && pr?.updated == true ? " (\(pr?.url ?? ""))" : " for this issue"
+            let verdict = journal.finalStatus == .succeeded ? "Dayshift \(action)\(place); the tests pass."
                 : "Dayshift \(action): the tests still fail after the change (exit code \(journal.verify?.exitCode ?? -1))."
             return ([verdict] + agentSection(journal.agent, always: false)).joined(separator: "\n")
         case .no_changes:
-            return (["Dayshift ran the agent on this issue, but it made no change, so there is no pull request."]
+            let sentence = journal.context.issue.followUp.map { "Dayshift ran the agent on the feedback, but it made no change; #\($0.pullRequest) is as it was." }
+                ?? "Dayshift ran the agent on this issue, but it made no change, so there is no pull request."
+            return ([sentence]
                 + agentSection(journal.agent, always: false)).joined(separator: "\n")
         case .cancelled:
             return "Dayshift cancelled its run on this issue."

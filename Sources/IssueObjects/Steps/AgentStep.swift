@@ -130,7 +130,8 @@ struct AgentStep: RunStep {
                                        used: "\(Int(result.durationSeconds.rounded())) s")
         func failure(_ what: String, _ text: String?) -> StepFailure {
             let words = text.map { context.publicOutput(String($0.suffix(4000))) } ?? context.publicOutput(result.lastLines(5))
-            return StepFailure("\(what): \(words)")
+            let trimmed = words.trimmingCharacters(in: .whitespacesAndNewlines)
+            return StepFailure(trimmed.isEmpty ? what : "\(what): \(trimmed)")
         }
         switch profile {
         case .command, .aider:
