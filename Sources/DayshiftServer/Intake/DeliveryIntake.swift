@@ -63,6 +63,20 @@ public struct DeliveryIntake: Sendable {
         return snapshot
     }
 
+    /// True when the delivery came on Dayshift's pull request but is for its issue's object: a
+    /// follow-up, or a cancel written on the pull request.
+    static func isAboutThePullRequestsIssue(_ command: IssueCommand, _ payload: WebhookPayload) -> Bool {
+        command == .followUp || (command == .cancel && payload.issue?.pullRequest != nil)
+    }
+
+    /// The issue's snapshot for a message that came on its pull request: with the follow-up for a
+    /// follow-up, without it for a cancel.
+    func issueSnapshotOfPullRequest(_ command: IssueCommand, event: String, payload: WebhookPayload) -> IssueSnapshot? {
+        guard var snapshot = followUpSnapshot(event: event, payload: payload) else { return nil }
+        if command != .followUp { snapshot.followUp = nil }
+        return snapshot
+    }
+
     /// Handles one delivery.
     /// - Parameters:
     ///   - body: the raw request body, exactly as received.
@@ -168,7 +182,8 @@ public struct DeliveryIntake: Sendable {
         }
         var message: IssueMessage?
         if case .act(let command, _, let origin) = decision, let payload,
-           let snapshot = command == .followUp ? followUpSnapshot(event: event, payload: payload) : IssueSnapshot(payload: payload),
+           let snapshot = Self.isAboutThePullRequestsIssue(command, payload) ? issueSnapshotOfPullRequest(command, event: event, payload: payload)
+               : IssueSnapshot(payload: payload),
            let key = snapshot.issueKey {
             // GitHub's names are case-insensitive (and a rename may change the case): the key is
             // normalised by `IssueKey`, one object per issue.

@@ -69,7 +69,8 @@ extension TriggerRules {
                     TriggerOrigin(kind: .review, sender: login, triggerKey: key))
     }
 
-    /// A `/dayshift` or `@<slug>` comment on an open pull request of Dayshift's.
+    /// A `/dayshift` or `@<slug>` comment on an open pull request of Dayshift's: a follow-up, or
+    /// with the sub-command `cancel`, a cancel of the issue's run.
     func decidePullRequestComment(_ comment: WebhookPayload.Comment, issue: WebhookPayload.Issue, sender: WebhookPayload.Account?) -> TriggerDecision {
         guard addressedKind(comment.body) != nil else { return .ignore("#\(issue.number) is a pull request; \(notAddressed)") }
         guard let number = issueNumber(headRef: nil, body: issue.body) else {
@@ -81,6 +82,12 @@ extension TriggerRules {
         let association = (comment.authorAssociation ?? "NONE").uppercased()
         guard allowedAssociations.contains(association) else { return .ignore("comment author association \(association) is not allowed") }
         let login = comment.user?.login ?? sender?.login
+        // `/dayshift cancel` (or `@slug cancel`) on the pull request stops the issue's run.
+        let words = (comment.body ?? "").split(whereSeparator: { $0.isWhitespace })
+        if let kind = addressedKind(comment.body), words.dropFirst().first?.lowercased() == IssueCommand.cancel.rawValue {
+            return .act(.cancel, "cancel on pull request #\(issue.number) by \(login ?? "?") (\(association)): for #\(number)",
+                        TriggerOrigin(kind: kind, sender: login, triggerKey: "comment:\(comment.id)"))
+        }
         return .act(.followUp, "comment on pull request #\(issue.number) by \(login ?? "?") (\(association)): follow-up for #\(number)",
                     TriggerOrigin(kind: .review, sender: login, triggerKey: "comment:\(comment.id)"))
     }

@@ -180,6 +180,28 @@ struct FollowUpTriggerRulesTests {
         #expect(stranger.reason.contains("NONE"))
     }
 
+    /// `issue_comment.created` on pull request 8, which Dayshift opened for issue 7.
+    func pullRequestComment(_ text: String) throws -> WebhookPayload {
+        let delivery = builder.commentCreated(number: 8, title: "Fix #7", body: "Fixes #7\n\nChange made by Dayshift.", comment: text)
+        var json = try #require(try JSONSerialization.jsonObject(with: delivery.body) as? [String: Any])
+        var issue = try #require(json["issue"] as? [String: Any])
+        issue["pull_request"] = ["url": "https://api.github.com/repos/octo/hello/pulls/8"]
+        json["issue"] = issue
+        return try JSONDecoder().decode(WebhookPayload.self, from: JSONSerialization.data(withJSONObject: json))
+    }
+
+    @Test("on the pull request, /dayshift cancel and @slug cancel cancel the issue's run; other addressed comments follow up")
+    func cancelOnPullRequest() throws {
+        for text in ["/dayshift cancel", "@dayshift cancel"] {
+            let decision = rules.decide(event: "issue_comment", payload: try pullRequestComment(text), openedIssuesEnabled: false)
+            #expect(decision.command == .cancel, "\(text): \(decision.reason)")
+            #expect(decision.reason.contains("for #7"), "\(decision.reason)")
+        }
+        let followUp = rules.decide(event: "issue_comment", payload: try pullRequestComment("/dayshift use a loop"), openedIssuesEnabled: false)
+        #expect(followUp.command == .followUp)
+        #expect(rules.decide(event: "issue_comment", payload: try pullRequestComment("please cancel"), openedIssuesEnabled: false).command == nil)
+    }
+
     @Test("a follow-up names the issue by the branch, with the review comment's file and line")
     func followUpContent() throws {
         let delivery = builder.pullRequestReviewComment(pullNumber: 8, headRef: "dayshift/issue-7", body: "rename", path: "calc.py", line: 12)

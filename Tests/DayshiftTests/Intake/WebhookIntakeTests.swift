@@ -62,6 +62,23 @@ struct WebhookIntakeTests {
         }
     }
 
+    @Test("/dayshift cancel written on Dayshift's pull request goes to the issue's object, not the pull request's")
+    func cancelOnPullRequestGoesToTheIssue() async throws {
+        try await withServer { client, store async throws in
+            let comment = builder.commentCreated(number: 8, title: "Fix #7", body: "Fixes #7\n\nChange made by Dayshift.", comment: "/dayshift cancel")
+            var json = try #require(try JSONSerialization.jsonObject(with: comment.body) as? [String: Any])
+            var issue = try #require(json["issue"] as? [String: Any])
+            issue["pull_request"] = ["url": "https://api.github.com/repos/octo/hello/pulls/8"]
+            json["issue"] = issue
+            let delivery = WebhookDelivery(event: "issue_comment", body: try JSONSerialization.data(withJSONObject: json))
+            #expect(try await post(client, delivery.body, headers(delivery)) == .accepted)
+            let messages = try await store.messages(issueKey: "octo/hello#7")
+            #expect(messages.map(\.kind) == ["cancel"])
+            #expect(messages.first?.snapshot?.followUp == nil)
+            #expect(try await store.messages(issueKey: "octo/hello#8").isEmpty)
+        }
+    }
+
     @Test("the message's issue key is the lowercased IssueKey, whatever case the payload spells the repository in")
     func issueKeyNormalised() async throws {
         try await withServer { client, store async throws in
