@@ -25,6 +25,10 @@ public final class DayshiftMetrics: OutboundRequestRecorder, RuntimeRecorder, Se
         public static let runsFinished = "dayshift_runs_finished_total"
         /// Gauge: runs in status `running` (working, or waiting for a step's retry), read at scrape time.
         public static let runsRunning = "dayshift_runs_running"
+        /// Gauge: runs waiting in the fair queue for a sandbox slot, read at scrape time.
+        public static let runsQueued = "dayshift_runs_queued"
+        /// Gauge: sandbox slots held by running runs (at most `runtime.max_concurrent_runs`), read at scrape time.
+        public static let slotsInUse = "dayshift_sandbox_slots_in_use"
         /// Histogram `{step, outcome}`: seconds one step attempt took.
         public static let stepDuration = "dayshift_step_duration_seconds"
         /// Gauge: managed sandboxes alive after the reaper's latest sweep.
@@ -81,6 +85,8 @@ public final class DayshiftMetrics: OutboundRequestRecorder, RuntimeRecorder, Se
     let factory: PrometheusMetricsFactory
     private let runsRunning: CoreMetrics.Gauge
     private let databaseSize: CoreMetrics.Gauge
+    private let runsQueued: CoreMetrics.Gauge
+    private let slotsInUse: CoreMetrics.Gauge
     private let sandboxesLive: CoreMetrics.Gauge
 
     public init() {
@@ -91,6 +97,8 @@ public final class DayshiftMetrics: OutboundRequestRecorder, RuntimeRecorder, Se
         self.factory = factory
         runsRunning = CoreMetrics.Gauge(label: Name.runsRunning, factory: factory)
         databaseSize = CoreMetrics.Gauge(label: Name.databaseSize, factory: factory)
+        runsQueued = CoreMetrics.Gauge(label: Name.runsQueued, factory: factory)
+        slotsInUse = CoreMetrics.Gauge(label: Name.slotsInUse, factory: factory)
         sandboxesLive = CoreMetrics.Gauge(label: Name.sandboxesLive, factory: factory)
         // Present from the start (at 0), so that rates and alerts work before the first run ends.
         for status in RunStatus.allCases where status.isFinal {
@@ -158,9 +166,13 @@ public final class DayshiftMetrics: OutboundRequestRecorder, RuntimeRecorder, Se
     // MARK: Exposition
 
     /// The Prometheus text exposition, after reading the gauges that are measured at scrape time
-    /// (running runs, database size) from `store`. A gauge whose read fails keeps its last value.
+    /// (running runs, the queue, database size) from `store`. A gauge whose read fails keeps its last value.
     public func exposition(store: Store) async -> String {
         if let running = try? await store.runningRunCount() { runsRunning.record(running) }
+        if let queue = try? await store.queueSnapshot() {
+            runsQueued.record(queue.waiting.count)
+            slotsInUse.record(queue.holding.count)
+        }
         if let bytes = try? await store.databaseSizeBytes() { databaseSize.record(bytes) }
         return render()
     }

@@ -1,7 +1,11 @@
 import DayshiftConfig
 import DayshiftCore
+import DayshiftServer
 import Emulators
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import IssueObjects
 import Store
 import Testing
@@ -148,6 +152,12 @@ struct QueueAndBudgetTests {
             let queued = try #require(queue["queued"] as? [[String: Any]])
             #expect(queued.compactMap { $0["issue"] as? String } == [harness.issueKey(3), harness.issueKey(2)])
             #expect(queued.compactMap { $0["position"] as? Int } == [1, 2])
+            // And in /metrics: two runs queued, one slot in use, three runs running.
+            let (data, _) = try await URLSession.shared.data(from: server.baseURL.appendingPathComponent("metrics"))
+            let metrics = PrometheusText(String(decoding: data, as: UTF8.self))
+            #expect(metrics.value(DayshiftMetrics.Name.runsQueued) == 2)
+            #expect(metrics.value(DayshiftMetrics.Name.slotsInUse) == 1)
+            #expect(metrics.value(DayshiftMetrics.Name.runsRunning) == 3)
 
             await harness.stopServer()
             try await harness.startServer()
