@@ -115,10 +115,14 @@ extension Store {
     }
 
     /// Running runs waiting for a slot (not cancelled: a cancelled run needs no sandbox), next first.
+    /// The waiting runs in service order: by installation in turns (``FairQueue``), and within one
+    /// installation in the order their triggers arrived (the inbox message's id, given at intake),
+    /// whichever issue object got to its message first.
     private static func waitingOrder(_ db: Database) throws -> [QueueEntryRecord] {
         let waiting = try QueueEntryRecord.fetchAll(db, sql: """
             SELECT q.* FROM run_queue q JOIN runs r ON r.id = q.runId
-            WHERE q.admittedAt IS NULL AND q.releasedAt IS NULL AND r.status = ? AND r.cancelRequestedAt IS NULL ORDER BY q.runId
+            WHERE q.admittedAt IS NULL AND q.releasedAt IS NULL AND r.status = ? AND r.cancelRequestedAt IS NULL
+            ORDER BY r.triggerMessageId, q.runId
             """, arguments: [RunStatus.running.rawValue])
         let lastServed = try Int64.fetchOne(db, sql: "SELECT installation FROM run_queue WHERE admission IS NOT NULL ORDER BY admission DESC LIMIT 1")
         let byID = Dictionary(uniqueKeysWithValues: waiting.map { ($0.runId, $0) })

@@ -136,6 +136,9 @@ struct QueueAndBudgetTests {
             try await harness.send(harness.payloads.issueLabeled(number: 1, title: "first", body: ""))
             try await harness.waitForRunningStep(.agent, issue: 1)
             try await harness.send(harness.payloads.issueLabeled(number: 3, title: "second", body: ""))
+            // Each issue object handles its own inbox: #3 is queued before #2 is sent, so the
+            // positions each was told are known (a position is the one at the time it was queued).
+            try await harness.waitUntil("#3 queued") { try await harness.store.queueSnapshot().waiting.count == 1 }
             try await harness.send(harness.payloads.issueLabeled(number: 2, title: "third", body: ""))
             try await harness.waitUntil("two runs queued") { try await harness.store.queueSnapshot().waiting.count == 2 }
             try await harness.waitUntil("both told their position") {
