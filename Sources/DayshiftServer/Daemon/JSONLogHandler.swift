@@ -46,9 +46,7 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var fields = metadata
-        if let provided = metadataProvider?.get() { fields.merge(provided) { _, new in new } }
-        if let own = event.metadata { fields.merge(own) { _, new in new } }
+        let fields = mergedMetadata(event)
         var line = "{\"time\":\(Self.quoted(Self.timestamp(now())))"
         line += ",\"level\":\(Self.quoted(event.level.rawValue))"
         line += ",\"message\":\(Self.quoted(event.message.description))"
@@ -128,5 +126,16 @@ public struct JSONLogHandler: LogHandler {
             }
         }
         return result + "\""
+    }
+}
+
+extension LogHandler {
+    /// The fields one event is written with: the handler's metadata, then the metadata provider's,
+    /// then the event's own (a later source wins a key).
+    func mergedMetadata(_ event: LogEvent) -> Logger.Metadata {
+        var fields = metadata
+        if let provided = metadataProvider?.get() { fields.merge(provided) { _, new in new } }
+        if let own = event.metadata { fields.merge(own) { _, new in new } }
+        return fields
     }
 }

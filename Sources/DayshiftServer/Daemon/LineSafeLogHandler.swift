@@ -31,9 +31,7 @@ public struct LineSafeLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var fields = metadata
-        if let provided = metadataProvider?.get() { fields.merge(provided) { _, new in new } }
-        if let own = event.metadata { fields.merge(own) { _, new in new } }
+        let fields = mergedMetadata(event)
         var safe = event
         safe.message = Logger.Message(stringLiteral: Self.escaped(event.message.description))
         if let error = event.error { safe.error = EscapedError(description: Self.escaped(String(describing: error))) }
