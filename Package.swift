@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Bottom layer: the domain's vocabulary (issue keys, commands, step names, error kinds), no dependencies.
@@ -34,6 +35,7 @@ let package = Package(
             dependencies: [
                 "DayshiftCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -128,6 +130,9 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 // The schema-upgrade test writes a database as the previous version did.
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // Creates a fresh database per PostgreSQL test; starts the throw-away cluster.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             // Read from the source tree by the spec-conformance tests, not bundled.
             exclude: ["Support/github-openapi-supplement.json"]

@@ -117,11 +117,10 @@ public struct DayshiftInstance: Sendable {
 
     /// Logs what an operator should know at start (versions, GitHub access, sandbox isolation).
     public func logStartup() {
-        let version = store.sqliteVersion
-        logger.info("dayshift starting", metadata: ["version": "\(DayshiftVersion.current)", "sqlite": "\(version)", "data_dir": "\(configuration.dataDirectory)",
+        logger.info("dayshift starting", metadata: ["version": "\(DayshiftVersion.current)", "store": "\(store.engine)", "data_dir": "\(configuration.dataDirectory)",
                                                     "sandbox": "\(sandboxes.kind)", "github_api": "\(CredentialRedaction.urls(in: configuration.github.apiURL))",
                                                     "isolation": "\((sandboxes as? LocalSandboxProvider)?.isolation.name ?? "n/a")"])
-        if let note = SQLiteVersionNotice.message(version: version, dataDirectory: URL(fileURLWithPath: configuration.dataDirectory)) {
+        if let version = store.sqliteVersion, let note = SQLiteVersionNotice.message(version: version, dataDirectory: URL(fileURLWithPath: configuration.dataDirectory)) {
             logger.info("\(note)")
         }
         if configuration.github.usesApp {

@@ -24,7 +24,7 @@ struct InboxMessageKindTests {
             let delivery = DeliveryRecord(StoreSeed.delivery(try #require(IssueKey(key)), guid: "unknown-kind-41"))
             let message = InboxMessageRecord(issueKey: key, kind: "frobnicate", deliveryGuid: delivery.guid,
                                              body: try JSONEncoder().encode(snapshot), createdAt: Date())
-            guard case .recorded = try await store.database.write({ db in try Store.insert(delivery, message: message, db) }) else {
+            guard case .recorded = try await #require(store.sqliteDatabase).write({ db in try SQLiteStore.insert(delivery, message: message, db) }) else {
                 Issue.record("the delivery was not recorded")
                 return
             }

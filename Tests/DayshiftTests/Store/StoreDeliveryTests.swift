@@ -22,7 +22,7 @@ struct StoreDeliveryTests {
         #expect(try await store.recordDelivery(delivery, message: nil) == .duplicate)
         #expect(try await store.deliveryCount() == 1)
         #expect(try await store.messages(issueKey: key.description).map(\.id) == [messageID])
-        let storedText = try await store.database.read { db in
+        let storedText = try await #require(store.sqliteDatabase).read { db in
             try String.fetchOne(db, sql: "SELECT receivedAt FROM deliveries WHERE guid = ?", arguments: ["guid-1"])
         }
         #expect(storedText == StoreSeed.date.databaseValue.storage.value as? String)
