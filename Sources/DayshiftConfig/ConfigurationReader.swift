@@ -9,7 +9,7 @@ enum ConfigurationReader {
         let top = try ConfigNode(path: "", node: root, allowedKeys: [
             "server", "data_dir", "webhook", "triggers", "github", "sandbox", "agent", "steps", "pull_request", "git", "runtime", "repositories",
             "failpoints", "llm",
-            "retention", "budgets",
+            "retention", "budgets", "store",
         ])
         // Every file a `*_file` key names holds a secret: the local runner hides them all from sandboxes.
         config.sourceFiles.append(contentsOf: secretFilePaths(in: root).filter { !config.sourceFiles.contains($0) })
@@ -181,6 +181,15 @@ enum ConfigurationReader {
                                                                    range: 0...36_500)
         config.retention.runsDays = try retention.int("runs_days", default: config.retention.runsDays, range: 0...36_500)
         config.retention.intervalSeconds = try retention.double("interval_seconds", default: config.retention.intervalSeconds, range: 1...604_800)
+
+        let store = try top.child("store", allowedKeys: ["url", "password", "password_file", "single_replica"])
+        try store.refuseSecret("password", use: "DAYSHIFT_STORE_PASSWORD or store.password_file")
+        config.store.url = try store.string("url", default: config.store.url)
+        if let file = try store.optionalString("password_file") {
+            config.store.password = try readSecret(file, key: store.keyPath("password_file"))
+            config.sourceFiles.append(file)
+        }
+        config.store.singleReplica = try store.bool("single_replica", default: config.store.singleReplica)
 
         let git = try top.child("git", allowedKeys: ["author_name", "author_email", "branch_prefix"])
         for retired in ["author_name", "author_email"] where git.node(retired) != nil {

@@ -10,12 +10,14 @@ import Yams
 /// | variable | key |
 /// |---|---|
 /// | `DAYSHIFT_DATA_DIR` | `data_dir` |
+/// | `DAYSHIFT_STORE_URL` | `store.url` |
+/// | `DAYSHIFT_STORE_PASSWORD` | the PostgreSQL password (never in YAML; or `store.password_file`, `DAYSHIFT_STORE_PASSWORD_FILE`) |
 /// | `DAYSHIFT_WEBHOOK_SECRET` | the webhook secret (never in YAML; or `webhook.secret_file`) |
 /// | `DAYSHIFT_GITHUB_TOKEN` | a personal access token (never in YAML; or `github.token_file`) |
 /// | `DAYSHIFT_OPERATOR_TOKEN` | the operator API's bearer token (never in YAML; or `server.operator_token_file`) |
 /// | `DAYSHIFT_GITHUB_APP_ID` | `github.app_id` |
 /// | `DAYSHIFT_GITHUB_PRIVATE_KEY_FILE` | the App's private key file (or `github.private_key_file`) |
-/// | `DAYSHIFT_WEBHOOK_SECRET_FILE`, `DAYSHIFT_OPERATOR_TOKEN_FILE`, `DAYSHIFT_GITHUB_TOKEN_FILE`, `DAYSHIFT_DAYTONA_API_KEY_FILE`, `DAYSHIFT_ANTHROPIC_API_KEY_FILE`, `DAYSHIFT_OPENAI_API_KEY_FILE` | files holding secrets, like the `*_file` keys (see `SecretFileVariable`) |
+/// | `DAYSHIFT_WEBHOOK_SECRET_FILE`, `DAYSHIFT_OPERATOR_TOKEN_FILE`, `DAYSHIFT_GITHUB_TOKEN_FILE`, `DAYSHIFT_DAYTONA_API_KEY_FILE`, `DAYSHIFT_ANTHROPIC_API_KEY_FILE`, `DAYSHIFT_OPENAI_API_KEY_FILE`, `DAYSHIFT_STORE_PASSWORD_FILE` | files holding secrets, like the `*_file` keys (see `SecretFileVariable`) |
 /// | `DAYSHIFT_GITHUB_API_URL` | `github.api_url` |
 /// | `DAYSHIFT_DAYTONA_API_KEY` | the Daytona API key (never in YAML; or `sandbox.daytona.api_key_file`) |
 /// | `DAYSHIFT_FAILPOINTS` | `failpoints` |
@@ -43,6 +45,7 @@ public struct DayshiftConfiguration: Sendable {
     public var runtime = RuntimeSettings()
     public var llm = LLMSettings()
     public var retention = RetentionSettings()
+    public var store = StoreLocation()
     public var budgets = BudgetSettings()
     /// Per-repository settings, keyed by `owner/name`.
     public var repositories: [String: RepositorySettings] = [:]
@@ -311,6 +314,27 @@ public struct BudgetSettings: Sendable, Equatable {
     public var daily: DailyBudget { DailyBudget(runs: dailyRuns, costUSD: dailyCostUSD) }
 }
 
+/// `store.*`: where Dayshift keeps its state.
+public struct StoreLocation: Sendable, Equatable {
+    /// `store.url`: empty (the default) keeps everything in SQLite at `<data_dir>/dayshift.sqlite`
+    /// (one server); `postgres://USER@HOST:PORT/DATABASE[?sslmode=disable|prefer|require]` (or
+    /// `?host=/socket/directory`) shares one PostgreSQL database between several replicas.
+    /// `DAYSHIFT_STORE_URL`.
+    public var url = ""
+    /// The PostgreSQL password, from `DAYSHIFT_STORE_PASSWORD`, `DAYSHIFT_STORE_PASSWORD_FILE` or
+    /// `store.password_file` (never from the YAML file itself nor from the URL).
+    public var password = ""
+    /// `store.single_replica`: the operator's word that only one server uses this PostgreSQL
+    /// database, which lets it use the local sandbox runner (whose sandboxes live on one machine's
+    /// disk). Default false.
+    public var singleReplica = false
+
+    public init() {}
+
+    /// Whether state lives in a database several replicas may share (`store.url` is set).
+    public var isShared: Bool { !url.isEmpty }
+}
+
 /// `retention.*`: how long stored deliveries and run journals are kept. 0 keeps them forever.
 public struct RetentionSettings: Sendable, Equatable {
     /// `retention.deliveries_days`: deliveries that reached an issue object (and their payloads)
@@ -391,6 +415,8 @@ extension DayshiftConfiguration {
             return text
         }
         if let dir = value("DAYSHIFT_DATA_DIR") { dataDirectory = dir }
+        if let url = value("DAYSHIFT_STORE_URL") { store.url = url }
+        if let password = value("DAYSHIFT_STORE_PASSWORD") { store.password = password }
         if let secret = value("DAYSHIFT_WEBHOOK_SECRET") { webhook.secret = secret }
         if let token = value("DAYSHIFT_GITHUB_TOKEN") { github.token = token }
         if let token = value("DAYSHIFT_OPERATOR_TOKEN") { server.operatorToken = token }

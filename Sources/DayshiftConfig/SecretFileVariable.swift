@@ -15,6 +15,7 @@
 /// | `DAYSHIFT_DAYTONA_API_KEY_FILE` | `sandbox.daytona.api_key_file` | `DAYSHIFT_DAYTONA_API_KEY` |
 /// | `DAYSHIFT_ANTHROPIC_API_KEY_FILE` | `llm.anthropic.api_key_file` | – (`ANTHROPIC_API_KEY` is then not used) |
 /// | `DAYSHIFT_OPENAI_API_KEY_FILE` | `llm.openai.api_key_file` | – (`OPENAI_API_KEY` is then not used) |
+/// | `DAYSHIFT_STORE_PASSWORD_FILE` | `store.password_file` | `DAYSHIFT_STORE_PASSWORD` |
 ///
 /// A variable wins over the YAML key, as every environment variable does.
 struct SecretFileVariable {
@@ -34,6 +35,7 @@ struct SecretFileVariable {
             SecretFileVariable(name: "DAYSHIFT_DAYTONA_API_KEY_FILE", valueVariable: "DAYSHIFT_DAYTONA_API_KEY", target: \.sandbox.daytona.apiKey),
             SecretFileVariable(name: "DAYSHIFT_ANTHROPIC_API_KEY_FILE", valueVariable: nil, target: \.llm.anthropic.apiKey),
             SecretFileVariable(name: "DAYSHIFT_OPENAI_API_KEY_FILE", valueVariable: nil, target: \.llm.openai.apiKey),
+            SecretFileVariable(name: "DAYSHIFT_STORE_PASSWORD_FILE", valueVariable: "DAYSHIFT_STORE_PASSWORD", target: \.store.password),
         ]
     }
 }

@@ -39,7 +39,8 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try configuration.checkServeRequirements()
             // SIGTERM and SIGINT start the graceful shutdown; only `serve` listens for them.
-            var application = try buildApplication(configuration: configuration, logger: logger)
+            let store = try await StoreOpening.open(configuration, logger: logger)
+            var application = try buildApplication(configuration: configuration, store: store, logger: logger)
             application.checksAgentAtStart = true
             try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         } catch let error as ConfigurationError {

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import IssueObjects
 import Logging
+import Store
 
 /// Builds the whole Dayshift server from configuration: every part (``DayshiftInstance``), the
 /// HTTP routes (`POST /webhooks/github`, `/llm/…`, `GET /healthz`, `GET /readyz`, `GET /metrics`,
@@ -17,6 +18,7 @@ import Logging
 /// ``DayshiftApplication`` so that tests and the demo can reach the store and sandboxes it built.
 /// - Parameters:
 ///   - configuration: the server's configuration (`server.host`, `server.port`, `data_dir`, …).
+///   - store: the store (``StoreOpening/open(_:logger:)``); `nil` opens SQLite in `data_dir`.
 ///   - logger: every part's logger.
 ///   - environment: the process environment, for `agent.pass_environment`, and for
 ///     `ANTHROPIC_API_KEY` / `OPENAI_API_KEY` when the configuration holds no LLM key.
@@ -28,13 +30,14 @@ import Logging
 ///   GitHub or sandbox settings are unusable. Nothing runs yet; running takes the data-directory lock.
 public func buildApplication(
     configuration: DayshiftConfiguration,
+    store: Store? = nil,
     logger: Logger,
     environment: [String: String] = ProcessInfo.processInfo.environment,
     failPointAction: FailPoints.Action = .exitProcess,
     now: @escaping @Sendable () -> Date = { Date() },
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> DayshiftApplication {
-    let instance = try DayshiftInstance(configuration: configuration, logger: logger, environment: environment,
+    let instance = try DayshiftInstance(configuration: configuration, store: store, logger: logger, environment: environment,
                                         failPointAction: failPointAction, now: now)
     let configuration = instance.configuration
     let router = Router()

@@ -81,8 +81,9 @@ extension DayshiftApplication {
         environment: [String: String] = ProcessInfo.processInfo.environment,
         failPointAction: FailPoints.Action = .exitProcess, now: @escaping @Sendable () -> Date = { Date() }
     ) async throws -> InProcessServer<DayshiftApplication> {
-        try await InProcessServer.start(host: configuration.server.host, logger: logger, didNotStart: CancellationError()) { onPort in
-            try buildApplication(configuration: configuration, logger: logger, environment: environment,
+        let store = try await StoreOpening.open(configuration, logger: logger)
+        return try await InProcessServer.start(host: configuration.server.host, logger: logger, didNotStart: CancellationError()) { onPort in
+            try buildApplication(configuration: configuration, store: store, logger: logger, environment: environment,
                                  failPointAction: failPointAction, now: now, onServerRunning: onPort)
         }
     }

@@ -47,7 +47,8 @@ public struct DayshiftInstance: Sendable {
     ///   - now: the clock for App JWTs and installation-token expiry (tests share an emulator's clock).
     /// - Throws: ``ConfigurationError`` when the data directory or database cannot be opened, or
     ///   GitHub or sandbox settings are unusable.
-    package init(configuration: DayshiftConfiguration, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment,
+    ///   - store: the store, opened by ``StoreOpening/open(_:logger:)``; `nil` opens SQLite in `data_dir`.
+    package init(configuration: DayshiftConfiguration, store opened: Store? = nil, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment,
                 failPointAction: FailPoints.Action = .exitProcess, now: @escaping @Sendable () -> Date = { Date() }) throws {
         var configuration = configuration
         if configuration.llm.anthropic.apiKey.isEmpty { configuration.llm.anthropic.apiKey = environment["ANTHROPIC_API_KEY"] ?? "" }
@@ -56,12 +57,13 @@ public struct DayshiftInstance: Sendable {
         self.logger = logger
         let metrics = DayshiftMetrics()
         self.metrics = metrics
-        let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
-        try DataDirectory.prepare(dataDirectory)
-        do {
-            store = try Store(directory: dataDirectory, logger: logger)
-        } catch {
-            throw ConfigurationError(key: "data_dir", problem: "cannot open the database in \(dataDirectory.path) (\(Self.reason(error)))")
+        try DataDirectory.prepare(URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true))
+        if let opened {
+            store = opened
+        } else if configuration.store.isShared {
+            throw ConfigurationError(key: "store.url", problem: "a PostgreSQL store is opened with StoreOpening.open before the server is built")
+        } else {
+            store = try StoreOpening.openSQLite(configuration, logger: logger)
         }
         sandboxes = try SandboxProviderFactory.make(configuration, logger: logger, recorder: metrics)
         guard let apiURL = URL(string: configuration.github.apiURL) else {
@@ -98,10 +100,6 @@ public struct DayshiftInstance: Sendable {
             try await store.run(id: runID)?.status == .running
         }
         retention = RetentionService(store: store, settings: configuration.retention, logger: logger)
-    }
-
-    private static func reason(_ error: any Error) -> String {
-        (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
     }
 
     /// Looks for the configured agent's executable in a sandbox, as `dayshift doctor` does, and

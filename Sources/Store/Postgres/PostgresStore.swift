@@ -27,6 +27,9 @@ final class PostgresStore: StoreBackend {
     /// time: the migrations run under an advisory lock).
     /// - Throws: `PSQLError` when the server cannot be reached, refuses the login, or a migration fails.
     static func open(_ settings: PostgresConnectionSettings, logger: Logger) async throws -> PostgresStore {
+        // First contact on one connection of its own: an unreachable server or a refused login
+        // fails here within the connect timeout (the pool would keep retrying in the background).
+        let version = try await firstContact(settings, logger: logger)
         // The pool's own log at error level: its one warning is "run() hasn't been called yet",
         // printed when the first lease wins the race against the task that calls `run()`.
         var poolLogger = logger
@@ -34,15 +37,38 @@ final class PostgresStore: StoreBackend {
         let client = PostgresClient(configuration: try configuration(settings), backgroundLogger: poolLogger)
         let running = Task { await client.run() }
         do {
-            let version = try await client.withConnection { connection in
-                try await connection.query("SHOW server_version", logger: logger).collect().first?.decode(String.self) ?? "?"
-            }
-            let store = PostgresStore(client: client, running: running, logger: logger,
-                                      serverVersion: String(version.prefix { !$0.isWhitespace }))
+            let store = PostgresStore(client: client, running: running, logger: logger, serverVersion: version)
             try await PostgresMigrations.migrate(store)
             return store
         } catch {
             running.cancel()
+            throw error
+        }
+    }
+
+    /// Connects once, reads the server's version (e.g. `15.18`) and disconnects.
+    private static func firstContact(_ settings: PostgresConnectionSettings, logger: Logger) async throws -> String {
+        var configuration: PostgresConnection.Configuration
+        if let directory = settings.socketDirectory {
+            configuration = .init(unixSocketPath: "\(directory)/.s.PGSQL.\(settings.port)", username: settings.username,
+                                  password: settings.password, database: settings.database)
+        } else {
+            let tls: PostgresConnection.Configuration.TLS = switch settings.tls {
+            case .disable: .disable
+            case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+            configuration = .init(host: settings.host ?? "localhost", port: settings.port, username: settings.username,
+                                  password: settings.password, database: settings.database, tls: tls)
+        }
+        configuration.options.connectTimeout = .seconds(5)
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        do {
+            let version = try await connection.value("SHOW server_version", as: String.self, logger: logger) ?? "?"
+            try await connection.close()
+            return String(version.prefix { !$0.isWhitespace })
+        } catch {
+            try? await connection.close()
             throw error
         }
     }

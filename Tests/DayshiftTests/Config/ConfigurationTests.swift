@@ -156,6 +156,9 @@ struct ConfigurationTests {
         ("github:\n  allowed_repositories: [acme]\n", "github.allowed_repositories"),
         ("github:\n  writes_per_minute: -1\n", "github.writes_per_minute"),
         ("pull_request:\n  draft_on_test_failure: sometimes\n", "pull_request.draft_on_test_failure"),
+        ("store:\n  password: hunter2\n", "store.password"),
+        ("store:\n  single_replica: perhaps\n", "store.single_replica"),
+        ("store:\n  uri: postgres://x@y/z\n", "store.uri"),
     ])
     func badConfig(yaml: String, key: String) {
         do {

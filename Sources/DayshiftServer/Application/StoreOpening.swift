@@ -1,0 +1,64 @@
+import DayshiftConfig
+import Foundation
+import Logging
+import Sandboxes
+import Store
+
+/// Opens the store the configuration names: SQLite in `data_dir` (default), or PostgreSQL at
+/// `store.url`.
+public enum StoreOpening {
+    /// Opens and migrates the store.
+    /// - Parameter forServing: whether a server will run on it (`dayshift migrate` passes false:
+    ///   migrating is safe whoever else uses the database).
+    /// - Throws: ``DayshiftConfig/ConfigurationError`` naming `data_dir` when the SQLite file cannot
+    ///   be opened; `store.url` when the URL is unusable or the server cannot be reached or refuses
+    ///   the login (the text names host, port and database, never the password); `store.single_replica`
+    ///   when several replicas could share the database (not supported yet: issue objects would be
+    ///   taken over from each other).
+    public static func open(_ configuration: DayshiftConfiguration, logger: Logger, forServing: Bool = true) async throws -> Store {
+        guard configuration.store.isShared else { return try openSQLite(configuration, logger: logger) }
+        let settings: PostgresConnectionSettings
+        do {
+            settings = try PostgresConnectionSettings.parse(url: configuration.store.url,
+                                                            password: configuration.store.password.isEmpty ? nil : configuration.store.password)
+        } catch {
+            throw ConfigurationError(key: "store.url", problem: "\(error)")
+        }
+        guard configuration.store.singleReplica || !forServing else {
+            throw ConfigurationError(key: "store.single_replica", problem:
+                "this version runs one server per PostgreSQL database: set store.single_replica: true (several replicas "
+                    + "need leases that move between them, which it does not have yet)")
+        }
+        do {
+            return try await Store.postgres(settings, logger: logger)
+        } catch {
+            let target = settings.socketDirectory.map { "socket \($0)" } ?? "\(settings.host ?? "?"):\(settings.port)"
+            throw ConfigurationError(key: "store.url", problem: "cannot open PostgreSQL database \(settings.database) at \(target) as \(settings.username) "
+                + "(\(detail(error, password: configuration.store.password)))")
+        }
+    }
+
+    /// Opens the SQLite store in `data_dir` (created 0700 when missing).
+    /// - Throws: ``DayshiftConfig/ConfigurationError`` for `data_dir`.
+    public static func openSQLite(_ configuration: DayshiftConfiguration, logger: Logger) throws -> Store {
+        let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
+        try DataDirectory.prepare(dataDirectory)
+        do {
+            return try Store(directory: dataDirectory, logger: logger)
+        } catch {
+            throw ConfigurationError(key: "data_dir", problem: "cannot open the database in \(dataDirectory.path) (\(reason(error)))")
+        }
+    }
+
+    /// PostgresNIO's `PSQLError` describes itself generically on purpose; its reflection names the
+    /// server's message (`password authentication failed …`) or the socket error. The password is
+    /// removed from it, in any encoding, and it is cut to one short line.
+    private static func detail(_ error: any Error, password: String) -> String {
+        let text = GitCredentialEnvironment.redact(String(reflecting: error), secrets: [password])
+        return String(text.split(whereSeparator: \.isNewline).joined(separator: " ").prefix(300))
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+    }
+}

@@ -1,0 +1,79 @@
+import DayshiftConfig
+import DayshiftServer
+import Foundation
+import Logging
+import Store
+import Testing
+
+/// `store.*`: where the state lives, and what `serve` refuses about it.
+@Suite("Store opening (store.url)")
+struct StoreOpeningTests {
+    @Test("store.url and the password come from the file, DAYSHIFT_STORE_URL and DAYSHIFT_STORE_PASSWORD[_FILE]")
+    func settings() throws {
+        let directory = try TestDirectory("store-config")
+        defer { directory.remove() }
+        let file = try SecretFileVariableTests.secretFile(in: directory, "store-password")
+        let fromFile = try DayshiftConfiguration.parse(yaml: "store:\n  url: postgres://d@db/dayshift\n  password_file: \(file.path)\n  single_replica: true\n",
+                                                       environment: [:])
+        #expect(fromFile.store.url == "postgres://d@db/dayshift")
+        #expect(fromFile.store.password == file.secret)
+        #expect(fromFile.store.singleReplica)
+        #expect(fromFile.sourceFiles.contains(file.path))
+        let fromEnvironment = try DayshiftConfiguration.load(file: nil, environment: ["DAYSHIFT_STORE_URL": "postgres://e@db/x",
+                                                                                     "DAYSHIFT_STORE_PASSWORD_FILE": file.path])
+        #expect(fromEnvironment.store.url == "postgres://e@db/x")
+        #expect(fromEnvironment.store.password == file.secret)
+        #expect(try DayshiftConfiguration.parse(yaml: "", environment: ["DAYSHIFT_STORE_PASSWORD": "p"]).store.password == "p")
+        #expect(try !DayshiftConfiguration.parse(yaml: "", environment: [:]).store.isShared)
+    }
+
+    @Test("what cannot be used is refused in one line naming the key, never showing the password", arguments: [
+        ("mysql://d@db/x", true, "store.url"),
+        ("postgres://d:hunter2@db/x", true, "store.url"),
+        ("postgres://d@db/x", false, "store.single_replica"),
+        // Nothing listens on port 1: the error names where it tried.
+        ("postgres://d@127.0.0.1:1/x?sslmode=disable", true, "store.url"),
+    ])
+    func refused(url: String, singleReplica: Bool, key: String) async throws {
+        let directory = try TestDirectory("store-refused")
+        defer { directory.remove() }
+        var configuration = try DayshiftConfiguration.parse(yaml: "", environment: [:])
+        configuration.dataDirectory = directory.url.path
+        configuration.store.url = url
+        configuration.store.password = "s3cret-Pa55"
+        configuration.store.singleReplica = singleReplica
+        do {
+            let store = try await StoreOpening.open(configuration, logger: Logger(label: "test"))
+            await store.close()
+            Issue.record("expected \(key) to be refused for \(url)")
+        } catch let error as ConfigurationError {
+            #expect(error.key == key)
+            #expect(!error.description.contains("\n"))
+            #expect(!error.description.contains("hunter2"))
+            #expect(!error.description.contains("s3cret-Pa55"))
+            if url.contains(":1/") { #expect(error.description.contains("127.0.0.1:1")) }
+        }
+    }
+
+    @Test("with store.url and single_replica, serve's store is PostgreSQL and `migrate` works on it")
+    func opensPostgres() async throws {
+        let settings: PostgresConnectionSettings
+        do {
+            settings = try await TestPostgres.shared.freshDatabase()
+        } catch let unavailable as TestPostgresUnavailable {
+            if ProcessInfo.processInfo.environment["DAYSHIFT_TEST_POSTGRES_REQUIRED"] == "1" { throw unavailable }
+            try Test.cancel("\(unavailable)")
+        }
+        let directory = try TestDirectory("store-pg")
+        defer { directory.remove() }
+        var configuration = try DayshiftConfiguration.parse(yaml: "", environment: [:])
+        configuration.dataDirectory = directory.url.path
+        configuration.store.url = "postgres://\(settings.username)@\(settings.host ?? "127.0.0.1"):\(settings.port)/\(settings.database)?sslmode=disable"
+        #expect(try await DatabaseMigration.run(configuration, logger: Logger(label: "test")).count == 8)
+        configuration.store.singleReplica = true
+        let store = try await StoreOpening.open(configuration, logger: Logger(label: "test"))
+        #expect(store.engine.hasPrefix("postgresql"))
+        #expect(!FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("dayshift.sqlite").path))
+        await store.close()
+    }
+}
