@@ -57,13 +57,7 @@ struct StoreOpeningTests {
 
     @Test("with store.url and single_replica, serve's store is PostgreSQL and `migrate` works on it")
     func opensPostgres() async throws {
-        let settings: PostgresConnectionSettings
-        do {
-            settings = try await TestPostgres.shared.freshDatabase()
-        } catch let unavailable as TestPostgresUnavailable {
-            if ProcessInfo.processInfo.environment["DAYSHIFT_TEST_POSTGRES_REQUIRED"] == "1" { throw unavailable }
-            try Test.cancel("\(unavailable)")
-        }
+        let settings = try await TestPostgres.shared.freshDatabaseOrCancel()
         let directory = try TestDirectory("store-pg")
         defer { directory.remove() }
         var configuration = try DayshiftConfiguration.parse(yaml: "", environment: [:])

@@ -14,9 +14,9 @@ struct CrashRecoveryTests {
     /// Every fail point a first run reaches (`pull_request.update` needs an existing pull request: see below).
     static let points: [String] = FailPoint.allSites.filter { $0 != "pull_request.update" }.flatMap { ["\($0):before", "\($0):after"] }
 
-    @Test("a process that dies at any fail point resumes and finishes with one PR, one comment, no sandbox", arguments: points)
-    func resumesAfterFailPoint(point: String) async throws {
-        let harness = try await ProcessHarness()
+    @Test("a process that dies at any fail point resumes and finishes with one PR, one comment, no sandbox", arguments: StoreEngine.allCases, points)
+    func resumesAfterFailPoint(engine: StoreEngine, point: String) async throws {
+        let harness = try await ProcessHarness(engine: engine)
         do {
             try await harness.start(failPoints: [point])
             #expect(try await harness.sendLabeled(1) == 202)
@@ -30,7 +30,7 @@ struct CrashRecoveryTests {
             #expect(await harness.emulator.state.comments(owner: ProcessHarness.owner, repo: ProcessHarness.repo, issue: 1).count == 1)
             #expect(await harness.emulator.state.reactions(owner: ProcessHarness.owner, repo: ProcessHarness.repo, issue: 1).map(\.content) == ["eyes", "rocket"])
             #expect(try await harness.leftoverSandboxes().isEmpty)
-            let store = try harness.store()
+            let store = try await harness.store()
             #expect(try await store.messages(issueKey: harness.issueKey(1)).allSatisfy { $0.handledAt != nil })
             #expect(try await store.runs(issueKey: harness.issueKey(1)).count == 1)
             #expect(try await restarted.stop(signal: SIGTERM) == 0)
@@ -57,7 +57,7 @@ struct CrashRecoveryTests {
 
             let restarted = try await harness.start()
             try await harness.waitUntilRuns(issue: 1, count: 2)
-            let store = try harness.store()
+            let store = try await harness.store()
             let runs = try await store.runs(issueKey: harness.issueKey(1))
             #expect(runs.map(\.status) == [.succeeded, .succeeded])
             #expect(await harness.emulator.state.pullRequests(owner: ProcessHarness.owner, repo: ProcessHarness.repo).count == 1)
@@ -88,7 +88,7 @@ struct CrashRecoveryTests {
             }
             let runs = try await harness.waitForFinishedRuns(numbers, timeoutSeconds: 300)
             let pulls = await harness.emulator.state.pullRequests(owner: ProcessHarness.owner, repo: ProcessHarness.repo)
-            let journals = try harness.store()
+            let journals = try await harness.store()
             for number in numbers {
                 var failure: JournalStep?
                 if let run = runs[number] { failure = try await journals.journal(runID: run.id)?.failedStep }
@@ -100,7 +100,7 @@ struct CrashRecoveryTests {
                 #expect(comments.count == 1, "issue \(number): \(comments.map(\.body))")
                 #expect(comments.first?.body.contains("<!-- dayshift:report") == true, "issue \(number)")
             }
-            let store = try harness.store()
+            let store = try await harness.store()
             for number in numbers {
                 #expect(try await store.messages(issueKey: harness.issueKey(number)).allSatisfy { $0.handledAt != nil })
                 #expect(try await store.runs(issueKey: harness.issueKey(number)).count == 1)

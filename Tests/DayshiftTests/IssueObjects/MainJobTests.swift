@@ -8,12 +8,12 @@ import Testing
 import FoundationNetworking
 #endif
 
-/// The main job end to end on real parts: loopback HTTP, SQLite files, git, subprocesses.
+/// The main job end to end on real parts: loopback HTTP, SQLite files or a PostgreSQL server, git, subprocesses.
 @Suite("Main job", .serialized)
 struct MainJobTests {
-    @Test("a labeled issue becomes a tested pull request, a comment, and no leftover sandbox")
-    func labeledIssueBecomesPullRequest() async throws {
-        try await EndToEndHarness.with { harness in
+    @Test("a labeled issue becomes a tested pull request, a comment, and no leftover sandbox", arguments: StoreEngine.allCases)
+    func labeledIssueBecomesPullRequest(engine: StoreEngine) async throws {
+        try await EndToEndHarness.with(engine: engine) { harness in
             try await harness.startServer()
             let status = try await harness.send(harness.payloads.issueLabeled(number: 7, title: "add() subtracts", body: "2 + 3 gives -1"))
             #expect(status == 202)
@@ -44,9 +44,9 @@ struct MainJobTests {
         }
     }
 
-    @Test("two /dayshift comments arriving together give exactly one run")
-    func concurrentCommandsGiveOneRun() async throws {
-        try await EndToEndHarness.with(agentScript: "sleep 1\n" + EndToEndHarness.fixingAgent) { harness in
+    @Test("two /dayshift comments arriving together give exactly one run", arguments: StoreEngine.allCases)
+    func concurrentCommandsGiveOneRun(engine: StoreEngine) async throws {
+        try await EndToEndHarness.with(agentScript: "sleep 1\n" + EndToEndHarness.fixingAgent, engine: engine) { harness in
             try await harness.startServer()
             let first = harness.payloads.commentCreated(number: 3, title: "bug", comment: "/dayshift")
             let second = harness.payloads.commentCreated(number: 3, title: "bug", comment: "/dayshift fix please")
@@ -127,9 +127,9 @@ struct MainJobTests {
         }
     }
 
-    @Test("a server stopped after the agent step and started again finishes the run with one pull request")
-    func restartAfterAgentStepFinishesOnce() async throws {
-        try await EndToEndHarness.with(configure: { $0.failPoints = ["agent:after"] }) { harness in
+    @Test("a server stopped after the agent step and started again finishes the run with one pull request", arguments: StoreEngine.allCases)
+    func restartAfterAgentStepFinishesOnce(engine: StoreEngine) async throws {
+        try await EndToEndHarness.with(engine: engine, configure: { $0.failPoints = ["agent:after"] }) { harness in
             try await harness.startServer(failPointAction: .throwCrash)
             try await harness.send(harness.payloads.issueLabeled(number: 6, title: "restart me", body: ""))
             let key = harness.issueKey(6)

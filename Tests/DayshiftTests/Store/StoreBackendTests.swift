@@ -20,13 +20,7 @@ struct StoreBackendTests {
 
     @Test("a second replica opening the same PostgreSQL database finds the schema applied and shares its rows")
     func secondReplica() async throws {
-        let settings: PostgresConnectionSettings
-        do {
-            settings = try await TestPostgres.shared.freshDatabase()
-        } catch let unavailable as TestPostgresUnavailable {
-            if ProcessInfo.processInfo.environment["DAYSHIFT_TEST_POSTGRES_REQUIRED"] == "1" { throw unavailable }
-            try Test.cancel("\(unavailable)")
-        }
+        let settings = try await TestPostgres.shared.freshDatabaseOrCancel()
         async let first = Store.postgres(settings, logger: Logger(label: "a"))
         async let second = Store.postgres(settings, logger: Logger(label: "b"))
         let (a, b) = try await (first, second)

@@ -25,8 +25,10 @@ final class EndToEndHarness: @unchecked Sendable {
 
     /// - Parameters:
     ///   - agentScript: the body of a `sh` script run as the agent in the clone.
+    ///   - engine: where the server keeps its state: SQLite in the data directory, or a fresh
+    ///     PostgreSQL database (`store.url`, one replica); the test is cancelled when PostgreSQL is unavailable.
     ///   - configure: changes to the configuration before the server starts.
-    init(agentScript: String = EndToEndHarness.fixingAgent, extraFiles: [String: String] = [:],
+    init(agentScript: String = EndToEndHarness.fixingAgent, extraFiles: [String: String] = [:], engine: StoreEngine = .sqlite,
          configure: (inout DayshiftConfiguration) -> Void = { _ in }) async throws {
         directory = try TestDirectory("e2e")
         repository = try await SampleRepository.create(in: directory.url, extraFiles: extraFiles)
@@ -55,6 +57,10 @@ final class EndToEndHarness: @unchecked Sendable {
         // script. The bare repository stays out of sight: Dayshift clones outside the sandbox and
         // publishes from the server.
         configuration.sandbox.local.readOnlyPaths.append(agent.path)
+        if engine == .postgres {
+            configuration.store.url = try await TestPostgres.shared.storeURL()
+            configuration.store.singleReplica = true
+        }
         configure(&configuration)
         self.configuration = configuration
     }
@@ -187,10 +193,10 @@ struct HarnessError: Error, CustomStringConvertible {
 
 extension EndToEndHarness {
     /// Builds a harness, runs `body`, and always tears it down (server, emulator, files).
-    static func with(agentScript: String = EndToEndHarness.fixingAgent, extraFiles: [String: String] = [:],
+    static func with(agentScript: String = EndToEndHarness.fixingAgent, extraFiles: [String: String] = [:], engine: StoreEngine = .sqlite,
                      configure: (inout DayshiftConfiguration) -> Void = { _ in },
                      _ body: (EndToEndHarness) async throws -> Void) async throws {
-        let harness = try await EndToEndHarness(agentScript: agentScript, extraFiles: extraFiles, configure: configure)
+        let harness = try await EndToEndHarness(agentScript: agentScript, extraFiles: extraFiles, engine: engine, configure: configure)
         do {
             try await body(harness)
         } catch {

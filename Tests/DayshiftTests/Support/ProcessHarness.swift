@@ -19,11 +19,15 @@ final class ProcessHarness: @unchecked Sendable {
     let emulator: RunningGitHubEmulator
     let config: URL
     let dataDirectory: URL
+    /// The PostgreSQL database's `store.url`, when the server keeps its state there.
+    let storeURL: String?
     private(set) var server: ServerProcess?
 
     /// - Parameter writablePaths: host paths the (isolated) sandbox may write besides its own, e.g. a
     ///   directory where an agent script leaves a sign that it started.
-    init(agentScript: String = EndToEndHarness.fixingAgent, writablePaths: [String] = []) async throws {
+    /// - Parameter engine: SQLite in the data directory, or a fresh PostgreSQL database (`store.url`, one replica).
+    init(agentScript: String = EndToEndHarness.fixingAgent, writablePaths: [String] = [], engine: StoreEngine = .sqlite) async throws {
+        storeURL = engine == .postgres ? try await TestPostgres.shared.storeURL() : nil
         directory = try TestDirectory("process")
         repository = try await SampleRepository.create(in: directory.url)
         emulator = try await GitHubEmulator.start()
@@ -34,6 +38,7 @@ final class ProcessHarness: @unchecked Sendable {
         config = directory.url.appendingPathComponent("dayshift.yaml")
         try Data("""
             data_dir: \(dataDirectory.path)
+            \(storeURL.map { "store:\n  url: \"\($0)\"\n  single_replica: true" } ?? "")
             github:
               api_url: \(emulator.baseURL.absoluteString)
             sandbox:
@@ -77,15 +82,16 @@ final class ProcessHarness: @unchecked Sendable {
         return try await delivery.send(to: server.baseURL.appendingPathComponent("webhooks/github"), secret: Self.secret).status
     }
 
-    /// A read-only look at the server's database (WAL allows it while the server runs).
-    func store() throws -> Store {
+    /// A look at the server's database while it runs (WAL readers on SQLite; another client on PostgreSQL).
+    func store() async throws -> Store {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
+        if let storeURL { return try await Store.postgres(try PostgresConnectionSettings.parse(url: storeURL, password: nil), logger: logger) }
         return try Store(directory: dataDirectory, logger: logger)
     }
 
     func waitForFinishedRuns(_ numbers: [Int], timeoutSeconds: Double = 120) async throws -> [Int: Run] {
-        let store = try store()
+        let store = try await store()
         let deadline = Date().addingTimeInterval(timeoutSeconds)
         while Date() < deadline {
             var finished: [Int: Run] = [:]
@@ -100,7 +106,7 @@ final class ProcessHarness: @unchecked Sendable {
 
     /// Waits until the issue has `count` runs, all finished.
     func waitUntilRuns(issue number: Int, count: Int, timeoutSeconds: Double = 120) async throws {
-        let store = try store()
+        let store = try await store()
         let deadline = Date().addingTimeInterval(timeoutSeconds)
         while Date() < deadline {
             let runs = try await store.runs(issueKey: issueKey(number))

@@ -106,18 +106,33 @@ func withStore<T>(_ engine: StoreEngine, _ body: (Store) async throws -> T) asyn
     }
 }
 
+extension TestPostgres {
+    /// A `store.url` naming a new, empty database (no password, TLS off).
+    /// - Throws: cancels the test when PostgreSQL is unavailable (fails it when `DAYSHIFT_TEST_POSTGRES_REQUIRED=1`).
+    func storeURL() async throws -> String {
+        let settings = try await freshDatabaseOrCancel()
+        return "postgres://\(settings.username)@\(settings.host ?? "127.0.0.1"):\(settings.port)/\(settings.database)?sslmode=disable"
+    }
+
+    /// ``freshDatabase()``, cancelling the test when PostgreSQL is unavailable (failing it when
+    /// `DAYSHIFT_TEST_POSTGRES_REQUIRED=1`).
+    func freshDatabaseOrCancel() async throws -> PostgresConnectionSettings {
+        do {
+            return try await freshDatabase()
+        } catch let unavailable as TestPostgresUnavailable {
+            if ProcessInfo.processInfo.environment["DAYSHIFT_TEST_POSTGRES_REQUIRED"] == "1" { throw unavailable }
+            try Test.cancel("\(unavailable)")
+        }
+    }
+}
+
 /// A new, empty store on `engine`; the caller closes it.
 func makeStore(_ engine: StoreEngine) async throws -> Store {
     switch engine {
     case .sqlite:
         return try Store.inMemory(logger: Logger(label: "test"))
     case .postgres:
-        do {
-            return try await Store.postgres(try await TestPostgres.shared.freshDatabase(), logger: Logger(label: "test.store"))
-        } catch let unavailable as TestPostgresUnavailable {
-            if ProcessInfo.processInfo.environment["DAYSHIFT_TEST_POSTGRES_REQUIRED"] == "1" { throw unavailable }
-            try Test.cancel("\(unavailable)")
-        }
+        return try await Store.postgres(try await TestPostgres.shared.freshDatabaseOrCancel(), logger: Logger(label: "test.store"))
     }
 }
 
