@@ -45,6 +45,7 @@ public struct Doctor: Sendable {
     /// `github.request_timeout_seconds` and the sandbox settings).
     public func run() async -> [Verdict] {
         var verdicts = dataDirectory()
+        if configuration.store.isShared { verdicts.append(await postgres()) }
         verdicts += secrets()
         verdicts.append(await github())
         verdicts += await sandbox()
@@ -64,6 +65,7 @@ public struct Doctor: Sendable {
         guard FileManager.default.isWritableFile(atPath: directory.path) else {
             return [Verdict(level: .fail, subject: "data_dir", detail: "\(directory.path) is not writable")]
         }
+        if configuration.store.isShared { return [] }
         do {
             guard let schema = try Store.inspect(directory: directory) else {
                 return [Verdict(level: .ok, subject: "database", detail: "none yet in \(directory.path); serve creates it")]
@@ -74,6 +76,21 @@ public struct Doctor: Sendable {
             return [Verdict(level: .note, subject: "database", detail: "schema version \(schema.applied.count); \(schema.pending.count) migrations to apply (serve or migrate applies them)")]
         } catch {
             return [Verdict(level: .fail, subject: "database", detail: "\(directory.appendingPathComponent("dayshift.sqlite").path) cannot be read (\(error))")]
+        }
+    }
+
+    /// The PostgreSQL database `store.url` names: reachable, logged in, its schema (nothing is changed).
+    func postgres() async -> Verdict {
+        do {
+            let password = configuration.store.password.isEmpty ? nil : configuration.store.password
+            let schema = try await Store.inspect(postgres: try PostgresConnectionSettings.parse(url: configuration.store.url, password: password), logger: logger)
+            if schema.pending.isEmpty {
+                return Verdict(level: .ok, subject: "database", detail: "PostgreSQL, schema version \(schema.applied.count) (\(schema.applied.last ?? "")), current")
+            }
+            return Verdict(level: .note, subject: "database", detail: "PostgreSQL, schema version \(schema.applied.count); \(schema.pending.count) migrations to apply (serve or migrate applies them)")
+        } catch {
+            let detail = GitCredentialEnvironment.redact(String(reflecting: error), secrets: [configuration.store.password])
+            return Verdict(level: .fail, subject: "database", detail: "store.url cannot be used: \(detail.split(whereSeparator: \.isNewline).joined(separator: " ").prefix(300))")
         }
     }
 

@@ -48,6 +48,24 @@ final class PostgresStore: StoreBackend {
 
     /// Connects once, reads the server's version (e.g. `15.18`) and disconnects.
     private static func firstContact(_ settings: PostgresConnectionSettings, logger: Logger) async throws -> String {
+        try await withSingleConnection(settings, logger: logger) { connection in
+            let version = try await connection.value("SHOW server_version", as: String.self, logger: logger) ?? "?"
+            return String(version.prefix { !$0.isWhitespace })
+        }
+    }
+
+    /// Reads the schema as found, creating and migrating nothing (`dayshift doctor`).
+    static func inspect(_ settings: PostgresConnectionSettings, logger: Logger) async throws -> SchemaStatus {
+        try await withSingleConnection(settings, logger: logger) { connection in
+            let exists = try await connection.value("SELECT to_regclass('dayshift_migrations') IS NOT NULL", as: Bool.self, logger: logger) ?? false
+            let applied = exists ? try await PostgresMigrations.applied(connection, logger: logger) : []
+            return SchemaStatus(applied: applied, pending: PostgresMigrations.names.filter { !applied.contains($0) })
+        }
+    }
+
+    /// Runs `body` on one connection of its own (not the pool's), closed after.
+    private static func withSingleConnection<T: Sendable>(_ settings: PostgresConnectionSettings, logger: Logger,
+                                                          _ body: (PostgresConnection) async throws -> T) async throws -> T {
         var configuration: PostgresConnection.Configuration
         if let directory = settings.socketDirectory {
             configuration = .init(unixSocketPath: "\(directory)/.s.PGSQL.\(settings.port)", username: settings.username,
@@ -64,9 +82,9 @@ final class PostgresStore: StoreBackend {
         configuration.options.connectTimeout = .seconds(5)
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
         do {
-            let version = try await connection.value("SHOW server_version", as: String.self, logger: logger) ?? "?"
+            let result = try await body(connection)
             try await connection.close()
-            return String(version.prefix { !$0.isWhitespace })
+            return result
         } catch {
             try? await connection.close()
             throw error
@@ -175,6 +193,12 @@ extension Store {
     ///   or a migration fails.
     public static func postgres(_ settings: PostgresConnectionSettings, logger: Logger) async throws -> Store {
         Store(backend: try await PostgresStore.open(settings, logger: logger))
+    }
+
+    /// Reads a PostgreSQL database's schema without changing it (one connection, closed after).
+    /// - Throws: PostgresNIO's `PSQLError` when the server cannot be reached or refuses the login.
+    public static func inspect(postgres settings: PostgresConnectionSettings, logger: Logger) async throws -> SchemaStatus {
+        try await PostgresStore.inspect(settings, logger: logger)
     }
 }
 

@@ -1,5 +1,5 @@
 import DayshiftConfig
-import DayshiftServer
+@testable import DayshiftServer
 import Foundation
 import Logging
 import Store
@@ -63,7 +63,12 @@ struct StoreOpeningTests {
         var configuration = try DayshiftConfiguration.parse(yaml: "", environment: [:])
         configuration.dataDirectory = directory.url.path
         configuration.store.url = "postgres://\(settings.username)@\(settings.host ?? "127.0.0.1"):\(settings.port)/\(settings.database)?sslmode=disable"
+        let doctor = { await Doctor(configuration: configuration, logger: Logger(label: "test")).postgres() }
+        let before = await doctor()
+        #expect(before.level == .note && before.detail.contains("8 migrations to apply"), "\(before)")
         #expect(try await DatabaseMigration.run(configuration, logger: Logger(label: "test")).count == 8)
+        let after = await doctor()
+        #expect(after.level == .ok && after.detail.contains("schema version 8"), "\(after)")
         configuration.store.singleReplica = true
         let store = try await StoreOpening.open(configuration, logger: Logger(label: "test"))
         #expect(store.engine.hasPrefix("postgresql"))
