@@ -2,13 +2,26 @@ import DayshiftCore
 import Foundation
 import PostgresNIO
 
-// UNFINISHED: implement every operation below for PostgreSQL (see SQLiteStore+FollowUps.swift).
+// Follow-ups queued while a run was running (at most one run is queued: it takes them all).
+// Queueing is a write under the issue object's lease; the queue's primary key (`messageId`) with
+// `ON CONFLICT DO NOTHING` keeps a message queued once however often it is queued.
 extension PostgresStore {
     func queueFollowUp(messageID: Int64, outcome: String, lease: IssueLease, at date: Date) async throws {
-        throw PostgresStoreUnfinished(operation: "queueFollowUp")
+        let issueKey = lease.issueKey
+        try await write(holding: lease) { connection in
+            try await connection.run("""
+                INSERT INTO follow_up_queue (messageId, issueKey) VALUES (\(messageID), \(issueKey)) ON CONFLICT (messageId) DO NOTHING
+                """, logger: self.logger)
+            try await Self.markHandled(id: messageID, outcome: outcome, at: date, connection, logger: self.logger)
+        }
     }
 
     func queuedFollowUps(issueKey: String) async throws -> [InboxMessage] {
-        throw PostgresStoreUnfinished(operation: "queuedFollowUps")
+        try await read { connection in
+            try await connection.rows("""
+                SELECT \(unescaped: InboxMessageRecord.postgresColumns) FROM inbox_messages m JOIN follow_up_queue q ON q.messageId = m.id
+                WHERE q.issueKey = \(issueKey) ORDER BY m.id
+                """, logger: self.logger).map { try InboxMessageRecord(postgres: $0).message }
+        }
     }
 }

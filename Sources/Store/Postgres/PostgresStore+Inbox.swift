@@ -1,22 +1,44 @@
 import DayshiftCore
 import Foundation
+import Logging
 import PostgresNIO
 
-// UNFINISHED: implement every operation below for PostgreSQL (see SQLiteStore+Inbox.swift).
+// The issue objects' inbox. Marking a message handled is a write under the issue object's lease
+// (the lease row `FOR SHARE`), so only the live owner in the cluster can do it.
 extension PostgresStore {
     func issueKeysWithPendingMessages() async throws -> [String] {
-        throw PostgresStoreUnfinished(operation: "issueKeysWithPendingMessages")
+        try await read { connection in
+            try await connection.values("""
+                SELECT issueKey FROM inbox_messages WHERE handledAt IS NULL GROUP BY issueKey ORDER BY MIN(id)
+                """, as: String.self, logger: self.logger)
+        }
     }
 
     func nextPendingMessage(issueKey: String) async throws -> InboxMessage? {
-        throw PostgresStoreUnfinished(operation: "nextPendingMessage")
+        try await read { connection in
+            try await connection.rows("""
+                SELECT \(unescaped: InboxMessageRecord.postgresColumns) FROM inbox_messages m
+                WHERE m.issueKey = \(issueKey) AND m.handledAt IS NULL ORDER BY m.id LIMIT 1
+                """, logger: self.logger).first.map { try InboxMessageRecord(postgres: $0).message }
+        }
     }
 
     func markMessageHandled(id: Int64, outcome: String, lease: IssueLease, at date: Date) async throws {
-        throw PostgresStoreUnfinished(operation: "markMessageHandled")
+        try await write(holding: lease) { connection in
+            try await Self.markHandled(id: id, outcome: outcome, at: date, connection, logger: self.logger)
+        }
+    }
+
+    /// Marks one message handled inside the caller's transaction.
+    static func markHandled(id: Int64, outcome: String, at date: Date, _ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.run("UPDATE inbox_messages SET handledAt = \(date), outcome = \(outcome) WHERE id = \(id)", logger: logger)
     }
 
     func messages(issueKey: String) async throws -> [InboxMessage] {
-        throw PostgresStoreUnfinished(operation: "messages")
+        try await read { connection in
+            try await connection.rows("""
+                SELECT \(unescaped: InboxMessageRecord.postgresColumns) FROM inbox_messages m WHERE m.issueKey = \(issueKey) ORDER BY m.id
+                """, logger: self.logger).map { try InboxMessageRecord(postgres: $0).message }
+        }
     }
 }

@@ -2,17 +2,73 @@ import DayshiftCore
 import Foundation
 import PostgresNIO
 
-// UNFINISHED: implement every operation below for PostgreSQL (see SQLiteStore+Installations.swift).
+// GitHub App installations: blocked (deleted, suspended, repositories removed) or allowed.
+// The delivery's GUID decides as in intake (`ON CONFLICT (guid) DO NOTHING`: a change delivered
+// to two replicas is applied once); a block is an upsert on its primary key
+// (`installationId, repository`), so concurrent changes never fail on each other.
 extension PostgresStore {
     func recordInstallationChange(_ delivery: Delivery, change: InstallationChange) async throws -> InstallationChangeOutcome {
-        throw PostgresStoreUnfinished(operation: "recordInstallationChange")
+        let row = DeliveryRecord(delivery)
+        return try await retryingDeadlocks {
+            try await self.write { connection in
+                guard case .recorded = try await Self.insert(row, message: nil, connection, logger: self.logger) else { return .duplicate }
+                let scopes = change.repositories ?? [""]
+                guard change.blocks else {
+                    for scope in scopes {
+                        try await connection.run("""
+                            DELETE FROM installation_blocks WHERE installationId = \(change.installationID) AND repository = \(scope)
+                            """, logger: self.logger)
+                    }
+                    return .recorded(cancelling: [])
+                }
+                for scope in scopes {
+                    try await connection.run("""
+                        INSERT INTO installation_blocks (installationId, repository, reason, since)
+                        VALUES (\(change.installationID), \(scope), \(change.cause), \(delivery.receivedAt))
+                        ON CONFLICT (installationId, repository) DO UPDATE SET reason = excluded.reason
+                        """, logger: self.logger)
+                }
+                var cancelling: [String] = []
+                let running = try await connection.rows("""
+                    SELECT issueKey, sequence, triggerMessageId, context, createdAt FROM runs WHERE status = \(RunStatus.running.rawValue) ORDER BY id
+                    """, logger: self.logger)
+                for candidate in running {
+                    let (issueKey, sequence, triggerMessageID, context, createdAt) = try candidate.decode((String, Int64, Int64, Data, Date).self)
+                    let record = RunRecord(issueKey: issueKey, sequence: Int(sequence), triggerMessageId: triggerMessageID, context: context,
+                                           createdAt: createdAt)
+                    guard let run = try? record.run(), run.context.issue.installationID == change.installationID else { continue }
+                    if let repositories = change.repositories, !repositories.contains(run.context.issue.repository.lowercased()) { continue }
+                    guard let key = IssueKey(run.issueKey) else { continue }
+                    let message = IssueMessage(issueKey: key, command: .cancel, snapshot: run.context.issue,
+                                               origin: TriggerOrigin(kind: .installation, sender: nil, triggerKey: nil))
+                    let stored = try InboxMessageRecord(message, deliveryGUID: delivery.guid, createdAt: delivery.receivedAt)
+                    _ = try await Self.insertMessage(stored, connection, logger: self.logger)
+                    cancelling.append(run.issueKey)
+                }
+                if !cancelling.isEmpty {
+                    try await connection.run("""
+                        UPDATE deliveries SET reason = \(Store.reason(delivery.decision.reason, cancelling: cancelling)) WHERE guid = \(delivery.guid)
+                        """, logger: self.logger)
+                }
+                return .recorded(cancelling: cancelling)
+            }
+        }
     }
 
     func installationBlock(installationID: Int64, repository: String) async throws -> String? {
-        throw PostgresStoreUnfinished(operation: "installationBlock")
+        try await read { connection in
+            try await connection.value("""
+                SELECT reason FROM installation_blocks WHERE installationId = \(installationID) AND repository IN ('', \(repository.lowercased()))
+                ORDER BY repository LIMIT 1
+                """, as: String.self, logger: self.logger)
+        }
     }
 
     func runCount(issueKey: String, since: Date) async throws -> Int {
-        throw PostgresStoreUnfinished(operation: "runCount")
+        try await read { connection in
+            Int(try await connection.value("""
+                SELECT count(*) FROM runs WHERE issueKey = \(issueKey) AND createdAt >= \(since)
+                """, as: Int64.self, logger: self.logger) ?? 0)
+        }
     }
 }

@@ -1,15 +1,36 @@
-import DayshiftCore
 import Foundation
 import PostgresNIO
 
-// UNFINISHED: implement every operation below for PostgreSQL (see SQLiteStore+ModelUsage.swift).
+// What runs spent on models (the LLM proxy's meter). Several calls of one run may be metered at
+// once (and, with several replicas, by different processes): each call is one
+// `INSERT … ON CONFLICT (runId) DO UPDATE` whose SET adds to the stored row, so PostgreSQL
+// serialises the additions on the row lock and none is lost (no read-then-write).
 extension PostgresStore {
     func addModelUsage(runID: Int64, _ call: ModelCallUsage, at date: Date) async throws {
-        throw PostgresStoreUnfinished(operation: "addModelUsage")
+        // A model name is kept in a comma-separated list: its own commas become spaces.
+        let unpriced = call.unpricedModel.map { $0.replacingOccurrences(of: ",", with: " ") } ?? ""
+        try await write { connection in
+            try await connection.run("""
+                INSERT INTO run_model_usage AS u (runId, requests, inputTokens, outputTokens, costUSD, bytes, unpricedModels, updatedAt)
+                VALUES (\(runID), \(Int64(call.countsAsRequest ? 1 : 0)), \(Int64(call.inputTokens)), \(Int64(call.outputTokens)),
+                        \(call.costUSD), \(Int64(call.bytes)), \(unpriced), \(date))
+                ON CONFLICT (runId) DO UPDATE SET
+                    requests = u.requests + excluded.requests, inputTokens = u.inputTokens + excluded.inputTokens,
+                    outputTokens = u.outputTokens + excluded.outputTokens, costUSD = u.costUSD + excluded.costUSD,
+                    bytes = u.bytes + excluded.bytes, updatedAt = excluded.updatedAt,
+                    unpricedModels = COALESCE((
+                        SELECT string_agg(model, ',' ORDER BY model COLLATE "C")
+                        FROM (SELECT DISTINCT model COLLATE "C" AS model
+                              FROM unnest(string_to_array(u.unpricedModels || ',' || excluded.unpricedModels, ',')) AS model
+                              WHERE model <> '') AS models), '')
+                """, logger: self.logger)
+        }
     }
 
     func usage(runID: Int64) async throws -> RunModelUsage? {
-        throw PostgresStoreUnfinished(operation: "usage")
+        try await read { connection in
+            try await connection.rows("SELECT \(unescaped: RunModelUsage.postgresColumns) FROM run_model_usage WHERE runId = \(runID)",
+                                      logger: self.logger).first.map { try RunModelUsage(postgres: $0) }
+        }
     }
-
 }

@@ -133,8 +133,17 @@ final class PostgresStore: StoreBackend {
     }
 
     /// Runs `body` in one transaction (committed when it returns, rolled back when it throws).
+    /// - Throws: what `body` threw (e.g. ``StoreError/leaseLost(issueKey:epoch:)``, a `PSQLError`)
+    ///   once the rollback went through; PostgresNIO's `PostgresTransactionError` when the
+    ///   transaction could not begin, commit or roll back.
     func write<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            // PostgresNIO wraps the body's own error; callers ask for that one (a lost lease).
+            if let closureError = error.closureError, error.rollbackError == nil { throw closureError }
+            throw error
+        }
     }
 
     /// Runs `updates` in one transaction after checking that `lease` is still current (the lease
