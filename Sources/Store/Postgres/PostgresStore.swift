@@ -89,8 +89,15 @@ final class PostgresStore: StoreBackend {
     }
 
     /// Runs `body` in one transaction (committed when it returns, rolled back when it throws).
+    /// - Throws: what `body` threw (after the rollback), as SQLite's store does, not postgres-nio's
+    ///   `PostgresTransactionError` wrapping it; that wrapper only when BEGIN, COMMIT or the
+    ///   rollback itself failed.
     func write<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let failed as PostgresTransactionError where failed.beginError == nil && failed.commitError == nil && failed.rollbackError == nil {
+            throw failed.closureError ?? failed
+        }
     }
 
     /// Runs `updates` in one transaction after checking that `lease` is still current (the lease

@@ -73,8 +73,8 @@ struct StoreQueueTests {
 
         let lease = try await store.activate(issueKey: first.1.issueKey, owner: "test")
         try await store.finishRun(runID: first.0.run.id, status: .succeeded, summary: "done", lease: lease)
-        #expect(try await store.claimSlot(runID: first.0.run.id, limit: 1) == .notQueued)
         #expect(try await store.admitWaitingRuns(limit: 1) == [StoreSeed.key(3).description])
+        #expect(try await store.claimSlot(runID: first.0.run.id, limit: 1) == .notQueued)
         #expect(try await store.admitWaitingRuns(limit: 1).isEmpty)
         #expect(try await store.queueSnapshot().waiting.map(\.position) == [1])
         #expect(try await store.admissionOrder(limit: 10) == [StoreSeed.key(1).description, StoreSeed.key(3).description])
