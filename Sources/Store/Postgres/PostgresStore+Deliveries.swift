@@ -47,6 +47,7 @@ extension PostgresStore {
     }
 
     func deliveryCount() async throws -> Int {
-        throw PostgresStoreUnfinished(operation: "deliveryCount")
+        // SCRATCH (pg-queue, reverted)
+        Int(try await read { connection in try await connection.value("SELECT COUNT(*) FROM deliveries", as: Int64.self, logger: self.logger) ?? 0 })
     }
 }
