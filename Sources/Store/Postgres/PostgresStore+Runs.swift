@@ -61,10 +61,7 @@ extension PostgresStore {
     }
 
     func beginStep(_ step: StepName, runID: Int64, completing: [StepCompletion], lease: IssueLease, at date: Date) async throws -> Int {
-        // SCRATCH (pg-queue, reverted)
-        try await write(holding: lease) { connection in
-            try await connection.value("UPDATE run_steps SET status = 'running', attempt = attempt + 1, startedAt = \(date) WHERE runId = \(runID) AND name = \(step.rawValue) RETURNING attempt", as: Int.self, logger: self.logger) ?? 0
-        }
+        throw PostgresStoreUnfinished(operation: "beginStep")
     }
 
     func completeStep(_ step: StepName, result: StepEnd, runID: Int64, completing: [StepCompletion], lease: IssueLease, at date: Date) async throws {
