@@ -11,10 +11,12 @@ import PostgresNIO
 enum PostgresMigrations {
     static let migrations: [(name: String, statements: [String])] = [
         ("v1: deliveries, inbox, runs, steps", [
+            // `position` stands for SQLite's rowid: the arrival order that delivery lists page by.
             """
             CREATE TABLE deliveries (
                 guid text PRIMARY KEY, event text NOT NULL, action text, repository text, issueNumber bigint,
-                receivedAt timestamptz NOT NULL, payload bytea NOT NULL, disposition text NOT NULL, reason text NOT NULL)
+                receivedAt timestamptz NOT NULL, payload bytea NOT NULL, disposition text NOT NULL, reason text NOT NULL,
+                position bigint GENERATED ALWAYS AS IDENTITY UNIQUE)
             """,
             """
             CREATE TABLE inbox_messages (

@@ -7,7 +7,7 @@ import Logging
 import Store
 import Testing
 
-/// Data hygiene (`retention.*`): ``RetentionService`` over ``Store`` in memory, with a fixed clock.
+/// Data hygiene (`retention.*`): ``RetentionService`` over ``Store`` (SQLite in memory and PostgreSQL), with a fixed clock.
 @Suite("Retention")
 struct RetentionTests {
     /// The retention pass's "now": 100 days after the seed date.
@@ -52,73 +52,76 @@ struct RetentionTests {
         return (journal.run, guid)
     }
 
-    @Test("old deliveries go with their handled messages; recent ones, unhandled messages and a kept run's trigger stay")
-    func deliveriesPruned() async throws {
-        let store = try Store.inMemory()
-        let oldIgnored = try await Self.delivery(store, daysAgo: 10, acted: false)
-        let recentIgnored = try await Self.delivery(store, daysAgo: 3, acted: false)
-        let oldHandled = try await Self.delivery(store, daysAgo: 40, acted: true, number: 2)
-        let lease = try await store.activate(issueKey: StoreSeed.key(2).description, owner: "test")
-        try await store.markMessageHandled(id: try #require(oldHandled.messageID), outcome: "no running run to stop", lease: lease)
-        let oldUnhandled = try await Self.delivery(store, daysAgo: 40, acted: true, number: 3)
-        let recentActed = try await Self.delivery(store, daysAgo: 20, acted: true, number: 4)
-        let (run, trigger) = try await Self.run(store, number: 5, finishedDaysAgo: 5)
+    @Test("old deliveries go with their handled messages; recent ones, unhandled messages and a kept run's trigger stay", arguments: StoreEngine.allCases)
+    func deliveriesPruned(engine: StoreEngine) async throws {
+        try await withStore(engine) { store in
+            let oldIgnored = try await Self.delivery(store, daysAgo: 10, acted: false)
+            let recentIgnored = try await Self.delivery(store, daysAgo: 3, acted: false)
+            let oldHandled = try await Self.delivery(store, daysAgo: 40, acted: true, number: 2)
+            let lease = try await store.activate(issueKey: StoreSeed.key(2).description, owner: "test")
+            try await store.markMessageHandled(id: try #require(oldHandled.messageID), outcome: "no running run to stop", lease: lease)
+            let oldUnhandled = try await Self.delivery(store, daysAgo: 40, acted: true, number: 3)
+            let recentActed = try await Self.delivery(store, daysAgo: 20, acted: true, number: 4)
+            let (run, trigger) = try await Self.run(store, number: 5, finishedDaysAgo: 5)
 
-        let pass = await Self.service(store).prune()
-        #expect(pass.failures == 0)
-        #expect(pass.deletedDeliveries == 2)
-        #expect(pass.emptiedPayloads == 1)
-        #expect(pass.deletedMessages == 1)
-        #expect(try await store.delivery(guid: oldIgnored.guid) == nil)
-        #expect(try await store.delivery(guid: oldHandled.guid) == nil)
-        #expect(try await store.messages(issueKey: StoreSeed.key(2).description).isEmpty)
-        #expect(try await store.delivery(guid: recentIgnored.guid)?.payload.isEmpty == false)
-        #expect(try await store.delivery(guid: recentActed.guid)?.payload.isEmpty == false)
-        // Never an undelivered message, nor the delivery that carries it.
-        #expect(try await store.delivery(guid: oldUnhandled.guid)?.payload.isEmpty == false)
-        #expect(try await store.nextPendingMessage(issueKey: StoreSeed.key(3).description)?.id == oldUnhandled.messageID)
-        // The run's trigger stays (its row and message), only without its payload.
-        let kept = try #require(try await store.delivery(guid: trigger))
-        #expect(kept.payload.isEmpty)
-        #expect(try await store.messages(issueKey: StoreSeed.key(5).description).count == 1)
-        #expect(try await store.journal(runID: run.id)?.steps.count == StepName.allCases.count)
+            let pass = await Self.service(store).prune()
+            #expect(pass.failures == 0)
+            #expect(pass.deletedDeliveries == 2)
+            #expect(pass.emptiedPayloads == 1)
+            #expect(pass.deletedMessages == 1)
+            #expect(try await store.delivery(guid: oldIgnored.guid) == nil)
+            #expect(try await store.delivery(guid: oldHandled.guid) == nil)
+            #expect(try await store.messages(issueKey: StoreSeed.key(2).description).isEmpty)
+            #expect(try await store.delivery(guid: recentIgnored.guid)?.payload.isEmpty == false)
+            #expect(try await store.delivery(guid: recentActed.guid)?.payload.isEmpty == false)
+            // Never an undelivered message, nor the delivery that carries it.
+            #expect(try await store.delivery(guid: oldUnhandled.guid)?.payload.isEmpty == false)
+            #expect(try await store.nextPendingMessage(issueKey: StoreSeed.key(3).description)?.id == oldUnhandled.messageID)
+            // The run's trigger stays (its row and message), only without its payload.
+            let kept = try #require(try await store.delivery(guid: trigger))
+            #expect(kept.payload.isEmpty)
+            #expect(try await store.messages(issueKey: StoreSeed.key(5).description).count == 1)
+            #expect(try await store.journal(runID: run.id)?.steps.count == StepName.allCases.count)
 
-        #expect(await Self.service(store).prune() == RetentionService.Pass(), "a second pass finds nothing left")
+            #expect(await Self.service(store).prune() == RetentionService.Pass(), "a second pass finds nothing left")
+        }
     }
 
-    @Test("journals of runs finished long ago are pruned, keeping the run and its published commit; running and recent runs are untouched")
-    func runJournalsPruned() async throws {
-        let store = try Store.inMemory()
-        let (old, _) = try await Self.run(store, number: 1, finishedDaysAgo: 95)
-        let (recent, _) = try await Self.run(store, number: 2, finishedDaysAgo: 30)
-        let (running, _) = try await Self.run(store, number: 3, finishedDaysAgo: nil)
+    @Test("journals of runs finished long ago are pruned, keeping the run and its published commit; running and recent runs are untouched", arguments: StoreEngine.allCases)
+    func runJournalsPruned(engine: StoreEngine) async throws {
+        try await withStore(engine) { store in
+            let (old, _) = try await Self.run(store, number: 1, finishedDaysAgo: 95)
+            let (recent, _) = try await Self.run(store, number: 2, finishedDaysAgo: 30)
+            let (running, _) = try await Self.run(store, number: 3, finishedDaysAgo: nil)
 
-        let pass = await Self.service(store, deliveries: 0, ignored: 0).prune()
-        #expect(pass.prunedRuns == 1)
-        #expect(pass.deletedSteps == StepName.allCases.count - 1)
-        #expect(pass.deletedDeliveries == 0)
+            let pass = await Self.service(store, deliveries: 0, ignored: 0).prune()
+            #expect(pass.prunedRuns == 1)
+            #expect(pass.deletedSteps == StepName.allCases.count - 1)
+            #expect(pass.deletedDeliveries == 0)
 
-        let pruned = try #require(try await store.journal(runID: old.id))
-        #expect(pruned.run.status == .succeeded)
-        #expect(Array(pruned.steps.keys) == [.publish])
-        #expect(try await store.succeededResults(issueKey: old.issueKey, step: .publish).count == 1)
-        #expect(try await store.journal(runID: recent.id)?.steps.count == StepName.allCases.count)
-        let stillRunning = try #require(try await store.journal(runID: running.id))
-        #expect(stillRunning.run.status == .running)
-        #expect(stillRunning.steps.count == StepName.allCases.count)
-        #expect(try await store.runningRuns().map(\.id) == [running.id])
+            let pruned = try #require(try await store.journal(runID: old.id))
+            #expect(pruned.run.status == .succeeded)
+            #expect(Array(pruned.steps.keys) == [.publish])
+            #expect(try await store.succeededResults(issueKey: old.issueKey, step: .publish).count == 1)
+            #expect(try await store.journal(runID: recent.id)?.steps.count == StepName.allCases.count)
+            let stillRunning = try #require(try await store.journal(runID: running.id))
+            #expect(stillRunning.run.status == .running)
+            #expect(stillRunning.steps.count == StepName.allCases.count)
+            #expect(try await store.runningRuns().map(\.id) == [running.id])
 
-        #expect(await Self.service(store, deliveries: 0, ignored: 0).prune() == RetentionService.Pass())
+            #expect(await Self.service(store, deliveries: 0, ignored: 0).prune() == RetentionService.Pass())
+        }
     }
 
-    @Test("many old deliveries are pruned batch by batch until none is left")
-    func batches() async throws {
-        let store = try Store.inMemory()
-        for _ in 0..<25 { try await Self.delivery(store, daysAgo: 8, acted: false) }
-        try await Self.delivery(store, daysAgo: 1, acted: false)
-        let pass = await Self.service(store, batchSize: 10).prune()
-        #expect(pass.deletedDeliveries == 25)
-        #expect(try await store.deliveryCount() == 1)
+    @Test("many old deliveries are pruned batch by batch until none is left", arguments: StoreEngine.allCases)
+    func batches(engine: StoreEngine) async throws {
+        try await withStore(engine) { store in
+            for _ in 0..<25 { try await Self.delivery(store, daysAgo: 8, acted: false) }
+            try await Self.delivery(store, daysAgo: 1, acted: false)
+            let pass = await Self.service(store, batchSize: 10).prune()
+            #expect(pass.deletedDeliveries == 25)
+            #expect(try await store.deliveryCount() == 1)
+        }
     }
 
     @Test("retention's lookups use indexes, not table scans (migration v5)")
@@ -138,14 +141,15 @@ struct RetentionTests {
         }
     }
 
-    @Test("0 days keeps everything")
-    func keepForever() async throws {
-        let store = try Store.inMemory()
-        try await Self.delivery(store, daysAgo: 1000, acted: false)
-        try await Self.delivery(store, daysAgo: 1000, acted: true)
-        _ = try await Self.run(store, number: 9, finishedDaysAgo: 1000)
-        #expect(await Self.service(store, deliveries: 0, ignored: 0, runs: 0).prune() == RetentionService.Pass())
-        #expect(try await store.deliveryCount() == 3)
+    @Test("0 days keeps everything", arguments: StoreEngine.allCases)
+    func keepForever(engine: StoreEngine) async throws {
+        try await withStore(engine) { store in
+            try await Self.delivery(store, daysAgo: 1000, acted: false)
+            try await Self.delivery(store, daysAgo: 1000, acted: true)
+            _ = try await Self.run(store, number: 9, finishedDaysAgo: 1000)
+            #expect(await Self.service(store, deliveries: 0, ignored: 0, runs: 0).prune() == RetentionService.Pass())
+            #expect(try await store.deliveryCount() == 3)
+        }
     }
 
     @Test("a built server runs the retention pass among its services, at start")
