@@ -89,8 +89,15 @@ final class PostgresStore: StoreBackend {
     }
 
     /// Runs `body` in one transaction (committed when it returns, rolled back when it throws).
+    /// - Throws: what `body` throws (unwrapped from PostgresNIO's `PostgresTransactionError`, so
+    ///   callers see ``StoreError/leaseLost(issueKey:epoch:)`` and the like as SQLite throws them);
+    ///   `PSQLError` when `BEGIN` or `COMMIT` fails.
     func write<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error.beginError ?? error.commitError ?? error
+        }
     }
 
     /// Runs `updates` in one transaction after checking that `lease` is still current (the lease
