@@ -2,25 +2,57 @@ import DayshiftCore
 import Foundation
 import PostgresNIO
 
-// UNFINISHED: implement every operation below for PostgreSQL (see SQLiteStore+Alarms.swift).
+// Alarms: persisted wake-ups.
+//
+// Across replicas: each due alarm fires once. `fireDueAlarms` claims the due rows with
+// `FOR UPDATE SKIP LOCKED` in its UPDATE's subquery: a replica firing at the same time skips
+// the rows another is claiming instead of waiting for them, and a row it does lock is checked
+// again (`firedAt IS NULL`) after the other's commit, so no alarm is returned to two replicas.
 extension PostgresStore {
     func scheduleRetry(runID: Int64, step: StepName, error: String, dueAt: Date, lease: IssueLease, at date: Date) async throws {
-        throw PostgresStoreUnfinished(operation: "scheduleRetry")
+        try await write(holding: lease) { connection in
+            try await connection.run("""
+                UPDATE run_steps SET status = \(StepStatus.pending.rawValue), endedAt = \(date), error = \(error)
+                WHERE runId = \(runID) AND name = \(step.rawValue)
+                """, logger: self.logger)
+            try await connection.run("""
+                INSERT INTO alarms (issueKey, runId, kind, step, dueAt, createdAt)
+                VALUES (\(lease.issueKey), \(runID), \(Alarm.Kind.retry.rawValue), \(step.rawValue), \(dueAt), \(date))
+                """, logger: self.logger)
+        }
     }
 
     func pendingAlarm(runID: Int64, now: Date) async throws -> Alarm? {
-        throw PostgresStoreUnfinished(operation: "pendingAlarm")
+        try await alarms(where: "runId = \(runID) AND firedAt IS NULL AND dueAt > \(now) ORDER BY dueAt, id LIMIT 1").first
     }
 
     func fireDueAlarms(now: Date) async throws -> [Alarm] {
-        throw PostgresStoreUnfinished(operation: "fireDueAlarms")
+        try await write { connection in
+            let fired = try await connection.rows("""
+                UPDATE alarms SET firedAt = \(now)
+                WHERE id IN (SELECT id FROM alarms WHERE firedAt IS NULL AND dueAt <= \(now) FOR UPDATE SKIP LOCKED)
+                RETURNING \(unescaped: AlarmRecord.postgresColumns)
+                """, logger: self.logger).map(AlarmRecord.init(postgres:))
+            // RETURNING has no order; SQLite's fires in due order.
+            return fired.sorted { ($0.dueAt, $0.id ?? 0) < ($1.dueAt, $1.id ?? 0) }.map(\.alarm)
+        }
     }
 
     func nextAlarmDue() async throws -> Date? {
-        throw PostgresStoreUnfinished(operation: "nextAlarmDue")
+        try await read { connection in
+            try await connection.value("SELECT MIN(dueAt) FROM alarms WHERE firedAt IS NULL", as: Date?.self, logger: self.logger) ?? nil
+        }
     }
 
     func alarms(runID: Int64) async throws -> [Alarm] {
-        throw PostgresStoreUnfinished(operation: "alarms")
+        try await alarms(where: "runId = \(runID) ORDER BY id")
+    }
+
+    /// The alarms matching `condition` (SQL after `WHERE`, values bound), in its order.
+    private func alarms(where condition: PostgresQuery) async throws -> [Alarm] {
+        try await read { connection in
+            let query = PostgresQuery(unsafeSQL: "SELECT \(AlarmRecord.postgresColumns) FROM alarms WHERE " + condition.sql, binds: condition.binds)
+            return try await connection.rows(query, logger: self.logger).map { try AlarmRecord(postgres: $0).alarm }
+        }
     }
 }

@@ -211,8 +211,3 @@ extension Store {
     }
 }
 
-/// An operation the PostgreSQL backend does not implement yet (only while it is being built).
-struct PostgresStoreUnfinished: Error, CustomStringConvertible {
-    var operation: String
-    var description: String { "the PostgreSQL store does not implement \(operation) yet" }
-}

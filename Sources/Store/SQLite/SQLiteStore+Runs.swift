@@ -90,7 +90,7 @@ extension SQLiteStore {
     }
 
     func beginStep(_ step: StepName, runID: Int64, completing: [StepCompletion] = [], lease: IssueLease, at date: Date = Date()) async throws -> Int {
-        let ends = try Self.encode(completing)
+        let ends = try EncodedStepEnd.encode(completing)
         return try await write(holding: lease) { db in
             try Self.apply(ends, runID: runID, db)
             let row = StepRecord.filter(key: Self.stepKey(runID, step))
@@ -102,7 +102,7 @@ extension SQLiteStore {
 
     func completeStep(_ step: StepName, result: StepEnd, runID: Int64, completing: [StepCompletion] = [], lease: IssueLease,
                              at date: Date = Date()) async throws {
-        let ends = try Self.encode(completing + [StepCompletion(step: step, end: result, at: date)])
+        let ends = try EncodedStepEnd.encode(completing + [StepCompletion(step: step, end: result, at: date)])
         try await write(holding: lease) { db in try Self.apply(ends, runID: runID, db) }
     }
 
@@ -115,7 +115,7 @@ extension SQLiteStore {
 
     func finishRun(runID: Int64, status: RunStatus, summary: String, completing: [StepCompletion] = [], lease: IssueLease,
                           at date: Date = Date()) async throws {
-        let ends = try Self.encode(completing)
+        let ends = try EncodedStepEnd.encode(completing)
         try await write(holding: lease) { db in
             try Self.apply(ends, runID: runID, db)
             try RunRecord.filter(key: runID).updateAll(db, RunRecord.Columns.status.set(to: status.rawValue), RunRecord.Columns.summary.set(to: summary),
@@ -124,32 +124,11 @@ extension SQLiteStore {
         }
     }
 
-    private struct EncodedEnd: Sendable {
-        var step: StepName
-        var status: StepStatus
-        var result: Data?
-        var error: String?
-        var at: Date
-    }
-
     private static func stepKey(_ runID: Int64, _ step: StepName) -> [String: (any DatabaseValueConvertible)?] {
         [StepRecord.Columns.runId.name: runID, StepRecord.Columns.name.name: step.rawValue]
     }
 
-    private static func encode(_ completions: [StepCompletion]) throws -> [EncodedEnd] {
-        try completions.map { completion in
-            switch completion.end {
-            case .succeeded(let result):
-                EncodedEnd(step: completion.step, status: .succeeded, result: try StoredStepResult.encode(result), at: completion.at)
-            case .failed(let error):
-                EncodedEnd(step: completion.step, status: .failed, error: error, at: completion.at)
-            case .skipped:
-                EncodedEnd(step: completion.step, status: .skipped, at: completion.at)
-            }
-        }
-    }
-
-    private static func apply(_ ends: [EncodedEnd], runID: Int64, _ db: Database) throws {
+    private static func apply(_ ends: [EncodedStepEnd], runID: Int64, _ db: Database) throws {
         for end in ends {
             try StepRecord.filter(key: stepKey(runID, end.step))
                 .updateAll(db, StepRecord.Columns.status.set(to: end.status.rawValue), StepRecord.Columns.endedAt.set(to: end.at),

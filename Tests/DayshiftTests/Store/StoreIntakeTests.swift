@@ -187,25 +187,10 @@ enum IntakeSeed {
 
     /// Starts a running run of `key` (created at ``StoreSeed/date``, its context ``StoreSeed/context(_:)``)
     /// and returns its id.
-    ///
-    /// While the PostgreSQL backend's runs are still being built (they throw `PostgresStoreUnfinished`),
-    /// the run row is inserted directly; once `startRun` works there, it is used on both engines.
     static func runningRun(_ store: Store, _ key: IssueKey) async throws -> Int64 {
         let lease = try await store.activate(issueKey: key.description, owner: "test")
         let messageID = try await StoreSeed.message(store, key)
-        do {
-            return try await store.startRun(StoreSeed.context(key), lease: lease, triggerMessageID: messageID, steps: StepName.allCases,
-                                            at: StoreSeed.date).run.id
-        } catch is PostgresStoreUnfinished {
-            let backend = try #require(store.backend as? PostgresStore)
-            let context = try JSONEncoder().encode(StoreSeed.context(key))
-            let issueKey = key.description
-            return try await backend.write { connection in
-                try #require(try await connection.value("""
-                    INSERT INTO runs (issueKey, sequence, status, triggerMessageId, context, createdAt)
-                    VALUES (\(issueKey), 1, 'running', \(messageID), \(context), \(StoreSeed.date)) RETURNING id
-                    """, as: Int64.self, logger: backend.logger))
-            }
-        }
+        return try await store.startRun(StoreSeed.context(key), lease: lease, triggerMessageID: messageID, steps: StepName.allCases,
+                                        at: StoreSeed.date).run.id
     }
 }
