@@ -164,13 +164,14 @@ enum ConfigurationReader {
         for step in StepName.allCases where retry.node(step.rawValue) != nil {
             config.steps.retry[step] = try readRetry(retry.child(step.rawValue, allowedKeys: RetryKeys.all), base: config.steps.defaultRetry)
         }
-        let runtime = try top.child("runtime", allowedKeys: ["idle_eviction_seconds", "poll_interval_seconds", "max_concurrent_runs"])
+        let runtime = try top.child("runtime", allowedKeys: ["idle_eviction_seconds", "poll_interval_seconds", "max_concurrent_runs", "lease_seconds"])
         config.runtime.maxConcurrentRuns = try runtime.int("max_concurrent_runs", default: config.runtime.maxConcurrentRuns, range: 1...10_000)
         let budgets = try top.child("budgets", allowedKeys: ["daily_runs", "daily_cost_usd"])
         config.budgets.dailyRuns = try budgets.int("daily_runs", default: config.budgets.dailyRuns, range: 0...1_000_000)
         config.budgets.dailyCostUSD = try budgets.double("daily_cost_usd", default: config.budgets.dailyCostUSD, range: 0...1_000_000)
         config.runtime.idleEvictionSeconds = try runtime.double("idle_eviction_seconds", default: config.runtime.idleEvictionSeconds, range: 0...86_400)
         config.runtime.pollIntervalSeconds = try runtime.double("poll_interval_seconds", default: config.runtime.pollIntervalSeconds, range: 0.01...60)
+        config.runtime.leaseSeconds = try runtime.double("lease_seconds", default: config.runtime.leaseSeconds, range: 1...3600)
         config.steps.setupTimeoutSeconds = try steps.double("setup_timeout_seconds", default: config.steps.setupTimeoutSeconds, range: 1...86_400)
         config.steps.testTimeoutSeconds = try steps.double("test_timeout_seconds", default: config.steps.testTimeoutSeconds, range: 1...86_400)
         config.steps.outputTailLines = try steps.int("output_tail_lines", default: config.steps.outputTailLines, range: 1...1000)

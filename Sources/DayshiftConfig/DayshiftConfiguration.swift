@@ -295,6 +295,10 @@ public struct RuntimeSettings: Sendable, Equatable {
     /// once across the server; the others wait in a fair queue (FIFO per installation, round-robin
     /// across installations). Default 4; `DAYSHIFT_MAX_CONCURRENT_RUNS`.
     public var maxConcurrentRuns = 4
+    /// `runtime.lease_seconds`: on a store several replicas share, how long an issue object's
+    /// lease lasts unless its replica renews it (it does, every third of this). A replica that
+    /// dies holds its issue objects this long at most; then the others resume its runs. Default 30.
+    public var leaseSeconds = 30.0
     public init() {}
 }
 
@@ -326,13 +330,18 @@ public struct StoreLocation: Sendable, Equatable {
     public var password = ""
     /// `store.single_replica`: the operator's word that only one server uses this PostgreSQL
     /// database, which lets it use the local sandbox runner (whose sandboxes live on one machine's
-    /// disk). Default false.
+    /// disk), and lets a restarted server resume its runs at once instead of waiting for its
+    /// earlier leases to expire. Default false.
     public var singleReplica = false
 
     public init() {}
 
     /// Whether state lives in a database several replicas may share (`store.url` is set).
     public var isShared: Bool { !url.isEmpty }
+
+    /// Whether several replicas may actually use the store at once: it is shared and the operator
+    /// did not say otherwise (`store.single_replica`). Issue objects then hold expiring leases.
+    public var replicasMayShareIt: Bool { isShared && !singleReplica }
 }
 
 /// `retention.*`: how long stored deliveries and run journals are kept. 0 keeps them forever.

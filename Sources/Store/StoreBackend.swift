@@ -40,8 +40,14 @@ protocol StoreBackend: Sendable {
     func recordInstallationChange(_ delivery: Delivery, change: InstallationChange) async throws -> InstallationChangeOutcome
     func installationBlock(installationID: Int64, repository: String) async throws -> String?
     func runCount(issueKey: String, since: Date) async throws -> Int
-    func activate(issueKey: String, owner: String, at date: Date) async throws -> IssueLease
-    func activate(issueKeys: [String], owner: String, at date: Date) async throws -> [IssueLease]
+    func activate(issueKeys: [String], owner: String, leaseSeconds: Double?, at date: Date) async throws -> [IssueLease]
+    func renewLeases(_ leases: [IssueLease], leaseSeconds: Double, at date: Date) async throws -> [IssueLease]
+    func releaseLeases(_ leases: [IssueLease], at date: Date) async throws
+    func liveLeaseOwners(at date: Date) async throws -> [String: (owner: String, expiresAt: Date)]
+    func leaseHistory(issueKey: String?) async throws -> [LeaseTerm]
+    func wakeUps(ignoring owner: String) -> AsyncStream<Void>
+    func wakeOtherReplicas(from owner: String) async throws
+    func sweepingAlone(_ sweep: ClusterSweep, _ body: @Sendable () async -> Void) async throws -> Bool
     func addModelUsage(runID: Int64, _ call: ModelCallUsage, at date: Date) async throws
     func usage(runID: Int64) async throws -> RunModelUsage?
     func runs(matching query: RunQuery, limit: Int) async throws -> [Run]

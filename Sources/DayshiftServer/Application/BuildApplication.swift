@@ -44,7 +44,7 @@ public func buildApplication(
     router.add(middleware: LogRequestsMiddleware(.debug))
     HealthController().addRoutes(to: router)
     ReadinessController(store: instance.store, gate: instance.gate, logger: logger).addRoutes(to: router)
-    MetricsController(metrics: instance.metrics, store: instance.store).addRoutes(to: router)
+    MetricsController(metrics: instance.metrics, store: instance.store, replica: instance.runtime.replicaName).addRoutes(to: router)
     let intake = DeliveryIntake(store: instance.store, configuration: configuration, logger: logger)
     WebhookController(intake: intake, runtime: instance.runtime, gate: instance.gate, maxBodyBytes: configuration.server.maxBodyBytes,
                       metrics: instance.metrics)

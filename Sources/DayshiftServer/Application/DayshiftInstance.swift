@@ -96,7 +96,8 @@ public struct DayshiftInstance: Sendable {
         runtime = IssueObjectRuntime(dependencies: dependencies)
         let store = store
         reaper = SandboxReaper(provider: sandboxes, intervalSeconds: configuration.sandbox.reaperIntervalSeconds,
-                               graceSeconds: configuration.sandbox.reaperGraceSeconds, logger: logger, recorder: metrics) { runID in
+                               graceSeconds: configuration.sandbox.reaperGraceSeconds, logger: logger, recorder: metrics,
+                               alone: { sweep in try await store.sweepingAlone(.sandboxReaper, sweep) }) { runID in
             try await store.run(id: runID)?.status == .running
         }
         retention = RetentionService(store: store, settings: configuration.retention, logger: logger)

@@ -13,8 +13,8 @@ public enum StoreOpening {
     /// - Throws: ``DayshiftConfig/ConfigurationError`` naming `data_dir` when the SQLite file cannot
     ///   be opened; `store.url` when the URL is unusable or the server cannot be reached or refuses
     ///   the login (the text names host, port and database, never the password); `store.single_replica`
-    ///   when several replicas could share the database (not supported yet: issue objects would be
-    ///   taken over from each other).
+    ///   when replicas could share the database while sandboxes come from the local runner (its
+    ///   sandboxes live on one machine's disk).
     public static func open(_ configuration: DayshiftConfiguration, logger: Logger, forServing: Bool = true) async throws -> Store {
         guard configuration.store.isShared else { return try openSQLite(configuration, logger: logger) }
         let settings: PostgresConnectionSettings
@@ -24,10 +24,11 @@ public enum StoreOpening {
         } catch {
             throw ConfigurationError(key: "store.url", problem: "\(error)")
         }
-        guard configuration.store.singleReplica || !forServing else {
+        guard configuration.store.singleReplica || configuration.sandbox.provider != "local" || !forServing else {
             throw ConfigurationError(key: "store.single_replica", problem:
-                "this version runs one server per PostgreSQL database: set store.single_replica: true (several replicas "
-                    + "need leases that move between them, which it does not have yet)")
+                "the local sandbox runner keeps its sandboxes on this machine's disk, so replicas sharing this PostgreSQL "
+                    + "database could not resume each other's runs: use sandbox.provider: daytona, or set "
+                    + "store.single_replica: true if only this server uses the database")
         }
         do {
             return try await Store.postgres(settings, logger: logger)

@@ -43,6 +43,10 @@ public final class DayshiftMetrics: OutboundRequestRecorder, RuntimeRecorder, Se
         public static let llmTokens = "dayshift_llm_tokens_total"
         /// Counter `{provider}`: model cost in US dollars metered by the LLM proxy (`llm.prices`).
         public static let llmCost = "dayshift_llm_cost_usd_total"
+        /// Gauge `{replica}`: live issue-object leases this replica holds, read at scrape time
+        /// (with several replicas on one PostgreSQL, each one's `/metrics` shows its own; leases on
+        /// a store only one server uses have no expiry and are not counted).
+        public static let leasesHeld = "dayshift_issue_object_leases_held"
         /// Gauge: bytes of the SQLite database (page count × page size), read at scrape time.
         public static let databaseSize = "dayshift_database_size_bytes"
     }
@@ -79,7 +83,7 @@ public final class DayshiftMetrics: OutboundRequestRecorder, RuntimeRecorder, Se
         .seconds(120), .seconds(300), .seconds(600), .seconds(1200), .seconds(1800), .seconds(3600),
     ]
 
-    /// The registry ``exposition(store:)`` writes out; this application's alone.
+    /// The registry ``exposition(store:replica:)`` writes out; this application's alone.
     public let registry: PrometheusCollectorRegistry
     /// The swift-metrics factory over ``registry`` that makes every metric here.
     let factory: PrometheusMetricsFactory
@@ -166,9 +170,13 @@ public final class DayshiftMetrics: OutboundRequestRecorder, RuntimeRecorder, Se
     // MARK: Exposition
 
     /// The Prometheus text exposition, after reading the gauges that are measured at scrape time
-    /// (running runs, the queue, database size) from `store`. A gauge whose read fails keeps its last value.
-    public func exposition(store: Store) async -> String {
+    /// (running runs, the queue, this replica's leases, database size) from `store`. A gauge whose read fails keeps its last value.
+    public func exposition(store: Store, replica: String) async -> String {
         if let running = try? await store.runningRunCount() { runsRunning.record(running) }
+        if let owners = try? await store.liveLeaseOwners() {
+            CoreMetrics.Gauge(label: Name.leasesHeld, dimensions: [("replica", replica)], factory: factory)
+                .record(owners.values.count { $0.owner == replica })
+        }
         if let queue = try? await store.queueSnapshot() {
             runsQueued.record(queue.waiting.count)
             slotsInUse.record(queue.holding.count)

@@ -15,6 +15,8 @@ import ServiceLifecycle
 /// A sandbox whose run cannot be checked (the closure throws) is kept. Each reaped sandbox is
 /// logged (name, id, reason) at `info`, and each sweep ends with one summary line.
 ///
+/// Replicas sharing a store sweep one at a time (`alone`).
+///
 /// Run it in a `ServiceGroup`: it stops at graceful shutdown (or cancellation), leaving a sweep in
 /// progress unfinished.
 public final class SandboxReaper: Service, Sendable {
@@ -54,6 +56,7 @@ public final class SandboxReaper: Service, Sendable {
     private let logger: Logger
     private let now: @Sendable () -> Date
     private let recorder: any RuntimeRecorder
+    private let alone: @Sendable (@Sendable () async -> Void) async throws -> Bool
 
     /// - Parameters:
     ///   - provider: where the sandboxes live.
@@ -63,12 +66,16 @@ public final class SandboxReaper: Service, Sendable {
     ///   - logger: receives one line per reaped sandbox and one summary per sweep.
     ///   - now: the current time (injectable for tests).
     ///   - recorder: told after each sweep how many managed sandboxes are left alive.
+    ///   - alone: runs a sweep unless another replica is sweeping (returns whether it ran);
+    ///     by default every sweep runs (one server).
     ///   - isRunActive: whether the run with this database id is still running.
     public init(
         provider: any SandboxProvider, intervalSeconds: Double = 300, graceSeconds: Double = 600, logger: Logger,
         now: @escaping @Sendable () -> Date = { Date() }, recorder: any RuntimeRecorder = NoRuntimeRecorder(),
+        alone: @escaping @Sendable (@Sendable () async -> Void) async throws -> Bool = { sweep in await sweep(); return true },
         isRunActive: @escaping @Sendable (Int64) async throws -> Bool
     ) {
+        self.alone = alone
         self.recorder = recorder
         self.provider = provider
         self.intervalSeconds = intervalSeconds
@@ -83,7 +90,13 @@ public final class SandboxReaper: Service, Sendable {
         let interval = max(0.01, intervalSeconds)
         await cancelWhenGracefulShutdown { [self] in
             while !Task.isCancelled {
-                await sweep()
+                do {
+                    if try await alone({ await self.sweep() }) == false {
+                        logger.debug("another replica is sweeping sandboxes; skipping this sweep")
+                    }
+                } catch {
+                    logger.error("sandbox reaper cannot tell whether another replica is sweeping", metadata: ["error": "\(error)"])
+                }
                 do {
                     try await Task.sleep(for: .milliseconds(Int64(interval * 1000)))
                 } catch {

@@ -85,18 +85,27 @@ actor IssueObject {
         await drainTask?.value
     }
 
-    /// Who holds the leases this process takes, for operators: `host:pid`.
-    static let owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
-
     /// True while a message is being handled or a run is executing.
     var isBusy: Bool { drainTask != nil || runTask != nil }
 
-    /// The lease, taken at first use: a new epoch in the database.
+    /// The lease this instance holds, for renewal and release; nil before its first use and once
+    /// superseded.
+    var heldLease: IssueLease? { superseded ? nil : lease }
+
+    /// The lease, taken at first use: a new epoch in the database (refused while another
+    /// replica holds a live lease on this issue).
     private func currentLease() async throws -> IssueLease {
         if let lease { return lease }
-        let lease = try await dependencies.store.activate(issueKey: key, owner: Self.owner)
+        let lease = try await dependencies.store.activate(issueKey: key, owner: dependencies.replica, leaseSeconds: dependencies.leaseSeconds)
         self.lease = lease
         return lease
+    }
+
+    /// The lease could not be renewed (it expired and another replica took this issue object
+    /// over): this instance stops, its running step interrupted.
+    func leaseLost() {
+        guard let lease, !superseded else { return }
+        becomeSuperseded(StoreError.leaseLost(issueKey: lease.issueKey, epoch: lease.epoch))
     }
 
     private func drain() async {
@@ -118,6 +127,10 @@ actor IssueObject {
                 }
             } catch StoreError.leaseLost(let issueKey, let epoch) {
                 becomeSuperseded(StoreError.leaseLost(issueKey: issueKey, epoch: epoch))
+            } catch StoreError.leaseHeld(_, let owner, _) {
+                // Another replica owns this issue object now; it handles the messages and the run.
+                logger.debug("issue object held by another replica", metadata: ["replica": "\(owner)"])
+                superseded = true
             } catch {
                 logger.error("issue object could not read its state", metadata: ["error": "\(error)"])
             }

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Store
+import Synchronization
 
 /// The durable-object runtime as a service: keeps one live ``IssueObject`` per issue, wakes the
 /// objects that have inbox messages or due alarms, hibernates idle ones, and at start resumes
@@ -9,15 +11,28 @@ import ServiceLifecycle
 /// Intake calls ``notifyNewMessages()`` after committing a delivery, and a run that finishes or
 /// queues itself asks for a pass too; the runtime also rescans the queue, the inbox and the alarms
 /// every `runtime.poll_interval_seconds`.
+///
+/// When several replicas may share the store (PostgreSQL without `store.single_replica`), each
+/// issue object's lease expires after `runtime.lease_seconds` unless renewed, and this runtime
+/// renews the leases of its live objects every third of that. It leaves alone the issues another
+/// replica holds a live lease on, takes over the running runs whose lease ran out (a replica that
+/// died), gives back the leases of objects it hibernates and, after the shutdown grace period, all
+/// of them. Replicas wake each other through the store (PostgreSQL `LISTEN/NOTIFY`) on new inbox
+/// messages, admitted runs and given-back leases; the poll is the fallback.
 public final class IssueObjectRuntime: Service, Sendable {
     private let dependencies: RunDependencies
     private let registry: IssueObjectRegistry
     private let signals: AsyncStream<Void>
     private let signalContinuation: AsyncStream<Void>.Continuation
+    /// Set when this replica committed inbox messages the others may own: the next pass wakes them.
+    private let announceMessages = Atomic<Bool>(false)
     private var pollIntervalSeconds: Double { dependencies.configuration.runtime.pollIntervalSeconds }
     private var idleEvictionSeconds: Double { dependencies.configuration.runtime.idleEvictionSeconds }
     /// Seconds a running step may take to reach its journal point on graceful shutdown.
     private var shutdownGraceSeconds: Double { dependencies.configuration.server.shutdownGraceSeconds }
+    private var store: Store { dependencies.store }
+    private var replica: String { dependencies.replica }
+    private var logger: Logger { dependencies.logger }
 
     public init(dependencies: RunDependencies) {
         (signals, signalContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -29,12 +44,17 @@ public final class IssueObjectRuntime: Service, Sendable {
 
     /// Tells the runtime that new inbox messages were committed. Returns at once.
     public func notifyNewMessages() {
+        announceMessages.store(true, ordering: .relaxed)
         signalContinuation.yield()
     }
 
+    /// The name this runtime's leases carry (`issue_objects.owner`).
+    public var replicaName: String { replica }
+
     /// Resumes the unfinished runs in the background (so the HTTP listener, started beside this
     /// service, answers at once whatever there is to resume), then handles signals and polls
-    /// until graceful shutdown, and lets the live objects reach a journal point.
+    /// until graceful shutdown, lets the live objects reach a journal point, and gives their
+    /// leases back.
     public func run() async throws {
         let signals = self.signals
         let poll = pollIntervalSeconds
@@ -48,6 +68,14 @@ public final class IssueObjectRuntime: Service, Sendable {
                         signalContinuation.yield()
                     }
                 }
+                group.addTask { [store, replica, signalContinuation] in
+                    for await _ in store.wakeUps(ignoring: replica) {
+                        signalContinuation.yield()
+                    }
+                }
+                if let leaseSeconds = dependencies.leaseSeconds {
+                    group.addTask { await self.renewLeases(every: leaseSeconds / 3, leaseSeconds: leaseSeconds) }
+                }
                 for await _ in signals {
                     if Task.isCancelled { break }
                     await tick()
@@ -58,50 +86,95 @@ public final class IssueObjectRuntime: Service, Sendable {
             dependencies.stopping.raise()
             signalContinuation.finish()
         }
-        await registry.shutDown(graceSeconds: shutdownGraceSeconds)
+        let held = await registry.shutDown(graceSeconds: shutdownGraceSeconds)
+        if dependencies.leaseSeconds != nil, !held.isEmpty {
+            do {
+                try await store.releaseLeases(held)
+                logger.info("leases given back for the other replicas", metadata: ["count": "\(held.count)"])
+            } catch {
+                logger.error("cannot give back the leases; they expire by themselves", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
-    /// Wakes the issue object of every run left `running`, handing each its journal (all read in
-    /// one transaction) and its lease (all taken in one transaction); then asks for a first tick
+    /// Wakes the issue object of every run left `running` that this replica may take (all of
+    /// them on a store no other replica uses), handing each its journal (all read in one
+    /// transaction) and its lease (all taken in one transaction); then asks for a first tick
     /// (overdue alarms and waiting messages).
     private func resumeUnfinishedRuns() async {
         do {
-            let journals = try await dependencies.store.runningJournals()
-            if !journals.isEmpty {
-                dependencies.logger.info("resuming unfinished runs", metadata: ["count": "\(journals.count)"])
+            let journals = try await store.runningJournals()
+            let leases = try await store.activate(issueKeys: journals.map(\.run.issueKey), owner: replica, leaseSeconds: dependencies.leaseSeconds)
+            if !leases.isEmpty {
+                logger.info("resuming unfinished runs", metadata: ["count": "\(leases.count)", "held_elsewhere": "\(journals.count - leases.count)"])
             }
-            let leases = try await dependencies.store.activate(issueKeys: journals.map(\.run.issueKey), owner: IssueObject.owner)
-            for (journal, lease) in zip(journals, leases) where !dependencies.stopping.isRaised {
-                await registry.object(for: journal.run.issueKey).wake(resuming: journal, lease: lease)
+            let byKey = Dictionary(journals.map { ($0.run.issueKey, $0) }, uniquingKeysWith: { first, _ in first })
+            for lease in leases where !dependencies.stopping.isRaised {
+                await registry.object(for: lease.issueKey).wake(resuming: byKey[lease.issueKey], lease: lease)
             }
         } catch is CancellationError {
             return  // the server is stopping before it finished starting (e.g. its port was taken)
         } catch {
-            dependencies.logger.error("cannot read the unfinished runs", metadata: ["error": "\(error)"])
+            logger.error("cannot read the unfinished runs", metadata: ["error": "\(error)"])
         }
         signalContinuation.yield()
     }
 
     /// One pass: give free sandbox slots to waiting runs (fair order), wake the objects whose runs
     /// hold a slot (a run admitted here, or by a claim elsewhere, starts), wake objects with inbox
-    /// messages or due alarms, then hibernate idle ones.
+    /// messages or due alarms, take over running runs nobody holds, then hibernate idle ones.
+    /// Issues another replica holds a live lease on are left to it.
     private func tick() async {
         do {
-            _ = try await dependencies.store.admitWaitingRuns(limit: dependencies.configuration.runtime.maxConcurrentRuns)
-            for key in try await dependencies.store.issueKeysHoldingSlots() where !dependencies.stopping.isRaised {
+            let shared = dependencies.leaseSeconds != nil
+            let heldElsewhere = shared ? Set(try await store.liveLeaseOwners().filter { $0.value.owner != replica }.keys) : []
+            let admitted = try await store.admitWaitingRuns(limit: dependencies.configuration.runtime.maxConcurrentRuns)
+            if shared, announceMessages.exchange(false, ordering: .relaxed) || admitted.contains(where: heldElsewhere.contains) {
+                try await store.wakeOtherReplicas(from: replica)
+            }
+            var keys = try await store.issueKeysHoldingSlots()
+            keys += try await store.issueKeysWithPendingMessages()
+            keys += try await store.fireDueAlarms().map(\.issueKey)
+            if shared {
+                // A replica that died (or gave its leases back) left these runs to whoever takes them.
+                keys += try await store.runningRuns().map(\.issueKey)
+            }
+            var woken: Set<String> = []
+            for key in keys where !heldElsewhere.contains(key) && woken.insert(key).inserted && !dependencies.stopping.isRaised {
                 await registry.object(for: key).wake()
             }
-            for key in try await dependencies.store.issueKeysWithPendingMessages() {
-                await registry.object(for: key).wake()
-            }
-            for alarm in try await dependencies.store.fireDueAlarms() {
-                await registry.object(for: alarm.issueKey).wake()
-            }
-            await registry.evictIdle(idleSeconds: idleEvictionSeconds)
+            let idle = await registry.evictIdle(idleSeconds: idleEvictionSeconds)
+            if shared, !idle.isEmpty { try await store.releaseLeases(idle) }
         } catch is CancellationError {
             return  // the server is stopping
         } catch {
-            dependencies.logger.error("cannot read the inbox or alarms", metadata: ["error": "\(error)"])
+            logger.error("cannot read the inbox or alarms", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Renews the live objects' leases every `interval` seconds. A lease that could not be
+    /// renewed (another replica took its issue object over) stops its object; when renewing
+    /// fails for as long as a lease lasts, every object stops (others may be taking them over).
+    private func renewLeases(every interval: Double, leaseSeconds: Double) async {
+        var lastRenewed = ContinuousClock.now
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(interval))
+            guard !Task.isCancelled else { return }
+            let leases = await registry.heldLeases()
+            do {
+                let lost = try await store.renewLeases(leases, leaseSeconds: leaseSeconds)
+                lastRenewed = .now
+                if !lost.isEmpty {
+                    logger.warning("leases taken over by another replica; stopping their issue objects", metadata: ["count": "\(lost.count)"])
+                    await registry.leasesLost(lost)
+                }
+            } catch {
+                logger.error("cannot renew the leases", metadata: ["error": "\(error)"])
+                if ContinuousClock.now - lastRenewed >= .seconds(leaseSeconds) {
+                    logger.warning("leases not renewed for lease_seconds; stopping every issue object", metadata: ["count": "\(leases.count)"])
+                    await registry.leasesLost(leases)
+                }
+            }
         }
     }
 

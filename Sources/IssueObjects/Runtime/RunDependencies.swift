@@ -29,6 +29,9 @@ public struct RunDependencies: Sendable {
     /// Asks the runtime for a pass over the queue, the inbox and the alarms (a run finished and
     /// freed its sandbox slot, or queued itself); set by ``IssueObjectRuntime``, nothing by default.
     public var wakeRuntime: @Sendable () -> Void = {}
+    /// The name this process's leases carry (``ReplicaName/current`` unless a test runs several
+    /// replicas in one process).
+    public var replica = ReplicaName.current
     /// Senders' repository roles, cached for `triggers.permission_cache_seconds`.
     let permissions: SenderPermissions
 
@@ -45,6 +48,12 @@ public struct RunDependencies: Sendable {
         self.redactor = SecretRedactor(secrets: [configuration.webhook.secret, configuration.github.token, configuration.sandbox.daytona.apiKey]
             + Self.pemLines(configuration.github.privateKeyPEM) + agent.environment.values
             + [configuration.llm.anthropic.apiKey, configuration.llm.openai.apiKey])
+    }
+
+    /// How long a lease lasts unless renewed: `runtime.lease_seconds` when several replicas may
+    /// share the store; nil (no expiry) when only this server uses it.
+    var leaseSeconds: Double? {
+        configuration.store.replicasMayShareIt ? configuration.runtime.leaseSeconds : nil
     }
 
     /// A PEM key, and each long line of its base64 body (a key printed in pieces is still found).

@@ -119,7 +119,7 @@ struct RunExecutor: Sendable {
             return .interrupted
         } catch let error as StoreError {
             switch error {
-            case .leaseLost:
+            case .leaseLost, .leaseHeld:
                 logger.warning("run handed over", metadata: ["reason": "\(error)"])
                 return .superseded
             }

@@ -105,6 +105,16 @@ enum PostgresMigrations {
                 tool text, sessionId text, updatedAt timestamptz NOT NULL)
             """,
         ]),
+        ("v9: lease expiry and lease history", [
+            "ALTER TABLE issue_objects ADD COLUMN expiresAt timestamptz",
+            """
+            CREATE TABLE issue_object_leases (
+                issueKey text NOT NULL, epoch bigint NOT NULL, owner text NOT NULL, acquiredAt timestamptz NOT NULL,
+                expiresAt timestamptz, releasedAt timestamptz, PRIMARY KEY (issueKey, epoch))
+            """,
+            "CREATE INDEX issue_object_leases_acquired ON issue_object_leases (acquiredAt)",
+            "CREATE INDEX issue_objects_owner ON issue_objects (owner) WHERE expiresAt IS NOT NULL",
+        ]),
     ]
 
     /// Every migration's name, in order.

@@ -1,24 +1,161 @@
 import Foundation
+import Logging
 import PostgresNIO
 
-// Leases: one live issue object per issue, enforced by the database.
+// Leases: one live issue object per issue across replicas, enforced by the database.
+//
+// Across replicas: an activation is one `INSERT … ON CONFLICT DO UPDATE … WHERE` on the lease
+// row, which PostgreSQL runs with the row locked, so of two replicas activating one issue object
+// at once the second sees the first's fresh lease and takes nothing. A batch locks its rows in
+// key order (as renewals do), so two batches cannot deadlock on each other; a deadlock victim
+// (two batches crossing with a delivery) runs again.
 extension PostgresStore {
-    func activate(issueKey: String, owner: String, at date: Date) async throws -> IssueLease {
-        try await activate(issueKeys: [issueKey], owner: owner, at: date)[0]
+    /// The channel replicas wake each other on (`LISTEN` / `NOTIFY`); the payload is the sender.
+    static let wakeChannel = "dayshift_wake"
+
+    func activate(issueKeys: [String], owner: String, leaseSeconds: Double?, at date: Date) async throws -> [IssueLease] {
+        let expiresAt = leaseSeconds.map { date.addingTimeInterval($0) }
+        let taken = try await retryingDeadlocks {
+            try await write { connection in
+                var taken: [String: Int64] = [:]
+                for issueKey in Set(issueKeys).sorted() {
+                    guard let epoch = try await connection.value("""
+                        INSERT INTO issue_objects AS o (issueKey, epoch, owner, activatedAt, expiresAt)
+                        VALUES (\(issueKey), 1, \(owner), \(date), \(expiresAt))
+                        ON CONFLICT (issueKey) DO UPDATE
+                        SET epoch = o.epoch + 1, owner = excluded.owner, activatedAt = excluded.activatedAt, expiresAt = excluded.expiresAt
+                        WHERE o.owner = excluded.owner OR o.expiresAt IS NULL OR o.expiresAt <= excluded.activatedAt
+                        RETURNING epoch
+                        """, as: Int64.self, logger: self.logger) else { continue }
+                    // The previous term ends here if it had not already (superseded before it expired).
+                    try await connection.run("""
+                        UPDATE issue_object_leases SET releasedAt = \(date)
+                        WHERE issueKey = \(issueKey) AND epoch = \(epoch - 1) AND releasedAt IS NULL AND (expiresAt IS NULL OR expiresAt > \(date))
+                        """, logger: self.logger)
+                    try await connection.run("""
+                        INSERT INTO issue_object_leases (issueKey, epoch, owner, acquiredAt, expiresAt)
+                        VALUES (\(issueKey), \(epoch), \(owner), \(date), \(expiresAt))
+                        """, logger: self.logger)
+                    taken[issueKey] = epoch
+                }
+                return taken
+            }
+        }
+        return issueKeys.compactMap { key in taken[key].map { IssueLease(issueKey: key, epoch: $0) } }
     }
 
-    func activate(issueKeys: [String], owner: String, at date: Date) async throws -> [IssueLease] {
-        try await write { connection in
-            var leases: [IssueLease] = []
-            for issueKey in issueKeys {
-                let epoch = try await connection.value("""
-                    INSERT INTO issue_objects (issueKey, epoch, owner, activatedAt) VALUES (\(issueKey), 1, \(owner), \(date))
-                    ON CONFLICT (issueKey) DO UPDATE SET epoch = issue_objects.epoch + 1, owner = excluded.owner, activatedAt = excluded.activatedAt
-                    RETURNING epoch
-                    """, as: Int64.self, logger: self.logger) ?? 0
-                leases.append(IssueLease(issueKey: issueKey, epoch: epoch))
+    func renewLeases(_ leases: [IssueLease], leaseSeconds: Double, at date: Date) async throws -> [IssueLease] {
+        guard !leases.isEmpty else { return [] }
+        let expiresAt = date.addingTimeInterval(leaseSeconds)
+        let renewed = try await retryingDeadlocks {
+            try await write { connection in
+                var renewed: Set<String> = []
+                for lease in leases.sorted(by: { $0.issueKey < $1.issueKey }) {
+                    guard try await connection.value("""
+                        UPDATE issue_objects SET expiresAt = \(expiresAt)
+                        WHERE issueKey = \(lease.issueKey) AND epoch = \(lease.epoch) RETURNING epoch
+                        """, as: Int64.self, logger: self.logger) != nil else { continue }
+                    try await connection.run("""
+                        UPDATE issue_object_leases SET expiresAt = \(expiresAt) WHERE issueKey = \(lease.issueKey) AND epoch = \(lease.epoch)
+                        """, logger: self.logger)
+                    renewed.insert(lease.issueKey)
+                }
+                return renewed
             }
-            return leases
         }
+        return leases.filter { !renewed.contains($0.issueKey) }
+    }
+
+    func releaseLeases(_ leases: [IssueLease], at date: Date) async throws {
+        try await retryingDeadlocks {
+            try await write { connection in
+                for lease in leases.sorted(by: { $0.issueKey < $1.issueKey }) {
+                    guard try await connection.value("""
+                        UPDATE issue_objects SET expiresAt = \(date)
+                        WHERE issueKey = \(lease.issueKey) AND epoch = \(lease.epoch) RETURNING epoch
+                        """, as: Int64.self, logger: self.logger) != nil else { continue }
+                    try await connection.run("""
+                        UPDATE issue_object_leases SET releasedAt = \(date)
+                        WHERE issueKey = \(lease.issueKey) AND epoch = \(lease.epoch) AND releasedAt IS NULL
+                        """, logger: self.logger)
+                }
+                // Delivered at commit: the other replicas may take these issue objects now.
+                try await connection.run("SELECT pg_notify(\(Self.wakeChannel), '')", logger: self.logger)
+            }
+        }
+    }
+
+    func liveLeaseOwners(at date: Date) async throws -> [String: (owner: String, expiresAt: Date)] {
+        try await read { connection in
+            var owners: [String: (owner: String, expiresAt: Date)] = [:]
+            for row in try await connection.rows("""
+                SELECT issueKey, owner, expiresAt FROM issue_objects WHERE expiresAt > \(date)
+                """, logger: self.logger) {
+                let (key, owner, expiresAt) = try row.decode((String, String, Date).self)
+                owners[key] = (owner, expiresAt)
+            }
+            return owners
+        }
+    }
+
+    func leaseHistory(issueKey: String?) async throws -> [LeaseTerm] {
+        try await read { connection in
+            let columns = "SELECT issueKey, epoch, owner, acquiredAt, expiresAt, releasedAt FROM issue_object_leases"
+            let query: PostgresQuery = if let issueKey {
+                "\(unescaped: columns) WHERE issueKey = \(issueKey) ORDER BY epoch"
+            } else {
+                "\(unescaped: columns) ORDER BY issueKey, epoch"
+            }
+            return try await connection.rows(query, logger: self.logger).map { row in
+                let (key, epoch, owner, acquiredAt, expiresAt, releasedAt) = try row.decode((String, Int64, String, Date, Date?, Date?).self)
+                return LeaseTerm(issueKey: key, epoch: epoch, owner: owner, acquiredAt: acquiredAt, expiresAt: expiresAt, releasedAt: releasedAt)
+            }
+        }
+    }
+
+    func wakeOtherReplicas(from owner: String) async throws {
+        try await read { connection in
+            try await connection.run("SELECT pg_notify(\(Self.wakeChannel), \(owner))", logger: self.logger)
+        }
+    }
+
+    func sweepingAlone(_ sweep: ClusterSweep, _ body: @Sendable () async -> Void) async throws -> Bool {
+        let lock: AdvisoryLock = switch sweep {
+        case .sandboxReaper: .sandboxReaper
+        }
+        return try await client.withConnection { connection in
+            guard try await connection.value("SELECT pg_try_advisory_lock(\(lock.rawValue))", as: Bool.self, logger: self.logger) == true else {
+                return false
+            }
+            await body()
+            try await connection.run("SELECT pg_advisory_unlock(\(lock.rawValue))", logger: self.logger)
+            return true
+        }
+    }
+
+    func wakeUps(ignoring owner: String) -> AsyncStream<Void> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let listening = Task { [client, logger] in
+            while !Task.isCancelled {
+                do {
+                    try await client.withConnection { connection in
+                        try await connection.listen(on: Self.wakeChannel) { notifications in
+                            // Anything may have changed while no connection listened.
+                            continuation.yield()
+                            for try await notification in notifications where notification.payload != owner {
+                                continuation.yield()
+                            }
+                        }
+                    }
+                } catch {
+                    if Task.isCancelled { break }
+                    logger.debug("not listening for other replicas; polling until it reconnects", metadata: ["error": "\(String(reflecting: error))"])
+                }
+                try? await Task.sleep(for: .seconds(1))
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in listening.cancel() }
+        return stream
     }
 }

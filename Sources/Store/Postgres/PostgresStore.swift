@@ -166,6 +166,8 @@ enum AdvisoryLock: Int64 {
     case migrations = 0x6461_7973_0001
     /// Slot admission: counting the slots held and giving free ones is one decision across replicas.
     case runQueue = 0x6461_7973_0002
+    /// The sandbox reaper's sweep (a session lock, held for the sweep): one replica sweeps at a time.
+    case sandboxReaper = 0x6461_7973_0003
 
     /// Waits for the lock inside the current transaction.
     func take(on connection: PostgresConnection, logger: Logger) async throws {

@@ -166,6 +166,23 @@ enum StoreMigrations {
                 t.column("updatedAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v9: lease expiry and lease history") { db in
+            // A lease taken on a shared store expires unless its replica renews it; one taken on a
+            // store that only one server uses has no expiry (NULL) and never blocks a later one.
+            try db.alter(table: "issue_objects") { t in t.add(column: "expiresAt", .datetime) }
+            // One row per activation: who held the issue object, from when, until when.
+            try db.create(table: "issue_object_leases") { t in
+                t.column("issueKey", .text).notNull()
+                t.column("epoch", .integer).notNull()
+                t.column("owner", .text).notNull()
+                t.column("acquiredAt", .datetime).notNull()
+                t.column("expiresAt", .datetime)
+                t.column("releasedAt", .datetime)
+                t.primaryKey(["issueKey", "epoch"])
+            }
+            try db.create(index: "issue_object_leases_acquired", on: "issue_object_leases", columns: ["acquiredAt"])
+            try db.create(index: "issue_objects_owner", on: "issue_objects", columns: ["owner"], condition: Column("expiresAt") != nil)
+        }
         return migrator
     }
 }

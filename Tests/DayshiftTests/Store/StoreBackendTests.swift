@@ -14,7 +14,7 @@ struct StoreBackendTests {
             #expect(store.engine.hasPrefix("postgresql "))
             return try await store.appliedMigrations()
         }
-        #expect(sqlite.count == 8)
+        #expect(sqlite.count == 9)
         #expect(postgres == sqlite)
     }
 

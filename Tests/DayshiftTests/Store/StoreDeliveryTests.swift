@@ -157,28 +157,3 @@ struct StoreDeliveryTests {
         }
     }
 }
-
-/// Runs `body` with two PostgreSQL stores on one fresh database (two replicas), and closes them.
-/// - Throws: what `body` throws; cancels the test when PostgreSQL is unavailable (fails it when
-///   `DAYSHIFT_TEST_POSTGRES_REQUIRED=1`).
-func withReplicas(_ body: (Store, Store) async throws -> Void) async throws {
-    let settings: PostgresConnectionSettings
-    do {
-        settings = try await TestPostgres.shared.freshDatabase()
-    } catch let unavailable as TestPostgresUnavailable {
-        if ProcessInfo.processInfo.environment["DAYSHIFT_TEST_POSTGRES_REQUIRED"] == "1" { throw unavailable }
-        try Test.cancel("\(unavailable)")
-    }
-    async let first = Store.postgres(settings, logger: Logger(label: "replica.a"))
-    async let second = Store.postgres(settings, logger: Logger(label: "replica.b"))
-    let (a, b) = try await (first, second)
-    do {
-        try await body(a, b)
-    } catch {
-        await a.close()
-        await b.close()
-        throw error
-    }
-    await a.close()
-    await b.close()
-}

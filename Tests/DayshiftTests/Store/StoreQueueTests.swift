@@ -30,13 +30,7 @@ struct StoreQueueTests {
                 open = { try Store(directory: directory.url, logger: Logger(label: "test")) }
                 remove = { directory.remove() }
             case .postgres:
-                let settings: PostgresConnectionSettings
-                do {
-                    settings = try await TestPostgres.shared.freshDatabase()
-                } catch let unavailable as TestPostgresUnavailable {
-                    if ProcessInfo.processInfo.environment["DAYSHIFT_TEST_POSTGRES_REQUIRED"] == "1" { throw unavailable }
-                    try Test.cancel("\(unavailable)")
-                }
+                let settings = try await TestPostgres.shared.freshDatabaseOrCancel()
                 open = { try await Store.postgres(settings, logger: Logger(label: "test")) }
                 remove = {}
             }

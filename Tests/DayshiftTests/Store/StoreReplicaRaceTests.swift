@@ -8,34 +8,6 @@ import Testing
 /// decide again.
 @Suite("Store: replicas racing on one PostgreSQL database")
 struct StoreReplicaRaceTests {
-    /// Two stores on one fresh database; closed after `body`.
-    func withReplicas(_ body: (Store, Store) async throws -> Void) async throws {
-        let settings: PostgresConnectionSettings
-        do {
-            settings = try await TestPostgres.shared.freshDatabase()
-        } catch let unavailable as TestPostgresUnavailable {
-            if ProcessInfo.processInfo.environment["DAYSHIFT_TEST_POSTGRES_REQUIRED"] == "1" { throw unavailable }
-            try Test.cancel("\(unavailable)")
-        }
-        let a = try await Store.postgres(settings, logger: Logger(label: "replica.a"))
-        let b: Store
-        do {
-            b = try await Store.postgres(settings, logger: Logger(label: "replica.b"))
-        } catch {
-            await a.close()
-            throw error
-        }
-        do {
-            try await body(a, b)
-        } catch {
-            await a.close()
-            await b.close()
-            throw error
-        }
-        await a.close()
-        await b.close()
-    }
-
     /// How one replica's start ended.
     enum Start: Equatable {
         case started(runID: Int64)

@@ -141,3 +141,22 @@ enum RepositoryRoot {
     static let url: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 }
+
+/// Runs `body` with two PostgreSQL stores on one fresh database (two replicas), and closes them.
+/// - Throws: what `body` throws; cancels the test when PostgreSQL is unavailable (fails it when
+///   `DAYSHIFT_TEST_POSTGRES_REQUIRED=1`).
+func withReplicas(_ body: (Store, Store) async throws -> Void) async throws {
+    let settings = try await TestPostgres.shared.freshDatabaseOrCancel()
+    async let first = Store.postgres(settings, logger: Logger(label: "replica.a"))
+    async let second = Store.postgres(settings, logger: Logger(label: "replica.b"))
+    let (a, b) = try await (first, second)
+    do {
+        try await body(a, b)
+    } catch {
+        await a.close()
+        await b.close()
+        throw error
+    }
+    await a.close()
+    await b.close()
+}
