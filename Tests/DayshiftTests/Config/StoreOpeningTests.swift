@@ -65,14 +65,41 @@ struct StoreOpeningTests {
         configuration.store.url = "postgres://\(settings.username)@\(settings.host ?? "127.0.0.1"):\(settings.port)/\(settings.database)?sslmode=disable"
         let doctor = { await Doctor(configuration: configuration, logger: Logger(label: "test")).postgres() }
         let before = await doctor()
-        #expect(before.level == .note && before.detail.contains("8 migrations to apply"), "\(before)")
-        #expect(try await DatabaseMigration.run(configuration, logger: Logger(label: "test")).count == 8)
+        #expect(before.level == .note && before.detail.contains("9 migrations to apply"), "\(before)")
+        #expect(try await DatabaseMigration.run(configuration, logger: Logger(label: "test")).count == 9)
         let after = await doctor()
-        #expect(after.level == .ok && after.detail.contains("schema version 8"), "\(after)")
+        #expect(after.level == .ok && after.detail.contains("schema version 9"), "\(after)")
         configuration.store.singleReplica = true
         let store = try await StoreOpening.open(configuration, logger: Logger(label: "test"))
         #expect(store.engine.hasPrefix("postgresql"))
         #expect(!FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("dayshift.sqlite").path))
         await store.close()
+    }
+
+    @Test("a shared store is refused with the local runner only; the shipped Config/replicas.yaml opens")
+    func replicasNeedReachableSandboxes() async throws {
+        let settings = try await TestPostgres.shared.freshDatabaseOrCancel()
+        let url = "postgres://\(settings.username)@\(settings.host ?? "127.0.0.1"):\(settings.port)/\(settings.database)?sslmode=disable"
+        let directory = try TestDirectory("store-replicas")
+        defer { directory.remove() }
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Config/replicas.yaml")
+        var configuration = try DayshiftConfiguration.load(file: file.path, environment: [:])
+        #expect(configuration.store.replicasMayShareIt)
+        #expect(configuration.sandbox.provider == "daytona")
+        configuration.dataDirectory = directory.url.path
+        configuration.store.url = url
+        let store = try await StoreOpening.open(configuration, logger: Logger(label: "test"))
+        #expect(store.engine.hasPrefix("postgresql"))
+        await store.close()
+        configuration.sandbox.provider = "local"
+        do {
+            let store = try await StoreOpening.open(configuration, logger: Logger(label: "test"))
+            await store.close()
+            Issue.record("the local runner was accepted with a shared store")
+        } catch let error as ConfigurationError {
+            #expect(error.key == "store.single_replica")
+            #expect(error.description.contains("local sandbox runner"))
+        }
     }
 }
