@@ -12,6 +12,34 @@ extension Store {
     }
 }
 
+extension Store {
+    /// Claims the database for a server that is about to serve, until ``ServingClaim/release()``
+    /// (or this process ends): `alone` for a server that must be the only one
+    /// (`store.single_replica: true`), shared for one replica among several. On PostgreSQL a
+    /// session advisory lock, exclusive or shared, on a connection of its own; on SQLite the data
+    /// directory's lock does this, and the claim always succeeds.
+    /// - Returns: nil when the claim conflicts with another server's (a server alone, or any
+    ///   server when claiming alone).
+    /// - Throws: a database error (PostgresNIO's `PSQLError`).
+    public func claimForServing(alone: Bool) async throws -> ServingClaim? {
+        try await backend.claimForServing(alone: alone)
+    }
+}
+
+/// A server's claim on its database, held while it serves (``Store/claimForServing(alone:)``).
+public struct ServingClaim: Sendable {
+    private let end: @Sendable () async -> Void
+
+    init(end: @escaping @Sendable () async -> Void) {
+        self.end = end
+    }
+
+    /// Gives the claim up.
+    public func release() async {
+        await end()
+    }
+}
+
 /// A periodic pass that one replica at a time runs for the whole cluster.
 public enum ClusterSweep: Sendable {
     /// The sandbox reaper: two replicas listing and deleting the same leaked sandboxes at once

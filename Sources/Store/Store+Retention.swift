@@ -29,4 +29,13 @@ extension Store {
     public func pruneRunJournals(finishedBefore: Date, limit: Int) async throws -> RunJournalPruning {
         try await backend.pruneRunJournals(finishedBefore: finishedBefore, limit: limit)
     }
+
+    /// Deletes one batch of old lease history, in one transaction: at most `limit` terms of
+    /// `issue_object_leases` acquired before `acquiredBefore` that are not their issue's current
+    /// term (the current one is never deleted).
+    /// - Returns: how many terms were deleted; call again until it is below `limit`.
+    /// - Throws: a database error (GRDB's `DatabaseError`, PostgresNIO's `PSQLError`).
+    public func pruneLeaseHistory(acquiredBefore: Date, limit: Int) async throws -> Int {
+        try await backend.pruneLeaseHistory(acquiredBefore: acquiredBefore, limit: limit)
+    }
 }

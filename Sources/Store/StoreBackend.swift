@@ -48,6 +48,7 @@ protocol StoreBackend: Sendable {
     func wakeUps(ignoring owner: String) -> AsyncStream<Void>
     func wakeOtherReplicas(from owner: String) async throws
     func sweepingAlone(_ sweep: ClusterSweep, _ body: @Sendable () async -> Void) async throws -> Bool
+    func claimForServing(alone: Bool) async throws -> ServingClaim?
     func addModelUsage(runID: Int64, _ call: ModelCallUsage, at date: Date) async throws
     func usage(runID: Int64) async throws -> RunModelUsage?
     func runs(matching query: RunQuery, limit: Int) async throws -> [Run]
@@ -66,6 +67,7 @@ protocol StoreBackend: Sendable {
     func dailyUsage(repository: String, installation: Int64, on date: Date) async throws -> (repository: DailyUsage, installation: DailyUsage)
     func pruneDeliveries(actedBefore: Date?, ignoredBefore: Date?, limit: Int) async throws -> DeliveryPruning
     func pruneRunJournals(finishedBefore: Date, limit: Int) async throws -> RunJournalPruning
+    func pruneLeaseHistory(acquiredBefore: Date, limit: Int) async throws -> Int
     func startRun(_ context: RunContext, lease: IssueLease, triggerMessageID: Int64, steps: [StepName], budget: DailyBudget, at date: Date, takingQueuedFollowUps: Bool) async throws -> RunJournal
     func runningRun(issueKey: String) async throws -> Run?
     func latestRun(issueKey: String) async throws -> Run?

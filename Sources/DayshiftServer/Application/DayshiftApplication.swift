@@ -7,6 +7,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Store
 
 /// The Dayshift server as a Hummingbird application, built by
 /// ``buildApplication(configuration:logger:environment:failPointAction:now:onServerRunning:)``:
@@ -53,20 +54,45 @@ public struct DayshiftApplication: ApplicationProtocol, CustomStringConvertible 
 
     /// Serves until graceful shutdown (see the type's documentation for the order).
     /// - Throws: ``DayshiftConfig/ConfigurationError`` for `data_dir` when another process holds
-    ///   its lock, and for `server.port` / `server.host` when the address cannot be bound
+    ///   its lock, for `store.single_replica` when another server's claim on the PostgreSQL database
+    ///   conflicts with this one's, and for `server.port` / `server.host` when the address cannot be bound
     ///   (``ListenFailure``).
     public func run() async throws {
         let lock = try DataDirectoryLock(directory: instance.configuration.dataDirectory)
         defer { lock.release() }
+        let claim = try await claimDatabase()
         instance.logStartup()
         if checksAgentAtStart { await instance.checkAgentExecutable() }
         let group = ServiceGroup(configuration: .init(services: [http] + services, logger: logger))
         do {
             try await group.run()
         } catch {
+            await claim.release()
             throw ListenFailure.explain(error, host: instance.configuration.server.host, port: instance.configuration.server.port)
         }
+        await claim.release()
         announcer.stopped()
+    }
+
+    /// Claims the database while serving: alone with `store.single_replica: true`, else as one
+    /// replica among several (``Store/claimForServing(alone:)``).
+    /// - Throws: ``DayshiftConfig/ConfigurationError`` for `store.single_replica` when another
+    ///   server's claim conflicts, or for `store.url` when the claim cannot be taken.
+    private func claimDatabase() async throws -> ServingClaim {
+        let alone = instance.configuration.store.singleReplica
+        let claim: ServingClaim?
+        do {
+            claim = try await instance.store.claimForServing(alone: alone)
+        } catch {
+            throw ConfigurationError(key: "store.url", problem: "cannot claim the database for serving (\(StoreOpening.detail(error, password: instance.configuration.store.password)))")
+        }
+        guard let claim else {
+            throw ConfigurationError(key: "store.single_replica", problem: alone
+                ? "another Dayshift server already uses this PostgreSQL database, and store.single_replica: true says this one must be the only one "
+                    + "(stop the other, or remove the setting on every replica to run several, with sandbox.provider: daytona)"
+                : "a Dayshift server with store.single_replica: true already uses this PostgreSQL database; stop it, or remove the setting there to run several replicas")
+        }
+        return claim
     }
 }
 

@@ -54,7 +54,7 @@ public enum StoreOpening {
     /// PostgresNIO's `PSQLError` describes itself generically on purpose; its reflection names the
     /// server's message (`password authentication failed …`) or the socket error. The password is
     /// removed from it, in any encoding, and it is cut to one short line.
-    private static func detail(_ error: any Error, password: String) -> String {
+    static func detail(_ error: any Error, password: String) -> String {
         let text = GitCredentialEnvironment.redact(String(reflecting: error), secrets: [password])
         return String(text.split(whereSeparator: \.isNewline).joined(separator: " ").prefix(300))
     }

@@ -6,11 +6,11 @@ import Foundation
 /// its name in snake case, grouped as the configuration holds it (mostly the YAML keys:
 /// `server.max_body_bytes`, `github.api_url`; `data_directory` is `data_dir`), and every secret — the
 /// webhook secret, the operator token, the GitHub token and private key, the Daytona and model
-/// API keys, and the values of environment variables handed to sandboxes — only as `"[set]"` or
+/// API keys, the PostgreSQL password, and the values of environment variables handed to sandboxes — only as `"[set]"` or
 /// `""`; credentials inside URLs (`https://user:token@host`) as `[redacted]`.
 enum EffectiveConfiguration {
     /// Property names that hold secrets, wherever they appear.
-    static let secretNames: Set<String> = ["secret", "token", "operatorToken", "privateKeyPEM", "apiKey"]
+    static let secretNames: Set<String> = ["secret", "token", "operatorToken", "privateKeyPEM", "apiKey", "password"]
 
     static func json(_ configuration: DayshiftConfiguration) -> JSONValue {
         value(of: configuration)

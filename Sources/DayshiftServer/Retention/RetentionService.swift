@@ -9,7 +9,8 @@ import Store
 ///
 /// At start and then every `retention.interval_seconds` it runs one pass: deliveries in batches
 /// of ``batchSize`` (``Store/pruneDeliveries(actedBefore:ignoredBefore:limit:)``), then run
-/// journals (``Store/pruneRunJournals(finishedBefore:limit:)``), one short transaction per batch
+/// journals (``Store/pruneRunJournals(finishedBefore:limit:)``) and, with the same cutoff, past
+/// lease terms (``Store/pruneLeaseHistory(acquiredBefore:limit:)``), one short transaction per batch
 /// so intake's writes interleave. A running run and an unhandled inbox message are never touched.
 /// A setting of 0 days keeps that kind of data forever.
 ///
@@ -22,6 +23,8 @@ public final class RetentionService: Service, Sendable, CustomStringConvertible 
         public var deletedMessages = 0
         /// Finished runs whose journal was pruned.
         public var prunedRuns = 0
+        /// Past lease terms (`issue_object_leases`) deleted, with the run journals' cutoff.
+        public var deletedLeaseTerms = 0
         public var deletedSteps = 0
         /// Batches that failed (logged); the pass stops at the first.
         public var failures = 0
@@ -92,6 +95,12 @@ public final class RetentionService: Service, Sendable, CustomStringConvertible 
                     if batch.runs < batchSize { break }
                     await Task.yield()
                 }
+                while !Task.isCancelled {
+                    let deleted = try await store.pruneLeaseHistory(acquiredBefore: runs, limit: batchSize)
+                    pass.deletedLeaseTerms += deleted
+                    if deleted < batchSize { break }
+                    await Task.yield()
+                }
             }
         } catch is CancellationError {
             return pass
@@ -103,6 +112,7 @@ public final class RetentionService: Service, Sendable, CustomStringConvertible 
             logger.info("retention pass", metadata: [
                 "deliveries_deleted": "\(pass.deletedDeliveries)", "payloads_emptied": "\(pass.emptiedPayloads)",
                 "messages_deleted": "\(pass.deletedMessages)", "runs_pruned": "\(pass.prunedRuns)", "steps_deleted": "\(pass.deletedSteps)",
+                "lease_terms_deleted": "\(pass.deletedLeaseTerms)",
             ])
         }
         return pass

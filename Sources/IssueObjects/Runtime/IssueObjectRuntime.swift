@@ -26,6 +26,8 @@ public final class IssueObjectRuntime: Service, Sendable {
     private let signalContinuation: AsyncStream<Void>.Continuation
     /// Set when this replica committed inbox messages the others may own: the next pass wakes them.
     private let announceMessages = Atomic<Bool>(false)
+    /// When the next pass looks for running runs that no replica holds (a third of a lease).
+    private let nextTakeoverScan = Mutex<ContinuousClock.Instant>(.now)
     private var pollIntervalSeconds: Double { dependencies.configuration.runtime.pollIntervalSeconds }
     private var idleEvictionSeconds: Double { dependencies.configuration.runtime.idleEvictionSeconds }
     /// Seconds a running step may take to reach its journal point on graceful shutdown.
@@ -135,7 +137,7 @@ public final class IssueObjectRuntime: Service, Sendable {
             var keys = try await store.issueKeysHoldingSlots()
             keys += try await store.issueKeysWithPendingMessages()
             keys += try await store.fireDueAlarms().map(\.issueKey)
-            if shared {
+            if let leaseSeconds = dependencies.leaseSeconds, takeoverScanIsDue(every: leaseSeconds / 3) {
                 // A replica that died (or gave its leases back) left these runs to whoever takes them.
                 keys += try await store.runningRuns().map(\.issueKey)
             }
@@ -149,6 +151,15 @@ public final class IssueObjectRuntime: Service, Sendable {
             return  // the server is stopping
         } catch {
             logger.error("cannot read the inbox or alarms", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Whether `interval` seconds passed since the last takeover scan (and if so, starts the next interval).
+    private func takeoverScanIsDue(every interval: Double) -> Bool {
+        nextTakeoverScan.withLock { next in
+            guard ContinuousClock.now >= next else { return false }
+            next = .now + .seconds(interval)
+            return true
         }
     }
 

@@ -113,6 +113,17 @@ extension PostgresStore {
         }
     }
 
+    func pruneLeaseHistory(acquiredBefore: Date, limit: Int) async throws -> Int {
+        try await write { connection in
+            try await connection.values("""
+                DELETE FROM issue_object_leases WHERE (issueKey, epoch) IN (
+                    SELECT h.issueKey, h.epoch FROM issue_object_leases h JOIN issue_objects o ON o.issueKey = h.issueKey
+                    WHERE h.acquiredAt < \(acquiredBefore) AND h.epoch < o.epoch ORDER BY h.acquiredAt LIMIT \(Int64(limit)))
+                RETURNING epoch
+                """, as: Int64.self, logger: self.logger).count
+        }
+    }
+
     func wakeOtherReplicas(from owner: String) async throws {
         try await read { connection in
             try await connection.run("SELECT pg_notify(\(Self.wakeChannel), \(owner))", logger: self.logger)
@@ -131,6 +142,23 @@ extension PostgresStore {
             try await connection.run("SELECT pg_advisory_unlock(\(lock.rawValue))", logger: self.logger)
             return true
         }
+    }
+
+    func claimForServing(alone: Bool) async throws -> ServingClaim? {
+        let connection = try await Self.connectAlone(settings, logger: logger)
+        let function = alone ? "pg_try_advisory_lock" : "pg_try_advisory_lock_shared"
+        do {
+            let claimed = try await connection.value("SELECT \(unescaped: function)(\(AdvisoryLock.servers.rawValue))", as: Bool.self, logger: logger)
+            guard claimed == true else {
+                try? await connection.close()
+                return nil
+            }
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        // Closing the connection ends the session, and its lock with it (as a crash would).
+        return ServingClaim { try? await connection.close() }
     }
 
     func wakeUps(ignoring owner: String) -> AsyncStream<Void> {

@@ -13,10 +13,13 @@ final class PostgresStore: StoreBackend {
     let client: PostgresClient
     let logger: Logger
     let serverVersion: String
+    /// Where the server is, for connections outside the pool (a serving claim).
+    let settings: PostgresConnectionSettings
     private let running: Task<Void, Never>
     var engine: String { "postgresql \(serverVersion)" }
 
-    private init(client: PostgresClient, running: Task<Void, Never>, logger: Logger, serverVersion: String) {
+    private init(client: PostgresClient, running: Task<Void, Never>, logger: Logger, serverVersion: String, settings: PostgresConnectionSettings) {
+        self.settings = settings
         self.client = client
         self.running = running
         self.logger = logger
@@ -37,7 +40,7 @@ final class PostgresStore: StoreBackend {
         let client = PostgresClient(configuration: try configuration(settings), backgroundLogger: poolLogger)
         let running = Task { await client.run() }
         do {
-            let store = PostgresStore(client: client, running: running, logger: logger, serverVersion: version)
+            let store = PostgresStore(client: client, running: running, logger: logger, serverVersion: version, settings: settings)
             try await PostgresMigrations.migrate(store)
             return store
         } catch {
@@ -66,6 +69,19 @@ final class PostgresStore: StoreBackend {
     /// Runs `body` on one connection of its own (not the pool's), closed after.
     private static func withSingleConnection<T: Sendable>(_ settings: PostgresConnectionSettings, logger: Logger,
                                                           _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let connection = try await connectAlone(settings, logger: logger)
+        do {
+            let result = try await body(connection)
+            try await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    /// Opens one connection of its own (not the pool's), within the connect timeout (5 s).
+    static func connectAlone(_ settings: PostgresConnectionSettings, logger: Logger) async throws -> PostgresConnection {
         var configuration: PostgresConnection.Configuration
         if let directory = settings.socketDirectory {
             configuration = .init(unixSocketPath: "\(directory)/.s.PGSQL.\(settings.port)", username: settings.username,
@@ -80,15 +96,7 @@ final class PostgresStore: StoreBackend {
                                   password: settings.password, database: settings.database, tls: tls)
         }
         configuration.options.connectTimeout = .seconds(5)
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
-        do {
-            let result = try await body(connection)
-            try await connection.close()
-            return result
-        } catch {
-            try? await connection.close()
-            throw error
-        }
+        return try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
     }
 
     private static func configuration(_ settings: PostgresConnectionSettings) throws -> PostgresClient.Configuration {
@@ -168,6 +176,9 @@ enum AdvisoryLock: Int64 {
     case runQueue = 0x6461_7973_0002
     /// The sandbox reaper's sweep (a session lock, held for the sweep): one replica sweeps at a time.
     case sandboxReaper = 0x6461_7973_0003
+    /// Servers using the database: each replica holds it shared, a `store.single_replica` server
+    /// exclusively (a session lock on a connection of its own, held while it serves).
+    case servers = 0x6461_7973_0004
 
     /// Waits for the lock inside the current transaction.
     func take(on connection: PostgresConnection, logger: Logger) async throws {

@@ -79,12 +79,28 @@ extension SQLiteStore {
         }
     }
 
+    func pruneLeaseHistory(acquiredBefore: Date, limit: Int) async throws -> Int {
+        try await database.write { db in
+            try db.execute(literal: """
+                DELETE FROM issue_object_leases WHERE (issueKey, epoch) IN (
+                    SELECT h.issueKey, h.epoch FROM issue_object_leases h JOIN issue_objects o ON o.issueKey = h.issueKey
+                    WHERE h.acquiredAt < \(acquiredBefore) AND h.epoch < o.epoch ORDER BY h.acquiredAt LIMIT \(limit))
+                """)
+            return db.changesCount
+        }
+    }
+
     /// One server uses a SQLite file: there is nobody else to wake.
     func wakeUps(ignoring owner: String) -> AsyncStream<Void> {
         AsyncStream { $0.finish() }
     }
 
     func wakeOtherReplicas(from owner: String) async throws {}
+
+    /// The data directory's lock already keeps a second server away from a SQLite file.
+    func claimForServing(alone: Bool) async throws -> ServingClaim? {
+        ServingClaim {}
+    }
 
     func sweepingAlone(_ sweep: ClusterSweep, _ body: @Sendable () async -> Void) async throws -> Bool {
         await body()

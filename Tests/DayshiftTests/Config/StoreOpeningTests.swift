@@ -1,5 +1,6 @@
 import DayshiftConfig
 @testable import DayshiftServer
+import Emulators
 import Foundation
 import Logging
 import Store
@@ -84,7 +85,11 @@ struct StoreOpeningTests {
         defer { directory.remove() }
         let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Config/replicas.yaml")
-        var configuration = try DayshiftConfiguration.load(file: file.path, environment: [:])
+        // The secrets come from the environment, as the example's header says.
+        let key = directory.url.appendingPathComponent("app-key.pem")
+        try Data(try GitHubEmulatorAppKey.shared().privateKeyPEM.utf8).write(to: key)
+        var configuration = try DayshiftConfiguration.load(file: file.path, environment: ["DAYSHIFT_GITHUB_PRIVATE_KEY_FILE": key.path,
+                                                                                      "DAYSHIFT_DAYTONA_API_KEY": "a-daytona-key"])
         #expect(configuration.store.replicasMayShareIt)
         #expect(configuration.sandbox.provider == "daytona")
         configuration.dataDirectory = directory.url.path

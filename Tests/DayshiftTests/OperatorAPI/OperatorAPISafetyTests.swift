@@ -11,7 +11,7 @@ import Testing
 /// What an attacker with or without the operator token tried, kept as tests.
 @Suite("Operator API: safety")
 struct OperatorAPISafetyTests {
-    @Test("GET /api/v1/config hides credentials inside URLs and the values of sandbox environment variables")
+    @Test("GET /api/v1/config hides credentials inside URLs, the store password and the values of sandbox environment variables")
     func configurationHidesEmbeddedCredentials() async throws {
         let directory = try TestDirectory("operator-config")
         defer { directory.remove() }
@@ -20,6 +20,7 @@ struct OperatorAPISafetyTests {
         OperatorAPITests.withToken(&configuration)
         configuration.github.apiURL = "http://user:\(planted)@127.0.0.1:9"
         configuration.sandbox.daytona.environment = ["GH_TOKEN": planted]
+        configuration.store.password = planted
         var repository = RepositorySettings()
         repository.cloneURL = "https://x-access-token:\(planted)@github.com/octo/hello.git"
         configuration.repositories["octo/hello"] = repository
@@ -30,6 +31,7 @@ struct OperatorAPISafetyTests {
                 #expect(!SecretForms.occurs(planted, in: text), "\(text)")
                 #expect(text.contains(#""api_url":"http://[redacted]@127.0.0.1:9""#), "\(text)")
                 #expect(text.contains(#""GH_TOKEN":"[set]""#), "\(text)")
+                #expect(text.contains(#""password":"[set]""#), "\(text)")
             }
         }
     }

@@ -129,3 +129,44 @@ struct StoreLeaseExpiryTests {
         }
     }
 }
+
+@Suite("Store: lease history retention")
+struct StoreLeaseHistoryRetentionTests {
+    @Test("pruning deletes past terms acquired before the cutoff, in batches, never an issue's current term", arguments: StoreEngine.allCases)
+    func prunesPastTermsOnly(engine: StoreEngine) async throws {
+        try await withStore(engine) { store in
+            let start = StoreLeaseExpiryTests.start
+            let (one, two) = (StoreSeed.key(1).description, StoreSeed.key(2).description)
+            for index in 0..<3 { _ = try await store.activate(issueKey: one, owner: "a", at: start.addingTimeInterval(Double(index))) }
+            _ = try await store.activate(issueKey: two, owner: "a", at: start)  // its only term: current
+            _ = try await store.activate(issueKey: one, owner: "a", at: start.addingTimeInterval(100))
+            let cutoff = start.addingTimeInterval(50)
+            #expect(try await store.pruneLeaseHistory(acquiredBefore: cutoff, limit: 2) == 2)
+            #expect(try await store.pruneLeaseHistory(acquiredBefore: cutoff, limit: 2) == 1)
+            #expect(try await store.pruneLeaseHistory(acquiredBefore: cutoff, limit: 2) == 0)
+            #expect(try await store.leaseHistory(issueKey: one).map(\.epoch) == [4])
+            #expect(try await store.leaseHistory(issueKey: two).map(\.epoch) == [1])
+        }
+    }
+}
+
+@Suite("Store: servers' claims on a PostgreSQL database")
+struct StoreServingClaimTests {
+    @Test("replicas share the database; a single_replica server must be alone, and a released or dead claim frees it")
+    func claims() async throws {
+        try await withReplicas { a, b async throws in
+            let first = try #require(try await a.claimForServing(alone: false))
+            let second = try #require(try await b.claimForServing(alone: false))
+            #expect(try await a.claimForServing(alone: true) == nil)
+            await first.release()
+            #expect(try await b.claimForServing(alone: true) == nil)
+            await second.release()
+            let alone = try #require(try await a.claimForServing(alone: true))
+            #expect(try await b.claimForServing(alone: false) == nil)
+            #expect(try await b.claimForServing(alone: true) == nil)
+            await alone.release()
+            let again = try #require(try await b.claimForServing(alone: true))
+            await again.release()
+        }
+    }
+}
