@@ -8,12 +8,13 @@ import Logging
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
-        abstract: "Apply the database migrations in data_dir and exit.",
+        abstract: "Apply the database migrations (SQLite in data_dir, or PostgreSQL at store.url) and exit.",
         discussion: """
         Reads the same --config file and DAYSHIFT_* variables as serve (no secrets are needed).
         Prints the schema version (the number of migrations applied) and the newest migration,
         e.g. "schema version 4 (v4: replayed deliveries)".
-        Refused while a server uses the same data_dir; serve also migrates at start.
+        On SQLite, refused while a server uses the same data_dir; on PostgreSQL it may run while
+        replicas serve (migrations are applied under an advisory lock). serve also migrates at start.
         """
     )
 

@@ -51,11 +51,10 @@ public enum StoreOpening {
         }
     }
 
-    /// PostgresNIO's `PSQLError` describes itself generically on purpose; its reflection names the
-    /// server's message (`password authentication failed …`) or the socket error. The password is
-    /// removed from it, in any encoding, and it is cut to one short line.
+    /// What PostgreSQL said (``Store/explain(postgresError:)``), or else the error's reflection; the
+    /// password is removed from it, in any encoding, and it is cut to one short line.
     static func detail(_ error: any Error, password: String) -> String {
-        let text = GitCredentialEnvironment.redact(String(reflecting: error), secrets: [password])
+        let text = GitCredentialEnvironment.redact(Store.explain(postgresError: error) ?? String(reflecting: error), secrets: [password])
         return String(text.split(whereSeparator: \.isNewline).joined(separator: " ").prefix(300))
     }
 

@@ -89,8 +89,7 @@ public struct Doctor: Sendable {
             }
             return Verdict(level: .note, subject: "database", detail: "PostgreSQL, schema version \(schema.applied.count); \(schema.pending.count) migrations to apply (serve or migrate applies them)")
         } catch {
-            let detail = GitCredentialEnvironment.redact(String(reflecting: error), secrets: [configuration.store.password])
-            return Verdict(level: .fail, subject: "database", detail: "store.url cannot be used: \(detail.split(whereSeparator: \.isNewline).joined(separator: " ").prefix(300))")
+            return Verdict(level: .fail, subject: "database", detail: "store.url cannot be used: \(StoreOpening.detail(error, password: configuration.store.password))")
         }
     }
 

@@ -47,7 +47,7 @@ public final class DayshiftMetrics: OutboundRequestRecorder, RuntimeRecorder, Se
         /// (with several replicas on one PostgreSQL, each one's `/metrics` shows its own; leases on
         /// a store only one server uses have no expiry and are not counted).
         public static let leasesHeld = "dayshift_issue_object_leases_held"
-        /// Gauge: bytes of the SQLite database (page count × page size), read at scrape time.
+        /// Gauge: bytes of the database (SQLite: page count × page size; PostgreSQL: `pg_database_size`), read at scrape time.
         public static let databaseSize = "dayshift_database_size_bytes"
     }
 

@@ -30,6 +30,7 @@ struct OperatorAPIController<Context: RequestContext>: Sendable {
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.add(middleware: OperatorAuthMiddleware(token: configuration.server.operatorToken))
+        group.add(middleware: NULRefusalMiddleware())
         group.get("openapi.json") { _, _ in Self.json(OperatorAPIDocument.json) }
         group.get("issues", use: listIssueObjects)
         group.get("issues/:owner/:repo/:number", use: getIssueObject)

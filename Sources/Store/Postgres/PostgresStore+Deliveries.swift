@@ -52,8 +52,8 @@ extension PostgresStore {
     /// their ids keep the order the triggers arrived in (the fair queue serves by message id).
     static func insert(_ batch: [(DeliveryRecord, InboxMessageRecord?)], _ connection: PostgresConnection,
                        logger: Logger) async throws -> [DeliveryOutcome] {
-        var deliveries = batch.map(\.0)
-        var messages = batch.map(\.1)
+        var deliveries = batch.map(\.0.storableInPostgres)
+        var messages = batch.map { $0.1?.storableInPostgres }
         var repeated = [String?](repeating: nil, count: batch.count)
         for index in batch.indices {
             guard let message = messages[index], let trigger = message.triggerKey,

@@ -56,6 +56,33 @@ struct StoreOpeningTests {
         }
     }
 
+    @Test("what PostgreSQL refuses is said in its own words, with the setting to change, in one line")
+    func refusalsInPostgresWords() async throws {
+        let settings = try await TestPostgres.shared.freshDatabaseOrCancel()
+        let directory = try TestDirectory("store-refusal-words")
+        defer { directory.remove() }
+        var configuration = try DayshiftConfiguration.parse(yaml: "", environment: [:])
+        configuration.dataDirectory = directory.url.path
+        configuration.store.singleReplica = true
+        let server = "\(settings.host ?? "127.0.0.1"):\(settings.port)"
+        for (url, expected) in [
+            ("postgres://\(settings.username)@\(server)/no_such_database?sslmode=disable", "SQLSTATE 3D000"),
+            ("postgres://\(settings.username)@\(server)/\(settings.database)?sslmode=require", "does not offer TLS"),
+        ] {
+            configuration.store.url = url
+            do {
+                let store = try await StoreOpening.open(configuration, logger: Logger(label: "test"))
+                await store.close()
+                Issue.record("expected \(url) to be refused")
+            } catch let error as ConfigurationError {
+                #expect(error.key == "store.url")
+                #expect(error.description.contains(expected), "\(error)")
+                #expect(!error.description.contains(".swift") && !error.description.contains(".c,"), "\(error)")
+                #expect(!error.description.contains("\n"))
+            }
+        }
+    }
+
     @Test("with store.url and single_replica, serve's store is PostgreSQL and `migrate` works on it")
     func opensPostgres() async throws {
         let settings = try await TestPostgres.shared.freshDatabaseOrCancel()

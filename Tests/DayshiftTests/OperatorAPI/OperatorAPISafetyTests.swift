@@ -61,6 +61,23 @@ struct OperatorAPISafetyTests {
         }
     }
 
+    @Test("a NUL character in a path or query parameter is a 400 with problem details", arguments: [
+        "/api/v1/deliveries/%00", "/api/v1/issues?repository=owner/repo%00", "/api/v1/runs?issue=%00",
+    ])
+    func nulInParameters(uri: String) async throws {
+        let directory = try TestDirectory("operator-nul")
+        defer { directory.remove() }
+        var configuration = OfflineApplication.configuration(in: directory)
+        OperatorAPITests.withToken(&configuration)
+        try await OfflineApplication.build(configuration).test(.router) { client in
+            try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(OperatorAPITests.token)"]) { response in
+                #expect(response.status == .badRequest, "\(uri)")
+                #expect(response.headers[.contentType] == "application/problem+json")
+                #expect(String(buffer: response.body).contains("NUL"))
+            }
+        }
+    }
+
     @Test("live log streams are bounded: slots run out and come back")
     func streamSlots() {
         let slots = LogStreamSlots(limit: 2)

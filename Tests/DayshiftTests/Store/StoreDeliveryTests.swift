@@ -157,3 +157,23 @@ struct StoreDeliveryTests {
         }
     }
 }
+
+@Suite("Store deliveries: text a webhook may carry")
+struct StoreDeliveryTextTests {
+    @Test("a NUL character in the stored text (action, reason, trigger key) is stored, not refused", arguments: StoreEngine.allCases)
+    func nulCharacters(engine: StoreEngine) async throws {
+        try await withStore(engine) { store in
+            let key = StoreSeed.key(1)
+            var delivery = StoreSeed.delivery(key)
+            delivery.action = "label\u{0}ed"
+            delivery.decision = .acted(reason: "label \"fix\u{0}me\"")
+            let origin = TriggerOrigin(kind: .label, sender: "octo\u{0}cat", triggerKey: "label:fix\u{0}me")
+            let outcome = try await store.recordDelivery(delivery, message: IssueMessage(issueKey: key, command: .fix, snapshot: StoreSeed.snapshot(key), origin: origin))
+            guard case .recorded(let id?) = outcome else { throw HarnessError("not recorded: \(outcome)") }
+            let stored = try #require(try await store.delivery(guid: delivery.guid))
+            #expect(stored.action?.hasPrefix("label") == true)
+            #expect(stored.payload == delivery.payload)
+            #expect(try await store.messages(issueKey: key.description).map(\.id) == [id])
+        }
+    }
+}
