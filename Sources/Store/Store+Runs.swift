@@ -9,7 +9,8 @@ extension Store {
     /// - Parameter budget: the daily budgets (`budgets.*`); none by default.
     /// - Returns: the new run's journal.
     /// - Throws: ``StoreError/leaseLost(issueKey:epoch:)``; ``StartRunError/alreadyRunning(runID:)`` when the issue has a running run
-    ///   (the database's unique index is the final judge, so two racing callers cannot both succeed); `DailyBudgetRefusal`
+    ///   (the database's unique index is the final judge, so two racing callers cannot both succeed);
+    ///   ``StartRunError/installationBlocked(reason:)`` when the issue's installation is blocked; `DailyBudgetRefusal`
     ///   when a daily budget is used up (nothing is written); a database error (GRDB's `DatabaseError`, PostgresNIO's `PSQLError`).
     /// - Parameter takingQueuedFollowUps: also empties the issue's follow-up queue (``queueFollowUp(messageID:outcome:lease:)``)
     ///   in the same transaction: the run takes them.

@@ -261,6 +261,10 @@ actor IssueObject {
             let outcome = "already running: run id \(runID)"
             await answer.post(Self.alreadyWorking(sequence: nil), to: message, outcome: outcome)
             try await store.markMessageHandled(id: id, outcome: outcome, lease: lease)
+        } catch StartRunError.installationBlocked(let reason) {
+            // Blocked between the check above and the start (a change another replica recorded).
+            logger.info("run not started: installation blocked", metadata: ["message": "\(id)", "reason": "\(reason)"])
+            try await store.markMessageHandled(id: id, outcome: "not started: installation \(snapshot.installationID ?? 0) is blocked (\(reason))", lease: lease)
         } catch let refusal as DailyBudgetRefusal {
             try await refuse(refusal, messageID: id, issue: snapshot, lease: lease)
         }

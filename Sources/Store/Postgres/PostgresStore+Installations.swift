@@ -12,6 +12,7 @@ extension PostgresStore {
         return try await retryingDeadlocks {
             try await self.write { connection in
                 guard case .recorded = try await Self.insert(row, message: nil, connection, logger: self.logger) else { return .duplicate }
+                try await Self.lockInstallation(change.installationID, connection, logger: self.logger)
                 let scopes = change.repositories ?? [""]
                 guard change.blocks else {
                     for scope in scopes {
@@ -57,11 +58,23 @@ extension PostgresStore {
 
     func installationBlock(installationID: Int64, repository: String) async throws -> String? {
         try await read { connection in
-            try await connection.value("""
-                SELECT reason FROM installation_blocks WHERE installationId = \(installationID) AND repository IN ('', \(repository.lowercased()))
-                ORDER BY repository LIMIT 1
-                """, as: String.self, logger: self.logger)
+            try await Self.installationBlock(installationID: installationID, repository: repository, connection, logger: self.logger)
         }
+    }
+
+    /// The block on the installation (or on this repository of it), inside the caller's transaction.
+    static func installationBlock(installationID: Int64, repository: String, _ connection: PostgresConnection, logger: Logger) async throws -> String? {
+        try await connection.value("""
+            SELECT reason FROM installation_blocks WHERE installationId = \(installationID) AND repository IN ('', \(repository.lowercased()))
+            ORDER BY repository LIMIT 1
+            """, as: String.self, logger: logger)
+    }
+
+    /// Serialises, across replicas, what one installation's block decides: recording a change
+    /// (blocks, then the running runs to cancel) and starting a run (the block check, then the
+    /// insert) take this transaction lock first, so neither misses the other.
+    static func lockInstallation(_ installationID: Int64, _ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.run("SELECT pg_advisory_xact_lock(hashtextextended(\("dayshift-installation:\(installationID)"), 0))", logger: logger)
     }
 
     func runCount(issueKey: String, since: Date) async throws -> Int {

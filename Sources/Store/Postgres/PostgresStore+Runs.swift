@@ -17,6 +17,12 @@ extension PostgresStore {
         let encoded = try JSONEncoder().encode(context)
         let logger = self.logger
         let (runID, sequence) = try await write(holding: lease) { connection in
+            if let installation = context.issue.installationID {
+                try await Self.lockInstallation(installation, connection, logger: logger)
+                if let reason = try await Self.installationBlock(installationID: installation, repository: context.issue.repository, connection, logger: logger) {
+                    throw StartRunError.installationBlocked(reason: reason)
+                }
+            }
             let sequence = try await connection.value("SELECT COALESCE(MAX(sequence), 0) + 1 FROM runs WHERE issueKey = \(issueKey)",
                                                       as: Int64.self, logger: logger) ?? 1
             let inserted = try await connection.value("""

@@ -44,11 +44,14 @@ extension SQLiteStore {
 
 
     func installationBlock(installationID: Int64, repository: String) async throws -> String? {
-        try await database.read { db in
-            try String.fetchOne(db, sql: """
-                SELECT reason FROM installation_blocks WHERE installationId = ? AND repository IN ('', ?) ORDER BY repository LIMIT 1
-                """, arguments: [installationID, repository.lowercased()])
-        }
+        try await database.read { db in try Self.installationBlock(installationID: installationID, repository: repository, db) }
+    }
+
+    /// The block on the installation (or on this repository of it), inside the caller's transaction.
+    static func installationBlock(installationID: Int64, repository: String, _ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: """
+            SELECT reason FROM installation_blocks WHERE installationId = ? AND repository IN ('', ?) ORDER BY repository LIMIT 1
+            """, arguments: [installationID, repository.lowercased()])
     }
 
     func runCount(issueKey: String, since: Date) async throws -> Int {

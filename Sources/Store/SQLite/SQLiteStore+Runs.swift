@@ -12,6 +12,10 @@ extension SQLiteStore {
             if let running = try RunRecord.filter(RunRecord.Columns.issueKey == issueKey && RunRecord.Columns.status == RunStatus.running.rawValue).fetchOne(db) {
                 throw StartRunError.alreadyRunning(runID: running.id ?? 0)
             }
+            if let installation = context.issue.installationID,
+               let reason = try Self.installationBlock(installationID: installation, repository: context.issue.repository, db) {
+                throw StartRunError.installationBlocked(reason: reason)
+            }
             let sequence = (try Int.fetchOne(db, RunRecord.filter(RunRecord.Columns.issueKey == issueKey).select(max(RunRecord.Columns.sequence))) ?? 0) + 1
             var run = RunRecord(issueKey: issueKey, sequence: sequence, triggerMessageId: triggerMessageID, context: encoded, createdAt: date)
             try run.insert(db)

@@ -103,6 +103,13 @@ struct StoreIntakeTests {
             #expect(try await store.recordInstallationChange(delivery, change: suspend) == .duplicate)
             #expect(try await store.installationBlock(installationID: 1, repository: "o/r") == "installation.suspend")
             #expect(try await store.installationBlock(installationID: 2, repository: "o/r") == nil)
+            // A start checks the block in its own transaction too.
+            let blockedKey = StoreSeed.key(8)
+            let lease = try await store.activate(issueKey: blockedKey.description, owner: "test")
+            await #expect(throws: StartRunError.installationBlocked(reason: "installation.suspend")) {
+                try await store.startRun(StoreSeed.context(blockedKey), lease: lease, triggerMessageID: try await StoreSeed.message(store, blockedKey),
+                                         steps: StepName.allCases)
+            }
             #expect(try await store.delivery(guid: "i-2")?.decision.reason == Store.reason("test", cancelling: [key.description]))
             let cancels = try await store.messages(issueKey: key.description).filter { $0.command == .cancel }
             #expect(cancels.count == 1)
@@ -112,7 +119,7 @@ struct StoreIntakeTests {
             #expect(try await store.recordInstallationChange(IntakeSeed.delivery("i-3"), change: unsuspend) == .recorded(cancelling: []))
             #expect(try await store.installationBlock(installationID: 1, repository: "o/r") == nil)
             #expect(try await store.installationBlock(installationID: 1, repository: "o/other") == "installation_repositories.removed")
-            #expect(try await store.deliveryCount() == 4)
+            #expect(try await store.deliveryCount() == 5)
         }
     }
 

@@ -101,4 +101,30 @@ struct StoreReplicaRaceTests {
             }
         }
     }
+
+    @Test("one replica blocking an installation while another starts a run of it: the run is refused, or the block cancels it")
+    func installationBlockRacesStart() async throws {
+        try await withReplicas { a, b async throws in
+            for round in 0..<20 {
+                let key = IssueKey(repository: RepositoryName(owner: "o", name: "r"), number: 100 + round)
+                let messageID = try await StoreSeed.message(b, key)
+                let lease = try await b.activate(issueKey: key.description, owner: "b")
+                let block = InstallationChange(installationID: 1, repositories: nil, blocks: true, cause: "installation.suspend")
+                async let blocked = a.recordInstallationChange(IntakeSeed.delivery("block-\(round)"), change: block)
+                async let started: Bool = {
+                    do {
+                        _ = try await b.startRun(StoreSeed.context(key), lease: lease, triggerMessageID: messageID, steps: StepName.allCases)
+                        return true
+                    } catch StartRunError.installationBlocked {
+                        return false
+                    }
+                }()
+                let (outcome, didStart) = try await (blocked, started)
+                guard case .recorded(let cancelling) = outcome else { throw HarnessError("block not recorded: \(outcome)") }
+                #expect(!didStart || cancelling.contains(key.description), "round \(round): the run started and the block did not cancel it")
+                let unblock = InstallationChange(installationID: 1, repositories: nil, blocks: false, cause: "installation.unsuspend")
+                _ = try await a.recordInstallationChange(IntakeSeed.delivery("unblock-\(round)"), change: unblock)
+            }
+        }
+    }
 }
