@@ -31,9 +31,11 @@ extension Store {
         try await backend.activate(issueKeys: issueKeys, owner: owner, leaseSeconds: leaseSeconds, at: date)
     }
 
-    /// Pushes back the expiry of `leases` to `date + leaseSeconds`, in one transaction.
-    /// - Returns: the leases that could not be renewed: a newer activation exists (the lease
-    ///   expired and another replica took the issue object over). Their issue objects must stop.
+    /// Pushes back the expiry of `leases` that are still live to `date + leaseSeconds`, in one
+    /// transaction.
+    /// - Returns: the leases that could not be renewed: a newer activation exists (another
+    ///   replica took the issue object over), or the lease ran out or was given back (another
+    ///   replica may be taking it over). Their issue objects must stop.
     /// - Throws: a database error (GRDB's `DatabaseError`, PostgresNIO's `PSQLError`).
     public func renewLeases(_ leases: [IssueLease], leaseSeconds: Double, at date: Date = Date()) async throws -> [IssueLease] {
         try await backend.renewLeases(leases, leaseSeconds: leaseSeconds, at: date)

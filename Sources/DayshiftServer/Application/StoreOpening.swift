@@ -24,12 +24,7 @@ public enum StoreOpening {
         } catch {
             throw ConfigurationError(key: "store.url", problem: "\(error)")
         }
-        guard configuration.store.singleReplica || configuration.sandbox.provider != "local" || !forServing else {
-            throw ConfigurationError(key: "store.single_replica", problem:
-                "the local sandbox runner keeps its sandboxes on this machine's disk, so replicas sharing this PostgreSQL "
-                    + "database could not resume each other's runs: use sandbox.provider: daytona, or set "
-                    + "store.single_replica: true if only this server uses the database")
-        }
+        if forServing, let refusal = localRunnerRefusal(configuration) { throw refusal }
         do {
             return try await Store.postgres(settings, logger: logger)
         } catch {
@@ -37,6 +32,16 @@ public enum StoreOpening {
             throw ConfigurationError(key: "store.url", problem: "cannot open PostgreSQL database \(settings.database) at \(target) as \(settings.username) "
                 + "(\(detail(error, password: configuration.store.password)))")
         }
+    }
+
+    /// Why replicas sharing the store cannot use these sandboxes: the local runner keeps its
+    /// sandboxes on one machine's disk. Nil when the store is not shared or sandboxes are remote.
+    static func localRunnerRefusal(_ configuration: DayshiftConfiguration) -> ConfigurationError? {
+        guard configuration.store.replicasMayShareIt, configuration.sandbox.provider == "local" else { return nil }
+        return ConfigurationError(key: "store.single_replica", problem:
+            "the local sandbox runner keeps its sandboxes on this machine's disk, so replicas sharing this PostgreSQL "
+                + "database could not resume each other's runs: use sandbox.provider: daytona, or set "
+                + "store.single_replica: true if only this server uses the database")
     }
 
     /// Opens the SQLite store in `data_dir` (created 0700 when missing).

@@ -81,6 +81,9 @@ public struct Doctor: Sendable {
 
     /// The PostgreSQL database `store.url` names: reachable, logged in, its schema (nothing is changed).
     func postgres() async -> Verdict {
+        if let refusal = StoreOpening.localRunnerRefusal(configuration) {
+            return Verdict(level: .fail, subject: "database", detail: "\(refusal)")
+        }
         do {
             let password = configuration.store.password.isEmpty ? nil : configuration.store.password
             let schema = try await Store.inspect(postgres: try PostgresConnectionSettings.parse(url: configuration.store.url, password: password), logger: logger)

@@ -26,6 +26,8 @@ public final class IssueObjectRuntime: Service, Sendable {
     private let signalContinuation: AsyncStream<Void>.Continuation
     /// Set when this replica committed inbox messages the others may own: the next pass wakes them.
     private let announceMessages = Atomic<Bool>(false)
+    /// When the leases were last renewed (see ``keepLeases(leaseSeconds:)``).
+    private let lastRenewal = Mutex<ContinuousClock.Instant>(.now)
     /// When the next pass looks for running runs that no replica holds (a third of a lease).
     private let nextTakeoverScan = Mutex<ContinuousClock.Instant>(.now)
     private var pollIntervalSeconds: Double { dependencies.configuration.runtime.pollIntervalSeconds }
@@ -60,6 +62,8 @@ public final class IssueObjectRuntime: Service, Sendable {
     public func run() async throws {
         let signals = self.signals
         let poll = pollIntervalSeconds
+        // Leases are kept (renewed) until they are given back, through the shutdown grace period.
+        let keeping = dependencies.leaseSeconds.map { seconds in Task { await self.keepLeases(leaseSeconds: seconds) } }
         await withGracefulShutdownHandler {
             // Before the first tick, so that no object activates on its own ahead of the batch.
             await resumeUnfinishedRuns()
@@ -75,9 +79,6 @@ public final class IssueObjectRuntime: Service, Sendable {
                         signalContinuation.yield()
                     }
                 }
-                if let leaseSeconds = dependencies.leaseSeconds {
-                    group.addTask { await self.renewLeases(every: leaseSeconds / 3, leaseSeconds: leaseSeconds) }
-                }
                 for await _ in signals {
                     if Task.isCancelled { break }
                     await tick()
@@ -89,6 +90,9 @@ public final class IssueObjectRuntime: Service, Sendable {
             signalContinuation.finish()
         }
         let held = await registry.shutDown(graceSeconds: shutdownGraceSeconds)
+        // Not awaited: a renewal stuck on an unreachable database must not hold the exit, and a
+        // renewal landing after the release renews nothing (a released lease is not live).
+        keeping?.cancel()
         if dependencies.leaseSeconds != nil, !held.isEmpty {
             do {
                 try await store.releaseLeases(held)
@@ -163,27 +167,43 @@ public final class IssueObjectRuntime: Service, Sendable {
         }
     }
 
-    /// Renews the live objects' leases every `interval` seconds. A lease that could not be
-    /// renewed (another replica took its issue object over) stops its object; when renewing
-    /// fails for as long as a lease lasts, every object stops (others may be taking them over).
-    private func renewLeases(every interval: Double, leaseSeconds: Double) async {
-        var lastRenewed = ContinuousClock.now
-        while !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(interval))
-            guard !Task.isCancelled else { return }
-            let leases = await registry.heldLeases()
-            do {
-                let lost = try await store.renewLeases(leases, leaseSeconds: leaseSeconds)
-                lastRenewed = .now
-                if !lost.isEmpty {
-                    logger.warning("leases taken over by another replica; stopping their issue objects", metadata: ["count": "\(lost.count)"])
-                    await registry.leasesLost(lost)
+    /// Keeps the live objects' leases: renews them every third of `leaseSeconds`, and stops the
+    /// objects whose lease could not be renewed (another replica took it over, or it ran out). A
+    /// watchdog beside the renewals stops every object once no renewal has succeeded for
+    /// `leaseSeconds`, however long the failing renewal takes (an unreachable database): by then
+    /// another replica may be taking them over.
+    private func keepLeases(leaseSeconds: Double) async {
+        lastRenewal.withLock { $0 = .now }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(leaseSeconds / 3))
+                    guard !Task.isCancelled else { return }
+                    let leases = await self.registry.heldLeases()
+                    do {
+                        let lost = try await self.store.renewLeases(leases, leaseSeconds: leaseSeconds)
+                        self.lastRenewal.withLock { $0 = .now }
+                        if !lost.isEmpty {
+                            self.logger.warning("leases lost (taken over by another replica, or run out); stopping their issue objects",
+                                                metadata: ["count": "\(lost.count)"])
+                            await self.registry.leasesLost(lost)
+                        }
+                    } catch {
+                        self.logger.error("cannot renew the leases", metadata: ["error": "\(error)"])
+                    }
                 }
-            } catch {
-                logger.error("cannot renew the leases", metadata: ["error": "\(error)"])
-                if ContinuousClock.now - lastRenewed >= .seconds(leaseSeconds) {
-                    logger.warning("leases not renewed for lease_seconds; stopping every issue object", metadata: ["count": "\(leases.count)"])
-                    await registry.leasesLost(leases)
+            }
+            group.addTask {
+                var stoppedFor: ContinuousClock.Instant?
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(min(1, leaseSeconds / 3)))
+                    let renewed = self.lastRenewal.withLock { $0 }
+                    guard ContinuousClock.now - renewed >= .seconds(leaseSeconds), stoppedFor != renewed else { continue }
+                    stoppedFor = renewed
+                    let leases = await self.registry.heldLeases()
+                    self.logger.warning("leases not renewed for runtime.lease_seconds (database unreachable?); stopping every issue object",
+                                        metadata: ["count": "\(leases.count)"])
+                    await self.registry.leasesLost(leases)
                 }
             }
         }

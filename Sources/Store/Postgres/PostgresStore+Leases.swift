@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 // Leases: one live issue object per issue across replicas, enforced by the database.
 //
@@ -53,7 +54,7 @@ extension PostgresStore {
                 for lease in leases.sorted(by: { $0.issueKey < $1.issueKey }) {
                     guard try await connection.value("""
                         UPDATE issue_objects SET expiresAt = \(expiresAt)
-                        WHERE issueKey = \(lease.issueKey) AND epoch = \(lease.epoch) RETURNING epoch
+                        WHERE issueKey = \(lease.issueKey) AND epoch = \(lease.epoch) AND expiresAt > \(date) RETURNING epoch
                         """, as: Int64.self, logger: self.logger) != nil else { continue }
                     try await connection.run("""
                         UPDATE issue_object_leases SET expiresAt = \(expiresAt) WHERE issueKey = \(lease.issueKey) AND epoch = \(lease.epoch)
@@ -145,6 +146,60 @@ extension PostgresStore {
     }
 
     func claimForServing(alone: Bool) async throws -> ServingClaim? {
+        guard let connection = try await takeServingClaim(alone: alone) else { return nil }
+        // Kept: a connection that dies (a restarted server, a terminated session) took the lock
+        // with it, so the claim is taken again on a new one, and a conflict is said.
+        let keeper = Task { [logger] in
+            var held: PostgresConnection? = connection
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(2))
+                guard !Task.isCancelled else { break }
+                if let current = held, await Self.answers(current, within: .seconds(3), logger: logger) { continue }
+                if let dead = held {
+                    // Not awaited: closing a connection the server ended can hang like its queries.
+                    Task { try? await dead.close() }
+                }
+                held = nil
+                do {
+                    held = try await self.takeServingClaim(alone: alone)
+                    if held != nil {
+                        logger.notice("this server's claim on the database was lost with its connection and is taken again")
+                    } else {
+                        let conflict = alone ? "store.single_replica: true says this server must be the only one"
+                            : "a server with store.single_replica: true uses this database"
+                        logger.error("this server's claim on the database was lost with its connection, and another server now holds it: \(conflict)")
+                    }
+                } catch {
+                    logger.warning("cannot reach the database to take this server's claim again", metadata: ["error": "\(String(reflecting: error))"])
+                }
+            }
+            try? await held?.close()
+        }
+        return ServingClaim {
+            keeper.cancel()
+            await keeper.value
+        }
+    }
+
+    /// Whether `connection` answers `SELECT 1` within `limit`. A query on a connection whose
+    /// session the server ended (`pg_terminate_backend`, a restart) can wait forever in
+    /// postgres-nio, so the probe is abandoned (as dead) when the limit passes.
+    static func answers(_ connection: PostgresConnection, within limit: Duration, logger: Logger) async -> Bool {
+        let answered = Mutex<CheckedContinuation<Bool, Never>?>(nil)
+        return await withCheckedContinuation { continuation in
+            answered.withLock { $0 = continuation }
+            let finish: @Sendable (Bool) -> Void = { alive in answered.withLock { $0.take() }?.resume(returning: alive) }
+            Task { finish((try? await connection.value("SELECT 1", as: Int32.self, logger: logger)) != nil) }
+            Task {
+                try? await Task.sleep(for: limit)
+                finish(false)
+            }
+        }
+    }
+
+    /// Takes the servers' lock (exclusive `alone`, else shared) on a connection of its own.
+    /// - Returns: that connection, holding the lock; nil (and no connection) when it conflicts.
+    private func takeServingClaim(alone: Bool) async throws -> PostgresConnection? {
         let connection = try await Self.connectAlone(settings, logger: logger)
         let function = alone ? "pg_try_advisory_lock" : "pg_try_advisory_lock_shared"
         do {
@@ -153,12 +208,11 @@ extension PostgresStore {
                 try? await connection.close()
                 return nil
             }
+            return connection
         } catch {
             try? await connection.close()
             throw error
         }
-        // Closing the connection ends the session, and its lock with it (as a crash would).
-        return ServingClaim { try? await connection.close() }
     }
 
     func wakeUps(ignoring owner: String) -> AsyncStream<Void> {

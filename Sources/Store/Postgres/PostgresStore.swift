@@ -80,6 +80,9 @@ final class PostgresStore: StoreBackend {
         }
     }
 
+    /// What `pg_stat_activity.application_name` shows for this process's sessions: `dayshift host:pid`.
+    static let applicationName = "dayshift \(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+
     /// Opens one connection of its own (not the pool's), within the connect timeout (5 s).
     static func connectAlone(_ settings: PostgresConnectionSettings, logger: Logger) async throws -> PostgresConnection {
         var configuration: PostgresConnection.Configuration
@@ -96,6 +99,7 @@ final class PostgresStore: StoreBackend {
                                   password: settings.password, database: settings.database, tls: tls)
         }
         configuration.options.connectTimeout = .seconds(5)
+        configuration.options.additionalStartupParameters = [("application_name", applicationName)]
         return try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
     }
 
@@ -114,6 +118,7 @@ final class PostgresStore: StoreBackend {
                                   password: settings.password, database: settings.database, tls: tls)
         }
         configuration.options.maximumConnections = settings.maximumConnections
+        configuration.options.additionalStartupParameters = [("application_name", applicationName)]
         configuration.options.connectTimeout = .seconds(5)
         return configuration
     }

@@ -34,7 +34,9 @@ extension SQLiteStore {
         let expiresAt = date.addingTimeInterval(leaseSeconds)
         return try await database.write { db in
             try leases.filter { lease in
-                try db.execute(literal: "UPDATE issue_objects SET expiresAt = \(expiresAt) WHERE issueKey = \(lease.issueKey) AND epoch = \(lease.epoch)")
+                try db.execute(literal: """
+                    UPDATE issue_objects SET expiresAt = \(expiresAt) WHERE issueKey = \(lease.issueKey) AND epoch = \(lease.epoch) AND expiresAt > \(date)
+                    """)
                 guard db.changesCount > 0 else { return true }
                 try db.execute(literal: "UPDATE issue_object_leases SET expiresAt = \(expiresAt) WHERE issueKey = \(lease.issueKey) AND epoch = \(lease.epoch)")
                 return false

@@ -44,7 +44,8 @@ struct StoreLeaseExpiryTests {
         }
     }
 
-    @Test("renewal pushes the expiry back and reports the leases taken over; release frees at once", arguments: StoreEngine.allCases)
+    @Test("renewal pushes a live lease's expiry back and reports the leases taken over or given back; release frees at once",
+          arguments: StoreEngine.allCases)
     func renewAndRelease(engine: StoreEngine) async throws {
         try await withStore(engine) { store in
             let (one, two) = (StoreSeed.key(1).description, StoreSeed.key(2).description)
@@ -52,13 +53,15 @@ struct StoreLeaseExpiryTests {
             #expect(try await store.renewLeases(leases, leaseSeconds: 10, at: Self.start.addingTimeInterval(8)).isEmpty)
             // Renewed until 18: still a's at 15.
             #expect(try await store.activate(issueKeys: [one], owner: "b", leaseSeconds: 10, at: Self.start.addingTimeInterval(15)).isEmpty)
+            #expect(try await store.renewLeases([leases[0]], leaseSeconds: 10, at: Self.start.addingTimeInterval(17)).isEmpty)
             // Two expires unrenewed and b takes it; a's renewal then reports it lost.
             let taken = try await store.activate(issueKeys: [two], owner: "b", leaseSeconds: 10, at: Self.start.addingTimeInterval(19))
             #expect(taken.count == 1)
             let lost = try await store.renewLeases(leases, leaseSeconds: 10, at: Self.start.addingTimeInterval(19))
             #expect(lost == [leases[1]])
-            // Given back: anyone may take it at once, although it had time left.
+            // Given back: it can no longer be renewed, and anyone may take it at once, although it had time left.
             try await store.releaseLeases([leases[0]], at: Self.start.addingTimeInterval(20))
+            #expect(try await store.renewLeases([leases[0]], leaseSeconds: 10, at: Self.start.addingTimeInterval(20)) == [leases[0]])
             #expect(try await store.activate(issueKeys: [one], owner: "b", leaseSeconds: 10, at: Self.start.addingTimeInterval(20)).count == 1)
             // Releasing a lease that was taken over changes nothing.
             try await store.releaseLeases([leases[1]], at: Self.start.addingTimeInterval(21))
@@ -168,5 +171,34 @@ struct StoreServingClaimTests {
             let again = try #require(try await b.claimForServing(alone: true))
             await again.release()
         }
+    }
+
+    @Test("a claim whose session dies is taken again: a single_replica server cannot slip in next to a replica")
+    func claimSurvivesATerminatedSession() async throws {
+        let settings = try await TestPostgres.shared.freshDatabaseOrCancel()
+        let replica = try await Store.postgres(settings, logger: Logger(label: "replica"))
+        let single = try await Store.postgres(settings, logger: Logger(label: "single"))
+        let claim = try #require(try await replica.claimForServing(alone: false))
+        try await TestPostgres.shared.execute("""
+            SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+            WHERE l.locktype = 'advisory' AND d.datname = '\(settings.database)'
+            """)
+        // Right after the termination the lock is free; the replica takes it again within seconds.
+        let deadline = Date().addingTimeInterval(15)
+        var refused = false
+        while Date() < deadline {
+            guard let slipped = try await single.claimForServing(alone: true) else {
+                refused = true
+                break
+            }
+            await slipped.release()
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(refused, "the replica's claim was never taken again")
+        await claim.release()
+        let after = try #require(try await single.claimForServing(alone: true))
+        await after.release()
+        await replica.close()
+        await single.close()
     }
 }

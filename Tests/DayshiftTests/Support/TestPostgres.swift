@@ -44,6 +44,23 @@ actor TestPostgres {
         return settings
     }
 
+    /// Runs `sql` on the server as its superuser, in its maintenance database (e.g. to end
+    /// another client's sessions with `pg_terminate_backend`).
+    func execute(_ sql: String) async throws {
+        let server = try await self.server(settings: ())
+        let connection = try await PostgresConnection.connect(
+            configuration: .init(host: server.host ?? "127.0.0.1", port: server.port, username: server.username, password: nil,
+                                 database: server.database, tls: .disable),
+            id: 0, logger: logger)
+        do {
+            _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+    }
+
     private func server(settings: Void) async throws -> PostgresConnectionSettings {
         let start = server ?? Task { await Self.start() }
         server = start
