@@ -1,30 +1,45 @@
 import Foundation
+import GRDB
 import PostgresNIO
 
 /// Decodes a `Decodable` record (`RunRecord`, `DeliveryRecord`, …) from one PostgreSQL row, so
 /// the records' own fields and conversions (`.run()`, `.delivery`, `.message`) serve both
-/// backends and no column list is written twice.
+/// backends and each record's columns are declared once, by its coding keys. This is the one way
+/// the PostgreSQL backend reads the records of `Sources/Store/Records`.
 ///
 /// A coding key names its column (PostgreSQL folds column names to lower case, so `issueKey` is
-/// read from `issuekey`). A column missing from the row reads as NULL, so optional fields may be
-/// left out of the select list. Values use postgres-nio's decoding: `timestamptz` → `Date`,
-/// `bytea` → `Data`, `bigint` → `Int64`/`Int`, `text` → `String` and `RawRepresentable` enums
+/// read from `issuekey`); columns no key names (`deliveries.position`) are ignored, so a record
+/// is read with `SELECT *` (or `alias.*`) as GRDB reads it on SQLite. A column missing from the
+/// row reads as NULL. Values use postgres-nio's decoding: `timestamptz` → `Date`, `bytea` →
+/// `Data`, `bigint` → `Int64`/`Int`, `text` → `String` and `RawRepresentable` enums
 /// (``RunStatus``, ``StepName``) through their raw value.
 extension PostgresRow {
     /// - Throws: `DecodingError` when a column is missing or NULL for a non-optional field;
-    ///   `PostgresDecodingError` when a column's type does not decode as the field's.
+    ///   `PostgresDecodingError` when a column's type does not decode as the field's;
+    ///   ``PostgresUnknownValue`` when a column holds a value its enum does not know.
     func decode<Record: Decodable>(record: Record.Type) throws -> Record {
-        try Record(from: PostgresRecordDecoder(row: makeRandomAccess()))
+        let table = (Record.self as? any TableRecord.Type)?.databaseTableName
+        return try Record(from: PostgresRecordDecoder(row: makeRandomAccess(), table: table))
     }
+}
+
+/// A stored value that is not one of its type's cases (e.g. a `runs.status` this version does not know).
+struct PostgresUnknownValue: Error, CustomStringConvertible {
+    /// `table.column`, or the column alone when the record names no table.
+    var column: String
+    var value: String
+    var description: String { "\(column) holds \(value), which this version of Dayshift does not know" }
 }
 
 private struct PostgresRecordDecoder: Decoder {
     let row: PostgresRandomAccessRow
+    /// The record's table, to name a column in errors.
+    let table: String?
     var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        KeyedDecodingContainer(Columns<Key>(row: row))
+        KeyedDecodingContainer(Columns<Key>(row: row, table: table))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
@@ -38,6 +53,7 @@ private struct PostgresRecordDecoder: Decoder {
     /// The row's columns, by coding key.
     struct Columns<Key: CodingKey>: KeyedDecodingContainerProtocol {
         let row: PostgresRandomAccessRow
+        let table: String?
         var codingPath: [any CodingKey] { [] }
         var allKeys: [Key] { row.compactMap { cell in Key(stringValue: cell.columnName) } }
 
@@ -51,7 +67,7 @@ private struct PostgresRecordDecoder: Decoder {
             guard contains(key) else {
                 throw DecodingError.keyNotFound(key, .init(codingPath: [], debugDescription: "no column \(key.stringValue.lowercased()) in the row"))
             }
-            return try Value(cell: row[key.stringValue.lowercased()], key: key).decode(T.self)
+            return try Value(cell: row[key.stringValue.lowercased()], key: key, table: table).decode(T.self)
         }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
@@ -62,14 +78,15 @@ private struct PostgresRecordDecoder: Decoder {
             throw DecodingError.typeMismatch([Any].self, .init(codingPath: [key], debugDescription: "a column holds no list"))
         }
 
-        func superDecoder() throws -> any Decoder { PostgresRecordDecoder(row: row) }
-        func superDecoder(forKey key: Key) throws -> any Decoder { PostgresRecordDecoder(row: row) }
+        func superDecoder() throws -> any Decoder { PostgresRecordDecoder(row: row, table: table) }
+        func superDecoder(forKey key: Key) throws -> any Decoder { PostgresRecordDecoder(row: row, table: table) }
     }
 
     /// One column's value, for the types the records hold (and enums decoding through them).
     struct Value: Decoder, SingleValueDecodingContainer {
         let cell: PostgresCell
         let key: any CodingKey
+        let table: String?
         var codingPath: [any CodingKey] { [key] }
         var userInfo: [CodingUserInfoKey: Any] { [:] }
 
@@ -103,7 +120,13 @@ private struct PostgresRecordDecoder: Decoder {
             // Date and Data would otherwise decode through their Codable forms (a number, a list of bytes).
             if T.self == Date.self { return try cell.decode(Date.self) as! T }
             if T.self == Data.self { return try cell.decode(Data.self) as! T }
-            return try T(from: self)
+            do {
+                return try T(from: self)
+            } catch DecodingError.dataCorrupted where T.self is any RawRepresentable.Type {
+                // An enum's raw value it has no case for (written by a newer version).
+                throw PostgresUnknownValue(column: table.map { "\($0).\(cell.columnName)" } ?? cell.columnName,
+                                           value: (try? cell.decode(String.self)) ?? "?")
+            }
         }
     }
 }

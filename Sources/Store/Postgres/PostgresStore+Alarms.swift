@@ -23,16 +23,16 @@ extension PostgresStore {
     }
 
     func pendingAlarm(runID: Int64, now: Date) async throws -> Alarm? {
-        try await alarms(where: "runId = \(runID) AND firedAt IS NULL AND dueAt > \(now) ORDER BY dueAt, id LIMIT 1").first
+        try await alarms("WHERE runId = \(runID) AND firedAt IS NULL AND dueAt > \(now) ORDER BY dueAt, id LIMIT 1").first
     }
 
     func fireDueAlarms(now: Date) async throws -> [Alarm] {
         try await write { connection in
-            let fired = try await connection.rows("""
+            let fired = try await connection.records("""
                 UPDATE alarms SET firedAt = \(now)
                 WHERE id IN (SELECT id FROM alarms WHERE firedAt IS NULL AND dueAt <= \(now) FOR UPDATE SKIP LOCKED)
-                RETURNING \(unescaped: AlarmRecord.postgresColumns)
-                """, logger: self.logger).map(AlarmRecord.init(postgres:))
+                RETURNING *
+                """, as: AlarmRecord.self, logger: self.logger)
             // RETURNING has no order; SQLite's fires in due order.
             return fired.sorted { ($0.dueAt, $0.id ?? 0) < ($1.dueAt, $1.id ?? 0) }.map(\.alarm)
         }
@@ -45,14 +45,11 @@ extension PostgresStore {
     }
 
     func alarms(runID: Int64) async throws -> [Alarm] {
-        try await alarms(where: "runId = \(runID) ORDER BY id")
+        try await alarms("WHERE runId = \(runID) ORDER BY id")
     }
 
-    /// The alarms matching `condition` (SQL after `WHERE`, values bound), in its order.
-    private func alarms(where condition: PostgresQuery) async throws -> [Alarm] {
-        try await read { connection in
-            let query = PostgresQuery(unsafeSQL: "SELECT \(AlarmRecord.postgresColumns) FROM alarms WHERE " + condition.sql, binds: condition.binds)
-            return try await connection.rows(query, logger: self.logger).map { try AlarmRecord(postgres: $0).alarm }
-        }
+    /// The alarms `clauses` (`WHERE …`, values bound) select, in their order.
+    private func alarms(_ clauses: PostgresQuery) async throws -> [Alarm] {
+        try await read { connection in try await connection.records(AlarmRecord.self, clauses, logger: self.logger).map(\.alarm) }
     }
 }

@@ -133,16 +133,13 @@ extension PostgresStore {
 
     func delivery(guid: String) async throws -> Delivery? {
         try await read { connection in
-            try await connection.rows("SELECT \(unescaped: DeliveryRecord.postgresColumns) FROM deliveries WHERE guid = \(guid)", logger: self.logger)
-                .first.map { try DeliveryRecord(postgres: $0).delivery }
+            try await connection.records(DeliveryRecord.self, "WHERE guid = \(guid)", logger: self.logger).first?.delivery
         }
     }
 
     func recentDeliveries(limit: Int) async throws -> [Delivery] {
         try await read { connection in
-            try await connection.rows("""
-                SELECT \(unescaped: DeliveryRecord.postgresColumns) FROM deliveries ORDER BY receivedAt DESC LIMIT \(Int64(limit))
-                """, logger: self.logger).map { try DeliveryRecord(postgres: $0).delivery }
+            try await connection.records(DeliveryRecord.self, "ORDER BY receivedAt DESC LIMIT \(Int64(limit))", logger: self.logger).map(\.delivery)
         }
     }
 

@@ -18,10 +18,10 @@ extension PostgresStore {
 
     func queuedFollowUps(issueKey: String) async throws -> [InboxMessage] {
         try await read { connection in
-            try await connection.rows("""
-                SELECT \(unescaped: InboxMessageRecord.postgresColumns) FROM inbox_messages m JOIN follow_up_queue q ON q.messageId = m.id
+            try await connection.records("""
+                SELECT m.* FROM inbox_messages m JOIN follow_up_queue q ON q.messageId = m.id
                 WHERE q.issueKey = \(issueKey) ORDER BY m.id
-                """, logger: self.logger).map { try InboxMessageRecord(postgres: $0).message }
+                """, as: InboxMessageRecord.self, logger: self.logger).map(\.message)
         }
     }
 }

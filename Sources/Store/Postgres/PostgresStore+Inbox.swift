@@ -16,10 +16,8 @@ extension PostgresStore {
 
     func nextPendingMessage(issueKey: String) async throws -> InboxMessage? {
         try await read { connection in
-            try await connection.rows("""
-                SELECT \(unescaped: InboxMessageRecord.postgresColumns) FROM inbox_messages m
-                WHERE m.issueKey = \(issueKey) AND m.handledAt IS NULL ORDER BY m.id LIMIT 1
-                """, logger: self.logger).first.map { try InboxMessageRecord(postgres: $0).message }
+            try await connection.records(InboxMessageRecord.self, "WHERE issueKey = \(issueKey) AND handledAt IS NULL ORDER BY id LIMIT 1",
+                                         logger: self.logger).first?.message
         }
     }
 
@@ -36,9 +34,7 @@ extension PostgresStore {
 
     func messages(issueKey: String) async throws -> [InboxMessage] {
         try await read { connection in
-            try await connection.rows("""
-                SELECT \(unescaped: InboxMessageRecord.postgresColumns) FROM inbox_messages m WHERE m.issueKey = \(issueKey) ORDER BY m.id
-                """, logger: self.logger).map { try InboxMessageRecord(postgres: $0).message }
+            try await connection.records(InboxMessageRecord.self, "WHERE issueKey = \(issueKey) ORDER BY id", logger: self.logger).map(\.message)
         }
     }
 }

@@ -30,13 +30,9 @@ extension PostgresStore {
                         """, logger: self.logger)
                 }
                 var cancelling: [String] = []
-                let running = try await connection.rows("""
-                    SELECT issueKey, sequence, triggerMessageId, context, createdAt FROM runs WHERE status = \(RunStatus.running.rawValue) ORDER BY id
-                    """, logger: self.logger)
-                for candidate in running {
-                    let (issueKey, sequence, triggerMessageID, context, createdAt) = try candidate.decode((String, Int64, Int64, Data, Date).self)
-                    let record = RunRecord(issueKey: issueKey, sequence: Int(sequence), triggerMessageId: triggerMessageID, context: context,
-                                           createdAt: createdAt)
+                let running = try await connection.records(RunRecord.self, "WHERE status = \(RunStatus.running.rawValue) ORDER BY id",
+                                                           logger: self.logger)
+                for record in running {
                     guard let run = try? record.run(), run.context.issue.installationID == change.installationID else { continue }
                     if let repositories = change.repositories, !repositories.contains(run.context.issue.repository.lowercased()) { continue }
                     guard let key = IssueKey(run.issueKey) else { continue }

@@ -29,8 +29,7 @@ extension PostgresStore {
 
     func usage(runID: Int64) async throws -> RunModelUsage? {
         try await read { connection in
-            try await connection.rows("SELECT \(unescaped: RunModelUsage.postgresColumns) FROM run_model_usage WHERE runId = \(runID)",
-                                      logger: self.logger).first.map { try RunModelUsage(postgres: $0) }
+            try await connection.records(ModelUsageRecord.self, "WHERE runId = \(runID)", logger: self.logger).first?.usage
         }
     }
 }

@@ -11,34 +11,31 @@ extension PostgresStore {
         let status = query.status?.rawValue
         let prefix = query.repository.map { "\($0.lowercased)#" }
         return try await read { connection in
-            try await connection.rows("""
-                SELECT * FROM runs
+            try await connection.records(RunRecord.self, """
                 WHERE (\(status)::text IS NULL OR status = \(status))
                   AND (\(prefix)::text IS NULL OR starts_with(issueKey, \(prefix)))
                   AND (\(query.since)::timestamptz IS NULL OR createdAt >= \(query.since))
                   AND (\(query.until)::timestamptz IS NULL OR createdAt < \(query.until))
                   AND (\(query.beforeID)::bigint IS NULL OR id < \(query.beforeID))
                 ORDER BY id DESC LIMIT \(limit)
-                """, logger: self.logger).map { try $0.decode(record: RunRecord.self).run() }
+                """, logger: self.logger).map { try $0.run() }
         }
     }
 
     func currentSteps(runIDs: [Int64]) async throws -> [Int64: StepName] {
         guard !runIDs.isEmpty else { return [:] }
         return try await read { connection in
-            let rows = try await connection.rows("""
-                SELECT runId, name FROM run_steps WHERE runId = ANY(\(runIDs)) AND status = \(StepStatus.running.rawValue)
-                """, logger: self.logger).map { try $0.decode(record: StepName.Row.self) }
-            return Dictionary(rows.map { ($0.runId, $0.name) }, uniquingKeysWith: { first, _ in first })
+            let steps = try await connection.records(StepRecord.self, "WHERE runId = ANY(\(runIDs)) AND status = \(StepStatus.running.rawValue)",
+                                                     logger: self.logger)
+            return Dictionary(steps.map { ($0.runId, $0.name) }, uniquingKeysWith: { first, _ in first })
         }
     }
 
     func usage(runIDs: [Int64]) async throws -> [Int64: RunModelUsage] {
         guard !runIDs.isEmpty else { return [:] }
         return try await read { connection in
-            let rows = try await connection.rows("SELECT * FROM run_model_usage WHERE runId = ANY(\(runIDs))", logger: self.logger)
-                .map { try $0.decode(record: ModelUsageRecord.self).usage }
-            return Dictionary(rows.map { ($0.runId, $0) }, uniquingKeysWith: { first, _ in first })
+            let usage = try await connection.records(ModelUsageRecord.self, "WHERE runId = ANY(\(runIDs))", logger: self.logger).map(\.usage)
+            return Dictionary(usage.map { ($0.runId, $0) }, uniquingKeysWith: { first, _ in first })
         }
     }
 
@@ -71,8 +68,8 @@ extension PostgresStore {
 
     func pendingMessages(limit: Int) async throws -> [InboxMessage] {
         try await read { connection in
-            try await connection.rows("SELECT * FROM inbox_messages WHERE handledAt IS NULL ORDER BY id LIMIT \(limit)", logger: self.logger)
-                .map { try $0.decode(record: InboxMessageRecord.self).message }
+            try await connection.records(InboxMessageRecord.self, "WHERE handledAt IS NULL ORDER BY id LIMIT \(limit)", logger: self.logger)
+                .map(\.message)
         }
     }
 
@@ -99,13 +96,5 @@ extension PostgresStore {
                                           runCount: Int(try columns["objectruncount"].decode(Int64.self)), latestRun: latest)
             }
         }
-    }
-}
-
-extension StepName {
-    /// One `run_steps` row's run and step name.
-    fileprivate struct Row: Decodable {
-        var runId: Int64
-        var name: StepName
     }
 }

@@ -15,13 +15,12 @@ extension PostgresStore {
     func claimSlot(runID: Int64, limit: Int, at date: Date) async throws -> SlotClaim {
         try await write { connection in
             _ = try await Self.admit(limit: limit, at: date, on: connection, logger: self.logger)
-            let entry = try await connection.rows("SELECT admittedAt, releasedAt, notifiedAt FROM run_queue WHERE runId = \(runID)",
-                                                  logger: self.logger).first?.decode((Date?, Date?, Date?).self)
-            guard let entry, entry.1 == nil else { return .notQueued }
-            if entry.0 != nil { return .holding }
+            let entry = try await connection.records(QueueEntryRecord.self, "WHERE runId = \(runID)", logger: self.logger).first
+            guard let entry, entry.releasedAt == nil else { return .notQueued }
+            if entry.admittedAt != nil { return .holding }
             let order = try await Self.waitingOrder(on: connection, logger: self.logger)
             let position = (order.firstIndex { $0.runId == runID } ?? order.count) + 1
-            return .waiting(position: position, notified: entry.2 != nil)
+            return .waiting(position: position, notified: entry.notifiedAt != nil)
         }
     }
 
@@ -94,21 +93,21 @@ extension PostgresStore {
 
     /// Running runs holding a slot, in admission order.
     private static func holding(on connection: PostgresConnection, logger: Logger) async throws -> [QueueEntryRecord] {
-        try await connection.rows("""
+        try await connection.records("""
             SELECT q.* FROM run_queue q JOIN runs r ON r.id = q.runId
             WHERE q.admittedAt IS NOT NULL AND q.releasedAt IS NULL AND r.status = \(RunStatus.running.rawValue) ORDER BY q.admission
-            """, logger: logger).map { try $0.decode(record: QueueEntryRecord.self) }
+            """, as: QueueEntryRecord.self, logger: logger)
     }
 
     /// Running runs waiting for a slot (not cancelled: a cancelled run needs no sandbox), in service
     /// order: by installation in turns (``FairQueue``), and within one installation in the order
     /// their triggers arrived (the inbox message's id), as SQLite orders them.
     private static func waitingOrder(on connection: PostgresConnection, logger: Logger) async throws -> [QueueEntryRecord] {
-        let waiting = try await connection.rows("""
+        let waiting = try await connection.records("""
             SELECT q.* FROM run_queue q JOIN runs r ON r.id = q.runId
             WHERE q.admittedAt IS NULL AND q.releasedAt IS NULL AND r.status = \(RunStatus.running.rawValue) AND r.cancelRequestedAt IS NULL
             ORDER BY r.triggerMessageId, q.runId
-            """, logger: logger).map { try $0.decode(record: QueueEntryRecord.self) }
+            """, as: QueueEntryRecord.self, logger: logger)
         let lastServed = try await connection.value("SELECT installation FROM run_queue WHERE admission IS NOT NULL ORDER BY admission DESC LIMIT 1",
                                                     as: Int64.self, logger: logger)
         let byID = Dictionary(uniqueKeysWithValues: waiting.map { ($0.runId, $0) })

@@ -57,31 +57,31 @@ extension PostgresStore {
     }
 
     func runningRun(issueKey: String) async throws -> Run? {
-        try await runs(where: "issueKey = \(issueKey) AND status = \(RunStatus.running.rawValue)").first
+        try await runs("WHERE issueKey = \(issueKey) AND status = \(RunStatus.running.rawValue)").first
     }
 
     func latestRun(issueKey: String) async throws -> Run? {
-        try await runs(where: "issueKey = \(issueKey) ORDER BY sequence DESC LIMIT 1").first
+        try await runs("WHERE issueKey = \(issueKey) ORDER BY sequence DESC LIMIT 1").first
     }
 
     func runs(issueKey: String) async throws -> [Run] {
-        try await runs(where: "issueKey = \(issueKey) ORDER BY sequence")
+        try await runs("WHERE issueKey = \(issueKey) ORDER BY sequence")
     }
 
     func run(id: Int64) async throws -> Run? {
-        try await runs(where: "id = \(id)").first
+        try await runs("WHERE id = \(id)").first
     }
 
     func runningRuns() async throws -> [Run] {
-        try await runs(where: "status = \(RunStatus.running.rawValue) ORDER BY id")
+        try await runs("WHERE status = \(RunStatus.running.rawValue) ORDER BY id")
     }
 
     func journal(runID: Int64) async throws -> RunJournal? {
-        try await journals(where: "id = \(runID)").first
+        try await journals("WHERE id = \(runID)").first
     }
 
     func runningJournals() async throws -> [RunJournal] {
-        try await journals(where: "status = \(RunStatus.running.rawValue)")
+        try await journals("WHERE status = \(RunStatus.running.rawValue)")
     }
 
     func succeededResults(issueKey: String, step: StepName) async throws -> [StepResult] {
@@ -132,32 +132,26 @@ extension PostgresStore {
 
     // MARK: helpers
 
-    /// The runs matching `condition` (SQL after `WHERE`, values bound), in its order.
-    private func runs(where condition: PostgresQuery) async throws -> [Run] {
+    /// The runs `clauses` (`WHERE …`, values bound) select, in their order.
+    private func runs(_ clauses: PostgresQuery) async throws -> [Run] {
         try await read { connection in
-            try await connection.rows(Self.selectRuns(where: condition), logger: self.logger).map { try RunRecord(postgres: $0).run() }
+            try await connection.records(RunRecord.self, clauses, logger: self.logger).map { try $0.run() }
         }
     }
 
-    /// The journals of the runs matching `condition`, oldest run first, read in one snapshot
-    /// (a read-only REPEATABLE READ transaction: the runs and their steps agree).
-    private func journals(where condition: PostgresQuery) async throws -> [RunJournal] {
+    /// The journals of the runs `clauses` (`WHERE …`, values bound) select, oldest run first, read
+    /// in one snapshot (a read-only REPEATABLE READ transaction: the runs and their steps agree).
+    private func journals(_ clauses: PostgresQuery) async throws -> [RunJournal] {
         try await write { connection in
             try await connection.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: self.logger)
-            let runs = try await connection.rows(Self.selectRuns(where: condition), logger: self.logger).map(RunRecord.init(postgres:))
+            let runs = try await connection.records(RunRecord.self, clauses, logger: self.logger)
             guard !runs.isEmpty else { return [] }
             let ids = runs.compactMap(\.id)
-            let steps = try await connection.rows("""
-                SELECT \(unescaped: StepRecord.postgresColumns) FROM run_steps WHERE runId = ANY(\(ids)) ORDER BY runId, position
-                """, logger: self.logger).map(StepRecord.init(postgres:))
+            let steps = try await connection.records(StepRecord.self, "WHERE runId = ANY(\(ids)) ORDER BY runId, position", logger: self.logger)
             let byRun = Dictionary(grouping: steps, by: \.runId)
             return try runs.sorted { ($0.id ?? 0) < ($1.id ?? 0) }
                 .map { RunJournal(run: try $0.run(), steps: (byRun[$0.id ?? 0] ?? []).map(\.step)) }
         }
-    }
-
-    private static func selectRuns(where condition: PostgresQuery) -> PostgresQuery {
-        PostgresQuery(unsafeSQL: "SELECT \(RunRecord.postgresColumns) FROM runs WHERE " + condition.sql, binds: condition.binds)
     }
 
     /// Writes each step end (inside the caller's transaction).
