@@ -18,7 +18,9 @@ import Store
 /// logged when the effect has returned, before anything is committed; `step started` right after
 /// the next start commits), at nanosecond resolution; and as the brief
 /// defines it, `endedAt` → next `startedAt` from the stored rows, which have 1 ms resolution.
-/// The baseline is one bare SQLite write transaction with the same settings, in the same directory.
+/// The baseline is one bare SQLite write transaction with the same settings, in the same directory;
+/// with `--store-url postgres://…` the server's store is that PostgreSQL database and the baseline
+/// one raw write transaction on the same server (``PostgresBaseline``).
 enum StepOverhead {
     static let owner = "bench"
     static let repo = "calculator"
@@ -32,14 +34,23 @@ enum StepOverhead {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
 
-        // Baselines: bare one-row write transactions, 1 s before the runs and 1 s after them, with
-        // the brief's settings (WAL, synchronous=FULL, what the Store's writer runs at) and, for
-        // comparison, with NORMAL.
-        func bare(_ level: String) throws -> [Double] {
-            try SQLiteBaseline.run(directory: directory.path, kind: "update", seconds: 1, synchronous: level).latencies.sorted
+        // The store: SQLite in `directory` (default), or the PostgreSQL database at `--store-url`.
+        let storeURL = try arguments.string("store-url", default: "")
+        let onPostgres = !storeURL.isEmpty
+
+        // Baselines: bare one-row write transactions on the same engine, 1 s before the runs and
+        // 1 s after them, as durable as the Store's commits (SQLite: WAL, synchronous=FULL, what its
+        // writer runs at; PostgreSQL: synchronous_commit=on on the same server) and, for
+        // comparison, without the flush (SQLite NORMAL; PostgreSQL synchronous_commit=off).
+        func bare(durable: Bool) async throws -> [Double] {
+            if onPostgres {
+                return try await PostgresBaseline.run(url: storeURL, kind: "update", seconds: 1, synchronousCommit: durable ? "on" : "off")
+                    .measured.latencies.sorted
+            }
+            return try SQLiteBaseline.run(directory: directory.path, kind: "update", seconds: 1, synchronous: durable ? "FULL" : "NORMAL").latencies.sorted
         }
-        var baselineLatencies = try bare("FULL")
-        var normalLatencies = try bare("NORMAL")
+        var baselineLatencies = try await bare(durable: true)
+        var normalLatencies = try await bare(durable: false)
 
         let repository = try await SampleRepository.create(in: directory, name: repo)
         var emulatorLogger = Logger(label: "emulator")
@@ -48,6 +59,11 @@ enum StepOverhead {
         await emulator.state.registerRepository(owner: owner, repo: repo, bareDirectory: repository.bareDirectory)
         var configuration = DayshiftConfiguration()
         configuration.dataDirectory = directory.appendingPathComponent("data").path
+        if onPostgres {
+            configuration.store.url = storeURL
+            // One server on this database, so the local sandbox runner is allowed.
+            configuration.store.singleReplica = true
+        }
         configuration.server.port = 0
         configuration.webhook.secret = secret
         configuration.github.apiURL = emulator.baseURL.absoluteString
@@ -104,8 +120,8 @@ enum StepOverhead {
             runSeconds.append(Double(monotonicNanos() - began) / 1e9)
             sequentialRecords += runs
         }
-        baselineLatencies += try bare("FULL")
-        normalLatencies += try bare("NORMAL")
+        baselineLatencies += try await bare(durable: true)
+        normalLatencies += try await bare(durable: false)
         let baseline = (transactions: baselineLatencies.count, latencies: Samples(baselineLatencies))
         let normal = Samples(normalLatencies)
         let sequentialEvents = recorder.snapshot()
@@ -146,6 +162,7 @@ enum StepOverhead {
             "step_durations_p50_ms": stepDurations,
             "journal_operations_p50_ms": breakdown,
             "sqlite_version": RawSQLite.libraryVersion,
+            "store": store.engine,
         ]
         output.merge(Samples(runSeconds.map { $0 * 1000 }).summary("run_ms")) { $1 }
         output.merge(sequentialGaps.summary("gap_ms")) { $1 }
