@@ -99,6 +99,14 @@ extension PostgresStore {
             """, as: QueueEntryRecord.self, logger: logger)
     }
 
+    /// How many running runs hold a slot (counted, not read: every claim asks it).
+    private static func holdingCount(on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        Int(try await connection.value("""
+            SELECT COUNT(*) FROM run_queue q JOIN runs r ON r.id = q.runId
+            WHERE q.admittedAt IS NOT NULL AND q.releasedAt IS NULL AND r.status = \(RunStatus.running.rawValue)
+            """, as: Int64.self, logger: logger) ?? 0)
+    }
+
     /// Running runs waiting for a slot (not cancelled: a cancelled run needs no sandbox), in service
     /// order: by installation in turns (``FairQueue``), and within one installation in the order
     /// their triggers arrived (the inbox message's id), as SQLite orders them.
@@ -119,7 +127,7 @@ extension PostgresStore {
     /// of the caller's transaction). Returns the issue keys admitted.
     private static func admit(limit: Int, at date: Date, on connection: PostgresConnection, logger: Logger) async throws -> [String] {
         try await AdvisoryLock.runQueue.take(on: connection, logger: logger)
-        let free = limit - (try await holding(on: connection, logger: logger).count)
+        let free = limit - (try await holdingCount(on: connection, logger: logger))
         guard free > 0 else { return [] }
         var next = (try await connection.value("SELECT COALESCE(MAX(admission), 0) FROM run_queue", as: Int64.self, logger: logger) ?? 0) + 1
         var admitted: [String] = []

@@ -96,6 +96,14 @@ extension SQLiteStore {
             """, arguments: [RunStatus.running.rawValue])
     }
 
+    /// How many running runs hold a slot (counted, not read: every claim asks it).
+    private static func holdingCount(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: """
+            SELECT COUNT(*) FROM run_queue q JOIN runs r ON r.id = q.runId
+            WHERE q.admittedAt IS NOT NULL AND q.releasedAt IS NULL AND r.status = ?
+            """, arguments: [RunStatus.running.rawValue]) ?? 0
+    }
+
     /// Running runs waiting for a slot (not cancelled: a cancelled run needs no sandbox), next first.
     /// The waiting runs in service order: by installation in turns (``FairQueue``), and within one
     /// installation in the order their triggers arrived (the inbox message's id, given at intake),
@@ -113,7 +121,7 @@ extension SQLiteStore {
     }
 
     private static func admit(limit: Int, at date: Date, _ db: Database) throws -> [String] {
-        let free = limit - (try holding(db).count)
+        let free = limit - (try holdingCount(db))
         guard free > 0 else { return [] }
         var next = (try Int64.fetchOne(db, sql: "SELECT MAX(admission) FROM run_queue") ?? 0) + 1
         var admitted: [String] = []
