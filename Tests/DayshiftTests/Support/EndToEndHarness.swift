@@ -155,12 +155,7 @@ final class EndToEndHarness: @unchecked Sendable {
 
     /// Waits until `condition` holds, polling.
     func waitUntil(timeoutSeconds: Double = 30, _ what: String, _ condition: () async throws -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(timeoutSeconds)
-        while Date() < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw HarnessError("timed out waiting for \(what)")
+        try await DayshiftTests.waitUntil(what, timeoutSeconds: timeoutSeconds, condition)
     }
 
     func pullRequests() async -> [EmulatedPullRequest] {

@@ -91,17 +91,8 @@ final class ProcessHarness: @unchecked Sendable {
     }
 
     func waitForFinishedRuns(_ numbers: [Int], timeoutSeconds: Double = 120) async throws -> [Int: Run] {
-        let store = try await store()
-        let deadline = Date().addingTimeInterval(timeoutSeconds)
-        while Date() < deadline {
-            var finished: [Int: Run] = [:]
-            for number in numbers {
-                if let run = try await store.latestRun(issueKey: issueKey(number)), run.status.isFinal { finished[number] = run }
-            }
-            if finished.count == numbers.count { return finished }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw HarnessError("runs not finished within \(timeoutSeconds) s; log: \(directory.url.appendingPathComponent("server.log").path)")
+        try await store().finishedRuns(numbers, key: issueKey, timeoutSeconds: timeoutSeconds,
+                                       logs: directory.url.appendingPathComponent("server.log").path)
     }
 
     /// Waits until the issue has `count` runs, all finished.

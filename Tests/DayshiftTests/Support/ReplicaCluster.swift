@@ -118,26 +118,12 @@ final class ReplicaCluster: @unchecked Sendable {
 
     /// Waits until every issue's latest run reached a final status; returns them.
     func waitForFinishedRuns(_ numbers: [Int], store: Store, timeoutSeconds: Double) async throws -> [Int: Run] {
-        let deadline = Date().addingTimeInterval(timeoutSeconds)
-        while Date() < deadline {
-            var finished: [Int: Run] = [:]
-            for number in numbers {
-                if let run = try await store.latestRun(issueKey: issueKey(number)), run.status.isFinal { finished[number] = run }
-            }
-            if finished.count == numbers.count { return finished }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        throw HarnessError("runs not finished within \(timeoutSeconds) s; logs in \(directory.url.path)")
+        try await store.finishedRuns(numbers, key: issueKey, timeoutSeconds: timeoutSeconds, logs: directory.url.path)
     }
 
-    /// Waits until `condition` holds, polling.
+    /// Waits until `condition` holds (see the free ``waitUntil(_:timeoutSeconds:_:)``).
     func waitUntil(_ what: String, timeoutSeconds: Double = 60, _ condition: () async throws -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(timeoutSeconds)
-        while Date() < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw HarnessError("timed out waiting for \(what)")
+        try await DayshiftTests.waitUntil(what, timeoutSeconds: timeoutSeconds, condition)
     }
 
     /// The terms of one issue's lease history in which two different owners overlapped.
