@@ -73,7 +73,7 @@ struct RuntimeBehaviourTests {
             try await harness.send(harness.payloads.issueLabeled(number: 13, title: "alarm", body: ""))
             let store = try harness.store
             let key = harness.issueKey(13)
-            try await harness.waitUntil("a retry alarm") {
+            try await harness.waitUntil(timeoutSeconds: 120, "a retry alarm") {
                 guard let run = try await store.latestRun(issueKey: key) else { return false }
                 return try await !store.alarms(runID: run.id).isEmpty
             }

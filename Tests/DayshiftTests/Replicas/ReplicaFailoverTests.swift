@@ -69,19 +69,19 @@ struct ReplicaFailoverTests {
     @Test("a replica stopped with SIGTERM gives its leases back: the other finishes its runs well within lease_seconds")
     func sigtermHandsOver() async throws {
         // Leases of 60 s: the runs can only move in time because they were given back.
-        let cluster = try await ReplicaCluster(replicas: 2, leaseSeconds: 60, agentScript: "sleep 2\n" + EndToEndHarness.fixingAgent)
+        let cluster = try await ReplicaCluster(replicas: 2, leaseSeconds: 60, agentScript: "sleep 4\n" + EndToEndHarness.fixingAgent)
         do {
             try await cluster.start(0)
-            try await cluster.start(1)
             let store = try await cluster.store()
             defer { Task { await store.close() } }
             let numbers = Array(1...6)
-            // Replica 1 owns nothing yet: everything arrives at replica 0.
+            // Replica 0 alone takes every issue; replica 1 starts once it holds them.
             for number in numbers { #expect(try await cluster.send(await cluster.labeled(number), to: 0) == 202) }
             let leaving = try cluster.ownerPrefix(0)
             try await cluster.waitUntil("replica 0 running runs") {
                 try await store.liveLeaseOwners().values.filter { $0.owner.hasPrefix(leaving) }.count >= 3
             }
+            try await cluster.start(1)
             let stoppedAt = Date()
             #expect(try await cluster.server(0).stop(signal: SIGTERM) == 0)
             let runs = try await cluster.waitForFinishedRuns(numbers, store: store, timeoutSeconds: 55)

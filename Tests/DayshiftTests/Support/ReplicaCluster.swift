@@ -26,7 +26,7 @@ final class ReplicaCluster: @unchecked Sendable {
     ///   - replicas: how many servers (started with ``start(_:)``).
     ///   - leaseSeconds: `runtime.lease_seconds`.
     ///   - agentScript: what the agent does in the clone.
-    init(replicas: Int, leaseSeconds: Double, agentScript: String = EndToEndHarness.fixingAgent, maxConcurrentRuns: Int = 12) async throws {
+    init(replicas: Int, leaseSeconds: Double, agentScript: String = EndToEndHarness.fixingAgent, maxConcurrentRuns: Int = 4) async throws {
         storeURL = try await TestPostgres.shared.storeURL()
         directory = try TestDirectory("replicas")
         repository = try await SampleRepository.create(in: directory.url)
