@@ -5,7 +5,7 @@ import GRDB
 // The agent's transcript and progress, one row per run (`agent_transcripts`).
 extension SQLiteStore {
     func saveAgentTranscript(runID: Int64, _ transcript: AgentTranscript, at date: Date = Date()) async throws {
-        try await database.write { db in
+        try await write { db in
             try db.execute(literal: """
                 INSERT INTO agent_transcripts (runId, profile, text, totalBytes, truncated, updatedAt)
                 VALUES (\(runID), \(transcript.profile.rawValue), \(transcript.text), \(transcript.totalBytes), \(transcript.truncated), \(date))
@@ -16,7 +16,7 @@ extension SQLiteStore {
     }
 
     func recordAgentProgress(runID: Int64, _ progress: AgentProgress) async throws {
-        try await database.write { db in
+        try await write { db in
             try db.execute(literal: """
                 INSERT INTO agent_transcripts (runId, profile, turns, tool, sessionId, updatedAt)
                 VALUES (\(runID), \(progress.profile.rawValue), \(progress.turns), \(progress.tool), \(progress.sessionID), \(progress.updatedAt))

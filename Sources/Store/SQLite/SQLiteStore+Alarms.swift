@@ -22,7 +22,7 @@ extension SQLiteStore {
     }
 
     func fireDueAlarms(now: Date = Date()) async throws -> [Alarm] {
-        try await database.write { db in
+        try await write { db in
             let due = AlarmRecord.filter(AlarmRecord.Columns.firedAt == nil && AlarmRecord.Columns.dueAt <= now)
             let alarms = try due.order(AlarmRecord.Columns.dueAt).fetchAll(db)
             guard !alarms.isEmpty else { return [] }

@@ -17,7 +17,7 @@ extension SQLiteStore {
     }
 
     func markBudgetNoticeCommented(issueKey: String, day: String, at date: Date = Date()) async throws {
-        try await database.write { db in
+        try await write { db in
             _ = try BudgetNoticeRecord.filter(BudgetNoticeRecord.Columns.issueKey == issueKey && BudgetNoticeRecord.Columns.day == day)
                 .updateAll(db, BudgetNoticeRecord.Columns.commentedAt.set(to: date))
         }

@@ -10,7 +10,7 @@ extension SQLiteStore {
 
     func recordDeliveries(_ batch: [(delivery: Delivery, message: IssueMessage?)]) async throws -> [DeliveryOutcome] {
         let rows = try Self.rows(batch)
-        return try await database.write { db in
+        return try await write { db in
             try rows.map { try Self.insert($0.0, message: $0.1, db) }
         }
     }
@@ -24,8 +24,7 @@ extension SQLiteStore {
             completion(.failure(error))
             return
         }
-        database.asyncWrite({ db in try rows.map { try Self.insert($0.0, message: $0.1, db) } },
-                            completion: { _, result in completion(result) })
+        groupCommit.write({ db in try rows.map { try Self.insert($0.0, message: $0.1, db) } }, completion: completion)
     }
 
     private static func rows(_ batch: [(delivery: Delivery, message: IssueMessage?)]) throws -> [(DeliveryRecord, InboxMessageRecord?)] {

@@ -5,7 +5,7 @@ import GRDB
 // What readiness probes and metrics read.
 extension SQLiteStore {
     func checkWritable() async throws {
-        try await database.write { db in
+        try await write { db in
             let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
             try db.execute(sql: "PRAGMA user_version = \(version)")
         }

@@ -7,7 +7,7 @@ import GRDB
 extension SQLiteStore {
     func recordInstallationChange(_ delivery: Delivery, change: InstallationChange) async throws -> InstallationChangeOutcome {
         let row = DeliveryRecord(delivery)
-        return try await database.write { db in
+        return try await write { db in
             guard case .recorded = try Self.insert(row, message: nil, db) else { return .duplicate }
             let scopes = change.repositories ?? [""]
             guard change.blocks else {

@@ -6,7 +6,7 @@ import GRDB
 extension SQLiteStore {
     func activate(issueKeys: [String], owner: String, leaseSeconds: Double?, at date: Date) async throws -> [IssueLease] {
         let expiresAt = leaseSeconds.map { date.addingTimeInterval($0) }
-        return try await database.write { db in
+        return try await write { db in
             try issueKeys.compactMap { issueKey in
                 let current = try Row.fetchOne(db, sql: "SELECT epoch, owner, expiresAt FROM issue_objects WHERE issueKey = ?", arguments: [issueKey])
                 if let current, current["owner"] as String != owner, let until = current["expiresAt"] as Date?, until > date {
@@ -32,7 +32,7 @@ extension SQLiteStore {
 
     func renewLeases(_ leases: [IssueLease], leaseSeconds: Double, at date: Date) async throws -> [IssueLease] {
         let expiresAt = date.addingTimeInterval(leaseSeconds)
-        return try await database.write { db in
+        return try await write { db in
             try leases.filter { lease in
                 try db.execute(literal: """
                     UPDATE issue_objects SET expiresAt = \(expiresAt) WHERE issueKey = \(lease.issueKey) AND epoch = \(lease.epoch) AND expiresAt > \(date)
@@ -45,7 +45,7 @@ extension SQLiteStore {
     }
 
     func releaseLeases(_ leases: [IssueLease], at date: Date) async throws {
-        try await database.write { db in
+        try await write { db in
             for lease in leases {
                 try db.execute(literal: "UPDATE issue_objects SET expiresAt = \(date) WHERE issueKey = \(lease.issueKey) AND epoch = \(lease.epoch)")
                 guard db.changesCount > 0 else { continue }
@@ -82,7 +82,7 @@ extension SQLiteStore {
     }
 
     func pruneLeaseHistory(acquiredBefore: Date, limit: Int) async throws -> Int {
-        try await database.write { db in
+        try await write { db in
             try db.execute(literal: """
                 DELETE FROM issue_object_leases WHERE (issueKey, epoch) IN (
                     SELECT h.issueKey, h.epoch FROM issue_object_leases h JOIN issue_objects o ON o.issueKey = h.issueKey
@@ -113,7 +113,7 @@ extension SQLiteStore {
     /// - Throws: ``StoreError/leaseLost(issueKey:epoch:)`` when a newer activation exists.
     @discardableResult
     func write<T: Sendable>(holding lease: IssueLease, _ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await database.write { db in
+        try await write { db in
             let current = try Int64.fetchOne(db, sql: "SELECT epoch FROM issue_objects WHERE issueKey = ?", arguments: [lease.issueKey])
             guard current == lease.epoch else { throw StoreError.leaseLost(issueKey: lease.issueKey, epoch: lease.epoch) }
             return try updates(db)

@@ -4,7 +4,7 @@ import GRDB
 // What runs spent on models (the LLM proxy's meter).
 extension SQLiteStore {
     func addModelUsage(runID: Int64, _ call: ModelCallUsage, at date: Date = Date()) async throws {
-        try await database.write { db in
+        try await write { db in
             var usage = try ModelUsageRecord.fetchOne(db, key: runID)?.usage ?? RunModelUsage(runId: runID)
             usage.requests += call.countsAsRequest ? 1 : 0
             usage.inputTokens += call.inputTokens

@@ -8,7 +8,7 @@ import GRDB
 // it, which resumes at the next start, so a slot is never lost nor given twice.
 extension SQLiteStore {
     func claimSlot(runID: Int64, limit: Int, at date: Date = Date()) async throws -> SlotClaim {
-        try await database.write { db in
+        try await write { db in
             _ = try Self.admit(limit: limit, at: date, db)
             guard let entry = try QueueEntryRecord.fetchOne(db, key: runID), entry.releasedAt == nil else { return .notQueued }
             if entry.admittedAt != nil { return .holding }
@@ -19,7 +19,7 @@ extension SQLiteStore {
     }
 
     func admitWaitingRuns(limit: Int, at date: Date = Date()) async throws -> [String] {
-        try await database.write { db in try Self.admit(limit: limit, at: date, db) }
+        try await write { db in try Self.admit(limit: limit, at: date, db) }
     }
 
     func issueKeysHoldingSlots() async throws -> [String] {
@@ -27,7 +27,7 @@ extension SQLiteStore {
     }
 
     func markQueueNotified(runID: Int64, at date: Date = Date()) async throws {
-        try await database.write { db in
+        try await write { db in
             _ = try QueueEntryRecord.filter(key: runID).updateAll(db, QueueEntryRecord.Columns.notifiedAt.set(to: date))
         }
     }

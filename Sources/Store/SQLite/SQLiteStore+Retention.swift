@@ -11,7 +11,7 @@ extension SQLiteStore {
         // A cutoff of `nil` becomes the distant past: nothing is older.
         let acted = actedBefore ?? .distantPast
         let ignored = ignoredBefore ?? .distantPast
-        return try await database.write { db in
+        return try await write { db in
             let guids = try String.fetchAll(db, sql: """
                 SELECT d.guid FROM deliveries d
                 WHERE ((d.disposition = 'ignored' AND d.receivedAt < ?) OR (d.disposition <> 'ignored' AND d.receivedAt < ?))
@@ -44,7 +44,7 @@ extension SQLiteStore {
         guard limit > 0 else { return RunJournalPruning() }
         let publish = StepName.publish.rawValue
         let succeeded = StepStatus.succeeded.rawValue
-        return try await database.write { db in
+        return try await write { db in
             let runIDs = try Int64.fetchAll(db, sql: """
                 SELECT r.id FROM runs r
                 WHERE r.status <> ? AND r.finishedAt IS NOT NULL AND r.finishedAt < ?

@@ -5,6 +5,8 @@ import Logging
 /// The SQLite backend (GRDB): a WAL-mode file at `synchronous=FULL`, or an in-memory database.
 final class SQLiteStore: StoreBackend {
     let database: any DatabaseWriter
+    /// Every write goes through it (one transaction per batch of concurrent writes).
+    let groupCommit: SQLiteGroupCommit
     let logger: Logger
     /// The SQLite library version in use, e.g. `3.40.1` (read once, when the store opens).
     let sqliteVersion: String
@@ -30,6 +32,7 @@ final class SQLiteStore: StoreBackend {
 
     private init(database: any DatabaseWriter, logger: Logger) throws {
         self.database = database
+        self.groupCommit = SQLiteGroupCommit(database: database)
         self.logger = logger
         sqliteVersion = try database.read { db in try String.fetchOne(db, sql: "SELECT sqlite_version()") ?? "?" }
         try StoreMigrations.migrator.migrate(database)
@@ -51,6 +54,12 @@ final class SQLiteStore: StoreBackend {
     }
 
     func close() async {}
+
+    /// Runs `updates` in a write transaction, shared with the writes queued at the same moment
+    /// (``SQLiteGroupCommit``), and returns once it is committed.
+    func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await groupCommit.write(updates)
+    }
 }
 
 extension Store {
