@@ -18,14 +18,6 @@ extension Store {
         try await backend.recordDeliveries(batch)
     }
 
-    /// ``recordDeliveries(_:)`` for a caller that is not a task: the transaction is queued on the
-    /// writer and `completion` is called on the writer's queue once it has committed (or failed).
-    /// Intake's group commit uses it so that a batch costs no task hops of its own.
-    public func recordDeliveries(_ batch: [(delivery: Delivery, message: IssueMessage?)],
-                                 completion: @escaping @Sendable (Result<[DeliveryOutcome], any Error>) -> Void) {
-        backend.recordDeliveries(batch, completion: completion)
-    }
-
     /// The delivery with this GUID, if stored.
     /// - Throws: a database error (GRDB's `DatabaseError`, PostgresNIO's `PSQLError`).
     public func delivery(guid: String) async throws -> Delivery? {

@@ -4,14 +4,15 @@ import Logging
 /// The one owner of SQL. Every public method is one domain operation in one transaction, taking
 /// and returning DayshiftCore types (the JSON of snapshots, contexts and step results is encoded
 /// and decoded inside), and every one is `async`: a caller waits for the disk without holding a
-/// thread of the cooperative pool. (Intake's group commit also has a completion-handler form,
-/// ``recordDeliveries(_:completion:)``, that costs no task hop.)
+/// thread of the cooperative pool.
 ///
 /// Two backends implement the same operations (``StoreBackend``):
 /// - SQLite (the default, ``init(directory:logger:)``): a WAL-mode file `<data_dir>/dayshift.sqlite`
 ///   whose writer runs at `synchronous=FULL` (an acknowledged delivery survives power loss), with a
-///   5 s busy timeout and write transactions begun IMMEDIATE; ``inMemory(logger:)`` gives the same
-///   schema in memory, for unit tests.
+///   5 s busy timeout and write transactions begun IMMEDIATE. Writes that arrive together share a
+///   transaction (group commit: one fsync for the batch, each write in its own savepoint), and each
+///   caller returns once its write is committed. ``inMemory(logger:)`` gives the same schema in
+///   memory, for unit tests.
 /// - PostgreSQL (``postgres(_:logger:)``), shared by several replicas.
 public final class Store: Sendable {
     let backend: any StoreBackend

@@ -23,7 +23,6 @@ protocol StoreBackend: Sendable {
     func markBudgetNoticeCommented(issueKey: String, day: String, at date: Date) async throws
     func recordDelivery(_ delivery: Delivery, message: IssueMessage?) async throws -> DeliveryOutcome
     func recordDeliveries(_ batch: [(delivery: Delivery, message: IssueMessage?)]) async throws -> [DeliveryOutcome]
-    func recordDeliveries(_ batch: [(delivery: Delivery, message: IssueMessage?)], completion: @escaping @Sendable (Result<[DeliveryOutcome], any Error>) -> Void)
     func delivery(guid: String) async throws -> Delivery?
     func recentDeliveries(limit: Int) async throws -> [Delivery]
     func deliveryCount() async throws -> Int

@@ -8,8 +8,8 @@ import Store
 
 /// Turns one verified-or-not webhook request into a stored delivery, without doing any work:
 /// verify the signature over the raw bytes, check the headers and JSON, decide the trigger, then
-/// store the delivery and the issue object's message in one transaction (shared with the
-/// deliveries that arrived at the same moment: ``DeliveryCommitQueue``).
+/// store the delivery and the issue object's message in one transaction (on SQLite shared with
+/// the writes that arrived at the same moment: the store's group commit).
 public struct DeliveryIntake: Sendable {
     /// How a request was answered.
     public enum Outcome: Equatable, Sendable {
@@ -26,7 +26,6 @@ public struct DeliveryIntake: Sendable {
     }
 
     let store: Store
-    let commits: DeliveryCommitQueue
     let configuration: DayshiftConfiguration
     let rules: TriggerRules
     let scope: RepositoryScope
@@ -34,7 +33,6 @@ public struct DeliveryIntake: Sendable {
 
     public init(store: Store, configuration: DayshiftConfiguration, logger: Logger) {
         self.store = store
-        self.commits = DeliveryCommitQueue(store: store)
         self.configuration = configuration
         self.rules = Self.rules(configuration)
         self.scope = RepositoryScope(configuration.github)
@@ -107,7 +105,7 @@ public struct DeliveryIntake: Sendable {
             return try await receiveInstallationChange(change, guid: guid, event: event, body: body, payload: payload, receivedAt: receivedAt)
         }
         var (record, message) = decide(guid: guid, event: event, body: body, payload: payload, receivedAt: receivedAt)
-        switch try await commits.record(record, message: message) {
+        switch try await store.recordDelivery(record, message: message) {
         case .duplicate:
             logger.info("duplicate delivery ignored", metadata: ["delivery": "\(guid)"])
             return .duplicate
@@ -161,7 +159,7 @@ public struct DeliveryIntake: Sendable {
         record.replayOf = original.guid
         // An operator's replay acts again on purpose: it does not count as a repeated trigger.
         message?.origin?.triggerKey = nil
-        _ = try await commits.record(record, message: message)
+        _ = try await store.recordDelivery(record, message: message)
         logStored(record)
         return record
     }

@@ -1,4 +1,5 @@
 import Crypto
+import DayshiftCore
 import Foundation
 
 /// GitHub's `X-Hub-Signature-256` scheme: `sha256=` + lowercase hex of HMAC-SHA256 over the raw
@@ -9,7 +10,7 @@ public enum WebhookSignature {
     /// The header value GitHub would send for `body`.
     public static func header(for body: some DataProtocol, secret: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array(body), using: SymmetricKey(data: Data(secret.utf8)))
-        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+        return "sha256=" + Hex.encode(mac)
     }
 
     /// True when `header` is a well-formed `sha256=<64 hex>` value matching `body` under `secret`.

@@ -1,4 +1,5 @@
 import Crypto
+import DayshiftCore
 import Foundation
 
 /// Git's object ids (SHA-1 of `<type> <size>\0<bytes>`), computed on the server to check what the
@@ -9,6 +10,6 @@ enum GitObjectHash {
         var hasher = Insecure.SHA1()
         hasher.update(data: Data("blob \(contents.count)\0".utf8))
         hasher.update(data: contents)
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(hasher.finalize())
     }
 }

@@ -78,7 +78,11 @@ enum TrackingCommentText {
 
     /// `0.4 s`, `12 s`, `3 min 5 s`.
     static func seconds(_ value: Double) -> String {
-        if value < 10 { return String(format: "%.1f s", max(0, value)) }
+        if value < 10 {
+            // Digits by hand: Foundation's String(format:) costs microseconds on Linux, once per step line per edit.
+            let tenths = Int((max(0, value) * 10).rounded(.toNearestOrEven))
+            return "\(tenths / 10).\(tenths % 10) s"
+        }
         let whole = Int(value.rounded())
         return whole < 60 ? "\(whole) s" : "\(whole / 60) min \(whole % 60) s"
     }

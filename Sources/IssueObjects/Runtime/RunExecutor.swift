@@ -64,8 +64,10 @@ struct RunExecutor: Sendable {
         do {
             if try await store.pendingAlarm(runID: runID) != nil { return .waiting }
             var journal = try await loadJournal()
+            // The tracking comment's hidden marker: the same for the whole run (an HMAC, made once).
+            let marker = ReportText.reportMarker(journal, settings: dependencies.configuration)
             // A run takes a sandbox slot before its first step; a cancelled one needs none.
-            if !journal.cancelRequested, try await waitsForSlot(journal, logger: logger) { return .queued }
+            if !journal.cancelRequested, try await waitsForSlot(journal, marker: marker, logger: logger) { return .queued }
             for step in Self.steps {
                 guard let entry = journal.steps[step.name], !entry.status.isDone else { continue }
                 if journal.shouldSkip(step.name) {
@@ -91,7 +93,7 @@ struct RunExecutor: Sendable {
                     await tracking?.close()
                     tracking = nil
                 } else {
-                    await track(journal, in: &tracking, logger: logger)
+                    await track(journal, in: &tracking, marker: marker, logger: logger)
                 }
                 var stepLogger = logger
                 stepLogger[metadataKey: "step"] = "\(step.name.rawValue)"
@@ -99,7 +101,8 @@ struct RunExecutor: Sendable {
                 let completion = try await runStep(step, journal: journal, attempt: attempt, startedAt: startedAt, logger: stepLogger)
                 journal.ended(step.name, completion.end, at: completion.at)
                 held.append(completion)
-                if !step.name.alwaysRuns { await track(journal, in: &tracking, logger: logger) }
+                // The step's end is shown with the next step's start (one edit per boundary; the
+                // report step's own edit is the final one).
                 try await checkpoint(step.name.rawValue, .after, &held)
             }
             let status = journal.finalStatus
@@ -132,7 +135,7 @@ struct RunExecutor: Sendable {
     /// Claims a sandbox slot (`runtime.max_concurrent_runs`). When none is free, shows the run's
     /// place in the queue in its tracking comment, once (recorded before it is posted; the comment
     /// is found again by its marker, so it is never doubled), and says the run must wait.
-    private func waitsForSlot(_ journal: RunJournal, logger: Logger) async throws -> Bool {
+    private func waitsForSlot(_ journal: RunJournal, marker: String, logger: Logger) async throws -> Bool {
         let slots = dependencies.configuration.runtime.maxConcurrentRuns
         let claim = try await dependencies.failPoints.around("queue.claim") {
             try await journaled { try await store.claimSlot(runID: runID, limit: slots) }
@@ -143,8 +146,7 @@ struct RunExecutor: Sendable {
         guard !notified else { return true }
         try await journaled { try await store.markQueueNotified(runID: runID) }
         var tracking: TrackingComment?
-        let marker = ReportText.reportMarker(journal, settings: dependencies.configuration)
-        await track(journal, in: &tracking, logger: logger, body: TrackingCommentText.queued(journal, position: position, slots: slots, marker: marker))
+        await track(journal, in: &tracking, marker: marker, logger: logger, body: TrackingCommentText.queued(journal, position: position, slots: slots, marker: marker))
         await tracking?.flush()
         await tracking?.close()
         return true
@@ -186,10 +188,11 @@ struct RunExecutor: Sendable {
 
     /// Shows the journal in the run's tracking comment (``TrackingComment``), making it at the
     /// first call of this execution.
-    /// - Parameter body: what to show; the journal's progress by default.
-    private func track(_ journal: RunJournal, in tracking: inout TrackingComment?, logger: Logger, body: String? = nil) async {
+    /// - Parameters:
+    ///   - marker: the run's hidden marker (``ReportText/reportMarker(_:settings:)``).
+    ///   - body: what to show; the journal's progress by default.
+    private func track(_ journal: RunJournal, in tracking: inout TrackingComment?, marker: String, logger: Logger, body: String? = nil) async {
         let settings = dependencies.configuration
-        let marker = ReportText.reportMarker(journal, settings: settings)
         if tracking == nil {
             let issue = journal.context.issue
             guard let repository = RepositoryName(fullName: issue.repository) else { return }

@@ -26,17 +26,6 @@ extension PostgresStore {
         }
     }
 
-    func recordDeliveries(_ batch: [(delivery: Delivery, message: IssueMessage?)],
-                          completion: @escaping @Sendable (Result<[DeliveryOutcome], any Error>) -> Void) {
-        Task {
-            do {
-                completion(.success(try await recordDeliveries(batch)))
-            } catch {
-                completion(.failure(error))
-            }
-        }
-    }
-
     /// Stores one delivery and its message inside the caller's transaction.
     static func insert(_ delivery: DeliveryRecord, message: InboxMessageRecord?, _ connection: PostgresConnection,
                        logger: Logger) async throws -> DeliveryOutcome {

@@ -173,7 +173,12 @@ extension PostgresStore {
                     logger.warning("cannot reach the database to take this server's claim again", metadata: ["error": "\(String(reflecting: error))"])
                 }
             }
-            try? await held?.close()
+            if let held {
+                // Unlocked before the close: the server frees a closed session's locks only once
+                // its backend has exited, which a next claim could otherwise run ahead of.
+                _ = await Self.answers(held, within: .seconds(3), query: "SELECT 1 FROM (SELECT pg_advisory_unlock_all()) AS unlocked", logger: logger)
+                try? await held.close()
+            }
         }
         return ServingClaim {
             keeper.cancel()
@@ -181,15 +186,15 @@ extension PostgresStore {
         }
     }
 
-    /// Whether `connection` answers `SELECT 1` within `limit`. A query on a connection whose
-    /// session the server ended (`pg_terminate_backend`, a restart) can wait forever in
-    /// postgres-nio, so the probe is abandoned (as dead) when the limit passes.
-    static func answers(_ connection: PostgresConnection, within limit: Duration, logger: Logger) async -> Bool {
+    /// Whether `connection` answers `query` (one `int` column) within `limit`. A query on a
+    /// connection whose session the server ended (`pg_terminate_backend`, a restart) can wait
+    /// forever in postgres-nio, so the probe is abandoned (as dead) when the limit passes.
+    static func answers(_ connection: PostgresConnection, within limit: Duration, query: PostgresQuery = "SELECT 1", logger: Logger) async -> Bool {
         let answered = Mutex<CheckedContinuation<Bool, Never>?>(nil)
         return await withCheckedContinuation { continuation in
             answered.withLock { $0 = continuation }
             let finish: @Sendable (Bool) -> Void = { alive in answered.withLock { $0.take() }?.resume(returning: alive) }
-            Task { finish((try? await connection.value("SELECT 1", as: Int32.self, logger: logger)) != nil) }
+            Task { finish((try? await connection.value(query, as: Int32.self, logger: logger)) != nil) }
             Task {
                 try? await Task.sleep(for: limit)
                 finish(false)

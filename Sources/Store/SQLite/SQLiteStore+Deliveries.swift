@@ -15,18 +15,6 @@ extension SQLiteStore {
         }
     }
 
-    func recordDeliveries(_ batch: [(delivery: Delivery, message: IssueMessage?)],
-                                 completion: @escaping @Sendable (Result<[DeliveryOutcome], any Error>) -> Void) {
-        let rows: [(DeliveryRecord, InboxMessageRecord?)]
-        do {
-            rows = try Self.rows(batch)
-        } catch {
-            completion(.failure(error))
-            return
-        }
-        groupCommit.write({ db in try rows.map { try Self.insert($0.0, message: $0.1, db) } }, completion: completion)
-    }
-
     private static func rows(_ batch: [(delivery: Delivery, message: IssueMessage?)]) throws -> [(DeliveryRecord, InboxMessageRecord?)] {
         try batch.map { entry in
             (DeliveryRecord(entry.delivery),

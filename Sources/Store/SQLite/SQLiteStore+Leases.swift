@@ -114,7 +114,7 @@ extension SQLiteStore {
     @discardableResult
     func write<T: Sendable>(holding lease: IssueLease, _ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await write { db in
-            let current = try Int64.fetchOne(db, sql: "SELECT epoch FROM issue_objects WHERE issueKey = ?", arguments: [lease.issueKey])
+            let current = try Int64.fetchOne(db.cachedStatement(sql: "SELECT epoch FROM issue_objects WHERE issueKey = ?"), arguments: [lease.issueKey])
             guard current == lease.epoch else { throw StoreError.leaseLost(issueKey: lease.issueKey, epoch: lease.epoch) }
             return try updates(db)
         }

@@ -97,10 +97,8 @@ extension SQLiteStore {
         let ends = try EncodedStepEnd.encode(completing)
         return try await write(holding: lease) { db in
             try Self.apply(ends, runID: runID, db)
-            let row = StepRecord.filter(key: Self.stepKey(runID, step))
-            try row.updateAll(db, StepRecord.Columns.status.set(to: StepStatus.running.rawValue), StepRecord.Columns.attempt += 1,
-                              StepRecord.Columns.startedAt.set(to: date), StepRecord.Columns.endedAt.set(to: nil), StepRecord.Columns.error.set(to: nil))
-            return try Int.fetchOne(db, row.select(StepRecord.Columns.attempt)) ?? 0
+            return try Int.fetchOne(db.cachedStatement(sql: Self.beginStepSQL),
+                                    arguments: [StepStatus.running.rawValue, StoredDate.text(date), runID, step.rawValue]) ?? 0
         }
     }
 
@@ -128,15 +126,18 @@ extension SQLiteStore {
         }
     }
 
-    private static func stepKey(_ runID: Int64, _ step: StepName) -> [String: (any DatabaseValueConvertible)?] {
-        [StepRecord.Columns.runId.name: runID, StepRecord.Columns.name.name: step.rawValue]
-    }
+    // The journal's statements, prepared once per connection: a step boundary is on every run's
+    // path, and the query interface generated and prepared its SQL on every call.
+    private static let beginStepSQL = """
+        UPDATE run_steps SET status = ?, attempt = attempt + 1, startedAt = ?, endedAt = NULL, error = NULL
+        WHERE runId = ? AND name = ? RETURNING attempt
+        """
+    private static let endStepSQL = "UPDATE run_steps SET status = ?, endedAt = ?, result = ?, error = ? WHERE runId = ? AND name = ?"
 
     private static func apply(_ ends: [EncodedStepEnd], runID: Int64, _ db: Database) throws {
         for end in ends {
-            try StepRecord.filter(key: stepKey(runID, end.step))
-                .updateAll(db, StepRecord.Columns.status.set(to: end.status.rawValue), StepRecord.Columns.endedAt.set(to: end.at),
-                           StepRecord.Columns.result.set(to: end.result), StepRecord.Columns.error.set(to: end.error))
+            try db.cachedStatement(sql: endStepSQL)
+                .execute(arguments: [end.status.rawValue, StoredDate.text(end.at), end.result, end.error, runID, end.step.rawValue])
         }
     }
 }
