@@ -49,6 +49,7 @@ public enum StoreOpening {
     public static func openSQLite(_ configuration: DayshiftConfiguration, logger: Logger) throws -> Store {
         let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
         try DataDirectory.prepare(dataDirectory)
+        try DataDirectory.prepareDatabaseFile(in: dataDirectory)
         do {
             return try Store(directory: dataDirectory, logger: logger)
         } catch {

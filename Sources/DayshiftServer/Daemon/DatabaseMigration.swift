@@ -21,6 +21,7 @@ public enum DatabaseMigration {
         try DataDirectory.prepare(directory)
         let lock = try DataDirectoryLock(directory: configuration.dataDirectory)
         defer { lock.release() }
+        try DataDirectory.prepareDatabaseFile(in: directory)
         do {
             return try await Store(directory: directory, logger: logger).appliedMigrations()
         } catch {

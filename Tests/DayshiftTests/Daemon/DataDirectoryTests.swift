@@ -41,6 +41,41 @@ struct DataDirectoryTests {
         #expect(try ServeCommandTests.mode(database) == 0o600)
     }
 
+    @Test("the server keeps SQLite's locks on its database: another process that opens and closes it leaves the live WAL alone")
+    func locksKept() async throws {
+        let directory = try TestDirectory("datadir")
+        defer { directory.remove() }
+        var configuration = DayshiftConfiguration()
+        configuration.dataDirectory = directory.url.path
+        configuration.sandbox.local.isolation = "none"
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        // As `serve` and the demo open it: the store first, then the server around it.
+        let store = try await StoreOpening.open(configuration, logger: logger)
+        let instance = try DayshiftInstance(configuration: configuration, store: store, logger: logger, environment: [:])
+        try await store.checkWritable()
+        let database = directory.url.appendingPathComponent("dayshift.sqlite")
+        let wal = directory.url.appendingPathComponent("dayshift.sqlite-wal")
+        #expect(FileManager.default.fileExists(atPath: wal.path))
+        // A `sqlite3` shell, a second server refused by the data directory's lock: it opens the
+        // database, reads, and closes. Were this process's locks gone, its close would take the
+        // database for unused, checkpoint it and delete the WAL the server still writes into.
+        let reader = Process()
+        reader.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        reader.arguments = ["python3", "-c", """
+            import sqlite3, sys
+            connection = sqlite3.connect(sys.argv[1])
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            connection.close()
+            """, database.path]
+        try reader.run()
+        reader.waitUntilExit()
+        #expect(reader.terminationStatus == 0)
+        #expect(FileManager.default.fileExists(atPath: wal.path), "the live WAL was deleted by another process's close")
+        withExtendedLifetime(instance) {}
+        await store.close()
+    }
+
     @Test("a SQLite without the WAL-reset fix is noted once per version and data directory, as information")
     func sqliteNotice() throws {
         let directory = try TestDirectory("datadir")
