@@ -106,7 +106,9 @@ struct RunExecutor: Sendable {
                 try await checkpoint(step.name.rawValue, .after, &held)
             }
             let status = journal.finalStatus
-            let (summary, completing) = (ReportText.issueComment(journal), held)
+            // The same sentence as the report's comment.
+            let summary = ReportText.issueComment(journal, adoptedUnchanged: journal.report?.adoptedUnchanged ?? false)
+            let completing = held
             try await journaled { try await store.finishRun(runID: runID, status: status, summary: summary, completing: completing, lease: lease) }
             dependencies.wakeRuntime()  // its slot is free: the next waiting run may start
             dependencies.recorder.runFinished(status)

@@ -29,10 +29,10 @@ struct ReportStep: RunStep {
         let result: ReportResult
         if let existing = try await github.issueComments(repo, issue: issue).first(where: { $0.isDayshifts(marker: marker, botUserID: context.settings.github.botUserID, signedInAsApp: context.settings.github.usesApp) }) {
             let updated = try await context.call("report.comment") { try await github.updateIssueComment(repo, commentID: existing.id, body: body) }
-            result = ReportResult(commentID: updated.id, note: "final status in the tracking comment")
+            result = ReportResult(commentID: updated.id, note: "final status in the tracking comment", adoptedUnchanged: unchanged)
         } else {
             let created = try await context.call("report.comment") { try await github.createIssueComment(repo, issue: issue, body: body) }
-            result = ReportResult(commentID: created.id, note: "posted the final status (no tracking comment was found)")
+            result = ReportResult(commentID: created.id, note: "posted the final status (no tracking comment was found)", adoptedUnchanged: unchanged)
         }
         await TestsCheckRun.publish(context)
         await TriggerReaction.add(journal.finalStatus == .succeeded ? "rocket" : "confused", context: context)

@@ -20,6 +20,7 @@ struct StoredStepResult: Codable {
     var agentAccount: AgentAccount?
     var budget: BudgetOverrun?
     var stripped: [String]?
+    var adoptedUnchanged: Bool?
 
     init(_ result: StepResult) {
         switch result {
@@ -39,6 +40,7 @@ struct StoredStepResult: Codable {
             self.pullRequest = pullRequest
         case .report(let report):
             (commentID, note) = (report.commentID, report.note)
+            adoptedUnchanged = report.adoptedUnchanged ? true : nil
         case .cleanup(let cleanup):
             note = cleanup.note
         }
@@ -63,7 +65,7 @@ struct StoredStepResult: Codable {
         case .pull_request:
             pullRequest.map { StepResult.pullRequest($0) }
         case .report:
-            commentID.map { StepResult.report(ReportResult(commentID: $0, note: note)) }
+            commentID.map { StepResult.report(ReportResult(commentID: $0, note: note, adoptedUnchanged: adoptedUnchanged ?? false)) }
         case .cleanup:
             StepResult.cleanup(CleanupResult(note: note))
         }

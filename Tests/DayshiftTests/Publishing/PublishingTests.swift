@@ -90,6 +90,9 @@ struct PublishingTests {
             let report = try #require(await harness.comments(2).last?.body)
             #expect(report.contains("#\(pull.number) already had this change"), "\(report)")
             #expect(!report.contains("updated #"), "no new commit was written: \(report)")
+            // The run's stored summary (what the operator API shows) says the same.
+            let summary = try #require(try await harness.store.latestRun(issueKey: harness.issueKey(2))?.summary)
+            #expect(summary.contains("#\(pull.number) already had this change"), "\(summary)")
         }
     }
 
