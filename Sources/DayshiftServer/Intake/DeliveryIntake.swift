@@ -95,6 +95,11 @@ public struct DeliveryIntake: Sendable {
         guard event.utf8.count <= 100 else { return .badRequest("X-GitHub-Event header longer than 100 characters") }
         guard let guid, !guid.isEmpty else { return .badRequest("missing X-GitHub-Delivery header") }
         guard guid.count <= 200 else { return .badRequest("X-GitHub-Delivery header longer than 200 characters") }
+        // GitHub's GUIDs are UUIDs. Bytes that are not UTF-8 reach here as U+FFFD, so two different
+        // non-ASCII GUIDs would be stored as one and the second taken for a duplicate.
+        guard guid.utf8.allSatisfy({ (0x21...0x7e).contains($0) }) else {
+            return .badRequest("X-GitHub-Delivery header has characters other than printable ASCII")
+        }
         // One parse on the common path: the typed decode. Only when it fails is the body parsed
         // again, to tell a body that is not JSON (400) from one whose fields have other shapes (ignored).
         let payload = try? JSONDecoder().decode(WebhookPayload.self, from: body)

@@ -113,12 +113,17 @@ struct WebhookIntakeTests {
         #expect(!logs.text.contains(Self.secret))
     }
 
-    @Test("missing event or delivery headers, or a body that is not JSON, get 400 and store nothing")
+    @Test("missing event or delivery headers, a delivery GUID that is not printable ASCII, or a body that is not JSON, get 400 and store nothing")
     func badRequests() async throws {
         try await withServer { client, store async throws in
             let delivery = builder.issueLabeled(number: 1, title: "t", body: "b")
             #expect(try await post(client, delivery.body, headers(delivery, drop: "X-GitHub-Event")) == .badRequest)
             #expect(try await post(client, delivery.body, headers(delivery, drop: "X-GitHub-Delivery")) == .badRequest)
+            for guid in ["abc\u{FFFD}", "caf\u{E9}", "two words"] {
+                var odd = headers(delivery)
+                odd[HTTPField.Name("X-GitHub-Delivery")!] = guid
+                #expect(try await post(client, delivery.body, odd) == .badRequest, "\(guid)")
+            }
             let garbage = WebhookDelivery(event: "issues", body: Data("{not json".utf8))
             #expect(try await post(client, garbage.body, headers(garbage)) == .badRequest)
             let array = WebhookDelivery(event: "issues", body: Data("[1,2]".utf8))
