@@ -45,10 +45,15 @@ public enum StoreOpening {
     }
 
     /// Opens the SQLite store in `data_dir` (created 0700 when missing).
-    /// - Throws: ``DayshiftConfig/ConfigurationError`` for `data_dir`.
+    /// - Throws: ``DayshiftConfig/ConfigurationError`` for `data_dir`, also when another Dayshift
+    ///   process holds the directory's lock (a server running on it).
     public static func openSQLite(_ configuration: DayshiftConfiguration, logger: Logger) throws -> Store {
         let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
         try DataDirectory.prepare(dataDirectory)
+        // A server already running on this directory keeps its database to itself: this process is
+        // refused before it opens the file (and would migrate it under that server, were it a newer
+        // version). The lock is held for good once the server runs (``DayshiftApplication/run()``).
+        try DataDirectoryLock(directory: configuration.dataDirectory).release()
         try DataDirectory.prepareDatabaseFile(in: dataDirectory)
         do {
             return try Store(directory: dataDirectory, logger: logger)

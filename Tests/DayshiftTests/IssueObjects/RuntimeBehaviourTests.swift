@@ -208,7 +208,10 @@ struct DataDirectoryLockTests {
                 Issue.record("the second server started")
             } catch let error as ConfigurationError {
                 #expect(error.key == "data_dir")
+                #expect("\(error)".contains("another Dayshift process is using"), "\(error)")
             }
+            // Refused before the database is opened: nothing opens (or migrates) it under a running server.
+            #expect(throws: ConfigurationError.self) { _ = try StoreOpening.openSQLite(harness.configuration, logger: logger) }
         }
     }
 }

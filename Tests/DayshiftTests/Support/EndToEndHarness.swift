@@ -41,6 +41,9 @@ final class EndToEndHarness: @unchecked Sendable {
         configuration.server.port = 0
         configuration.webhook.secret = Self.secret
         configuration.github.apiURL = emulator.baseURL.absoluteString
+        // The emulator runs in this test process: a request it does not answer in time means the
+        // machine is starved by the other tests running beside this one, not that GitHub is down.
+        configuration.github.requestTimeoutSeconds = 120
         // Dayshift runs as a GitHub App installed on the owner's account (installation 1, as in the payloads).
         configuration.github.appID = String(Self.appID)
         configuration.github.privateKeyPEM = try await emulator.state.registerApp(id: Self.appID)
@@ -154,7 +157,7 @@ final class EndToEndHarness: @unchecked Sendable {
     }
 
     /// Waits until `condition` holds, polling.
-    func waitUntil(timeoutSeconds: Double = 30, _ what: String, _ condition: () async throws -> Bool) async throws {
+    func waitUntil(timeoutSeconds: Double = 120, _ what: String, _ condition: () async throws -> Bool) async throws {
         try await DayshiftTests.waitUntil(what, timeoutSeconds: timeoutSeconds, condition)
     }
 
