@@ -80,14 +80,15 @@ public final class DaytonaSandboxProvider: SandboxProvider {
     ///    ``lostCreateLookupSeconds`` and adopt what appears; else send the create again (at most
     ///    3 times). The unique name means a retried create can never make a second sandbox.
     /// 3. Wait for `started` (SDK cadence) until ``DaytonaSandboxSettings/startTimeoutSeconds`` after
-    ///    the call began; a `stopped`/`archived` sandbox is started.
+    ///    Daytona accepted the create (or the sandbox was adopted); a `stopped`/`archived` sandbox is
+    ///    started. Time spent waiting out a rate limit before that is bounded by the retry policy,
+    ///    not by the start timeout.
     ///
     /// - Throws: ``SandboxError/createFailed(_:)`` with the sandbox's `errorReason` when it ends in
     ///   `error`/`build_failed` (the sandbox is then deleted), with "did not start within N s" on
     ///   timeout, or with Daytona's message (quota, validation); ``SandboxError/credentialsRejected(_:)``
     ///   on 401/403 (naming the API key's setting); `CancellationError`.
     public func create(_ request: SandboxCreateRequest) async throws -> Sandbox {
-        let deadline = clock.now() + .seconds(clamped: settings.startTimeoutSeconds)
         var dto: DaytonaSandboxDTO?
         do {
             if let existing = try await existingSandbox(for: request) {
@@ -103,6 +104,7 @@ public final class DaytonaSandboxProvider: SandboxProvider {
                 }
             }
             if dto == nil { dto = try await createOrAdopt(request) }
+            let deadline = clock.now() + .seconds(clamped: settings.startTimeoutSeconds)
             let started = try await waitUntilStarted(dto!, deadline: deadline)
             return await describe(started, resolveHome: true)
         } catch let error as DaytonaError {

@@ -48,6 +48,25 @@ extension DaytonaClient {
             }
         }
 
+        @Test("waiting out a rate-limited create does not count against the start timeout")
+        func rateLimitWaitsAreNotStartTime() async throws {
+            // Two Retry-After waits (2 s) exceed the 1.5 s start timeout; the create then answers
+            // while the sandbox is still `creating`, and it starts 0.4 s later.
+            var configuration = DaytonaEmulatorConfiguration()
+            configuration.createDelay = .milliseconds(400)
+            configuration.startWaitLimit = .zero
+            try await withDaytona(
+                faults: [.rateLimited(count: 2, retryAfterSeconds: 1, throttler: "sandbox-create")],
+                configuration: configuration, tweak: { $0.startTimeoutSeconds = 1.5 },
+                sleeps: SleepLog(advancesClock: true)
+            ) { fixture in
+                let sandbox = try await fixture.provider.create(DaytonaFixture.request())
+                #expect(sandbox.state == "started")
+                #expect(await fixture.requests().filter { $0.responseStatus == 429 }.count == 2)
+                #expect(fixture.sleeps.recorded.filter { $0 == 1.0 }.count == 2)
+            }
+        }
+
         @Test func rateLimitGivesUpWithAClearErrorWhenTheBudgetIsSpent() async throws {
             try await withDaytona(
                 faults: [.rateLimited(count: 50, retryAfterSeconds: 2, throttler: "authenticated")],

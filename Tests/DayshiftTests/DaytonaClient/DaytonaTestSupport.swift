@@ -44,22 +44,31 @@ struct DaytonaFixture: Sendable {
     }
 }
 
-/// Records every requested sleep and sleeps at most `clamp` seconds.
+/// Records every requested sleep and sleeps at most `clamp` seconds. With `advancesClock`, the
+/// clock's `now` also moves on by the part of each sleep that was skipped, so deadlines see the
+/// whole requested wait.
 final class SleepLog: Sendable {
     private let waits = Mutex<[Double]>([])
+    private let skipped = Mutex<Duration>(.zero)
     let clampSeconds: Double
+    let advancesClock: Bool
 
-    init(clampSeconds: Double = 0.02) { self.clampSeconds = clampSeconds }
+    init(clampSeconds: Double = 0.02, advancesClock: Bool = false) {
+        self.clampSeconds = clampSeconds
+        self.advancesClock = advancesClock
+    }
 
     var recorded: [Double] { waits.withLock { $0 } }
 
     var clock: DaytonaClock {
         DaytonaClock(
-            now: { ContinuousClock.now },
+            now: { [self] in ContinuousClock.now + skipped.withLock { $0 } },
             sleep: { [self] duration in
                 let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
                 waits.withLock { $0.append(seconds) }
-                try await Task.sleep(for: .milliseconds(Int64(min(seconds, clampSeconds) * 1000)))
+                let slept = min(seconds, clampSeconds)
+                try await Task.sleep(for: .milliseconds(Int64(slept * 1000)))
+                if advancesClock { skipped.withLock { $0 += .milliseconds(Int64((seconds - slept) * 1000)) } }
             },
             random: { 0.5 })
     }
@@ -73,6 +82,7 @@ func withDaytona<T>(
     clientKey: String = DaytonaFixture.apiKey,
     configuration: DaytonaEmulatorConfiguration = DaytonaEmulatorConfiguration(),
     tweak: (inout DaytonaSandboxSettings) -> Void = { _ in },
+    sleeps: SleepLog = SleepLog(),
     _ body: (DaytonaFixture) async throws -> T
 ) async throws -> T {
     let state = DaytonaEmulatorState(configuration: configuration, faults: faults, logger: DaytonaFixture.quietLogger)
@@ -82,7 +92,6 @@ func withDaytona<T>(
         environment: ["SANDBOX_WIDE": "yes"], requestTimeoutSeconds: 20, startTimeoutSeconds: 20,
         retry: DaytonaRetryPolicy(maxAttempts: 6, initialBackoffSeconds: 0.5, maxWaitSeconds: 10, maxTotalWaitSeconds: 30))
     tweak(&settings)
-    let sleeps = SleepLog()
     let provider = DaytonaSandboxProvider(
         settings: settings, logger: DaytonaFixture.quietLogger, clock: sleeps.clock)
     let fixture = DaytonaFixture(emulator: emulator, provider: provider, sleeps: sleeps)
