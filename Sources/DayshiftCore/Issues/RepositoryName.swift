@@ -12,11 +12,24 @@ public struct RepositoryName: Sendable, Hashable, Codable, CustomStringConvertib
         self.name = name
     }
 
-    /// Parses `owner/name`; `nil` when there are not exactly two non-empty parts.
+    /// Parses `owner/name`; `nil` when there are not exactly two non-empty parts, or a part has a
+    /// character GitHub does not allow in account and repository names (only ASCII letters,
+    /// digits, `-`, `_` and `.`): so no control character, NUL, space or slash reaches a stored key.
     public init?(fullName: String) {
-        let parts = fullName.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
-        self.init(owner: String(parts[0]), name: String(parts[1]))
+        let parts = fullName.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(Self.isAllowed) }) else { return nil }
+        self.init(owner: String(decoding: parts[0], as: UTF8.self), name: String(decoding: parts[1], as: UTF8.self))
+    }
+
+    /// True for the bytes GitHub allows in an account or repository name.
+    private static func isAllowed(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
+            return true
+        default:
+            return false
+        }
     }
 
     /// `owner/name`.

@@ -106,6 +106,11 @@ public struct DeliveryIntake: Sendable {
         if payload == nil, !((try? JSONSerialization.jsonObject(with: body)) is [String: Any]) {
             return .badRequest("body is not a JSON object")
         }
+        // Names are stored and become issue keys: one GitHub would never send (a NUL, a space, a
+        // third slash) is refused rather than stored cut short or under another name.
+        if let payload, !Self.namesRepositoriesValidly(payload) {
+            return .badRequest("a repository full_name is not owner/name with GitHub's characters")
+        }
         if let payload, let change = Self.installationChange(event: event, payload: payload) {
             return try await receiveInstallationChange(change, guid: guid, event: event, body: body, payload: payload, receivedAt: receivedAt)
         }
@@ -122,6 +127,14 @@ public struct DeliveryIntake: Sendable {
             logStored(record)
             return event == "ping" ? .pong : .accepted(acted: message != nil, reason: record.decision.reason)
         }
+    }
+
+    /// True when every repository the payload names (`repository`, `repositories_added`,
+    /// `repositories_removed`) has a full name ``RepositoryName`` accepts.
+    static func namesRepositoriesValidly(_ payload: WebhookPayload) -> Bool {
+        let names = [payload.repository?.fullName].compactMap { $0 }
+            + (payload.repositoriesAdded ?? []).map(\.fullName) + (payload.repositoriesRemoved ?? []).map(\.fullName)
+        return names.allSatisfy { RepositoryName(fullName: $0) != nil }
     }
 
     /// The installation change an `installation` / `installation_repositories` delivery names.

@@ -18,7 +18,8 @@ struct IssueKeyTests {
         #expect(try #require(IssueKey(stored)).description == stored)
     }
 
-    @Test("text that is not owner/repo#number is refused", arguments: ["octo/hello", "octo#1", "octo/hello#0", "octo/hello#-3", "octo/hello#x", "/hello#1", "octo/hello#1#2", "a/b/c#1"])
+    @Test("text that is not owner/repo#number is refused", arguments: ["octo/hello", "octo#1", "octo/hello#0", "octo/hello#-3", "octo/hello#x", "/hello#1", "octo/hello#1#2", "a/b/c#1",
+                                                                        "oc\u{0}to/hello#1", "octo/hel lo#1", "octo/h\u{E9}llo#1", "octo/hello\n#1"])
     func refusesMalformed(text: String) {
         #expect(IssueKey(text) == nil)
     }

@@ -85,7 +85,7 @@ struct ServeCommandTests {
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
 
         kill(server.process.processIdentifier, SIGTERM)
-        try await server.waitForLog("\"message\":\"stopping\"", timeoutSeconds: 5)
+        try await server.waitForLog("\"message\":\"stopping\"", timeoutSeconds: 60)
         #expect(notify.receive() == "STOPPING=1\nSTATUS=stopping")
         #expect(try await server.waitForExit(timeoutSeconds: 60) == 0)
 

@@ -89,7 +89,7 @@ func withDaytona<T>(
     let emulator = try await DaytonaEmulator.start(state: state, apiKey: serverKey, logger: DaytonaFixture.quietLogger)
     var settings = DaytonaSandboxSettings(
         apiURL: emulator.apiURL, apiKey: clientKey, autoStopMinutes: 30, autoArchiveMinutes: 60, autoDeleteMinutes: 120,
-        environment: ["SANDBOX_WIDE": "yes"], requestTimeoutSeconds: 20, startTimeoutSeconds: 20,
+        environment: ["SANDBOX_WIDE": "yes"], requestTimeoutSeconds: 60, startTimeoutSeconds: 60,
         retry: DaytonaRetryPolicy(maxAttempts: 6, initialBackoffSeconds: 0.5, maxWaitSeconds: 10, maxTotalWaitSeconds: 30))
     tweak(&settings)
     let provider = DaytonaSandboxProvider(

@@ -113,7 +113,7 @@ struct WebhookIntakeTests {
         #expect(!logs.text.contains(Self.secret))
     }
 
-    @Test("missing event or delivery headers, a delivery GUID that is not printable ASCII, or a body that is not JSON, get 400 and store nothing")
+    @Test("missing event or delivery headers, a delivery GUID that is not printable ASCII, a body that is not JSON, or a repository name GitHub could not have, get 400 and store nothing")
     func badRequests() async throws {
         try await withServer { client, store async throws in
             let delivery = builder.issueLabeled(number: 1, title: "t", body: "b")
@@ -128,6 +128,15 @@ struct WebhookIntakeTests {
             #expect(try await post(client, garbage.body, headers(garbage)) == .badRequest)
             let array = WebhookDelivery(event: "issues", body: Data("[1,2]".utf8))
             #expect(try await post(client, array.body, headers(array)) == .badRequest)
+            // A signed payload naming a repository GitHub could not have: refused, not stored cut short at the NUL.
+            for odd in ["octo/hel\u{0}lo", "octo/hel lo", "octo/hello/extra"] {
+                var payload = try #require(try JSONSerialization.jsonObject(with: delivery.body) as? [String: Any])
+                var repository = try #require(payload["repository"] as? [String: Any])
+                repository["full_name"] = odd
+                payload["repository"] = repository
+                let named = WebhookDelivery(event: "issues", body: try JSONSerialization.data(withJSONObject: payload))
+                #expect(try await post(client, named.body, headers(named)) == .badRequest, "\(odd)")
+            }
             #expect(try await store.deliveryCount() == 0)
         }
     }

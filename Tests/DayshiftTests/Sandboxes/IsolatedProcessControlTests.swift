@@ -50,7 +50,7 @@ struct IsolatedProcessControlTests {
             let start = Date()
             let result = try await provider.execute(
                 in: sandbox.id, SandboxCommand("echo before; setsid sleep \(marker) & sleep \(marker) & wait", timeoutSeconds: 1))
-            #expect(Date().timeIntervalSince(start) < 20)
+            #expect(Date().timeIntervalSince(start) < 100)  // the command sleeps 200 s or more: well under it, on a loaded CI machine too
             #expect(result.exitCode == 124 && result.timedOut)
             #expect(result.output.hasPrefix("before\n"))
             #expect(await IsolationFixture.waitUntilNoProcess(containing: marker))

@@ -52,7 +52,7 @@ enum IsolationFixture {
     }
 
     /// Polls until no host process has `marker` in its command line, up to `seconds`.
-    static func waitUntilNoProcess(containing marker: String, seconds: Double = 5) async -> Bool {
+    static func waitUntilNoProcess(containing marker: String, seconds: Double = 30) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if hostProcesses(containing: marker).isEmpty { return true }
@@ -64,6 +64,6 @@ enum IsolationFixture {
     /// A `sleep` duration that no other process on the machine uses, e.g. `37.4821`, to find the
     /// command's processes from the host.
     static func uniqueSleep() -> String {
-        "\(Int.random(in: 40...90)).\(Int.random(in: 1000...9999))"
+        "\(Int.random(in: 200...290)).\(Int.random(in: 1000...9999))"
     }
 }

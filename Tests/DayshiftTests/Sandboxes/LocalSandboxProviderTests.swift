@@ -164,8 +164,8 @@ struct LocalSandboxProviderTests {
         try await Fixture.withProvider { provider, _ in
             let sandbox = try await provider.create(SandboxCreateRequest(name: "deadline", labels: [:]))
             let start = Date()
-            let result = try await provider.execute(in: sandbox.id, SandboxCommand("echo before; sleep 30", timeoutSeconds: 1))
-            #expect(Date().timeIntervalSince(start) < 20)  // the command sleeps 30 s: well under it, with room for a loaded CI machine
+            let result = try await provider.execute(in: sandbox.id, SandboxCommand("echo before; sleep 300", timeoutSeconds: 1))
+            #expect(Date().timeIntervalSince(start) < 50)  // the command sleeps 300 s: well under it, with room for a loaded CI machine
             #expect(result.exitCode == 124)
             #expect(result.timedOut)
             #expect(result.output == "before\n")
@@ -177,8 +177,8 @@ struct LocalSandboxProviderTests {
             let sandbox = try await provider.create(SandboxCreateRequest(name: "background", labels: [:]))
             let start = Date()
             let result = try await provider.execute(
-                in: sandbox.id, SandboxCommand("sleep 30 & echo $! > bg.pid; wait", timeoutSeconds: 1))
-            #expect(Date().timeIntervalSince(start) < 20)  // the command sleeps 30 s: well under it, with room for a loaded CI machine
+                in: sandbox.id, SandboxCommand("sleep 300 & echo $! > bg.pid; wait", timeoutSeconds: 1))
+            #expect(Date().timeIntervalSince(start) < 50)  // the command sleeps 300 s: well under it, with room for a loaded CI machine
             #expect(result.exitCode == 124 && result.timedOut)
             let pid = try #require(pid_t(try await readFile(provider, sandbox.id, "bg.pid")))
             #expect(await Fixture.waitUntilDead(pid))
@@ -190,8 +190,8 @@ struct LocalSandboxProviderTests {
             let sandbox = try await provider.create(SandboxCreateRequest(name: "closed", labels: [:]))
             let start = Date()
             let result = try await provider.execute(
-                in: sandbox.id, SandboxCommand("echo bye; exec >/dev/null 2>&1; sleep 30", timeoutSeconds: 1))
-            #expect(Date().timeIntervalSince(start) < 20)  // the command sleeps 30 s: well under it, with room for a loaded CI machine
+                in: sandbox.id, SandboxCommand("echo bye; exec >/dev/null 2>&1; sleep 300", timeoutSeconds: 1))
+            #expect(Date().timeIntervalSince(start) < 50)  // the command sleeps 300 s: well under it, with room for a loaded CI machine
             #expect(result.exitCode == 124 && result.timedOut)
             #expect(result.output == "bye\n")
         }
@@ -202,8 +202,8 @@ struct LocalSandboxProviderTests {
             let sandbox = try await provider.create(SandboxCreateRequest(name: "leftover", labels: [:]))
             let start = Date()
             let result = try await provider.execute(
-                in: sandbox.id, SandboxCommand("sleep 30 & echo $! > bg.pid; echo done", timeoutSeconds: 20))
-            #expect(Date().timeIntervalSince(start) < 20)  // the command sleeps 30 s: well under it, with room for a loaded CI machine
+                in: sandbox.id, SandboxCommand("sleep 300 & echo $! > bg.pid; echo done", timeoutSeconds: 20))
+            #expect(Date().timeIntervalSince(start) < 50)  // the command sleeps 300 s: well under it, with room for a loaded CI machine
             #expect(result.exitCode == 0 && !result.timedOut)
             #expect(result.output == "done\n")
             let pid = try #require(pid_t(try await readFile(provider, sandbox.id, "bg.pid")))
@@ -216,7 +216,7 @@ struct LocalSandboxProviderTests {
             let sandbox = try await provider.create(SandboxCreateRequest(name: "cancel", labels: [:]))
             let task = Task {
                 try await provider.execute(
-                    in: sandbox.id, SandboxCommand("sleep 30 & echo $! > bg.pid; echo $$ > sh.pid; wait", timeoutSeconds: 60))
+                    in: sandbox.id, SandboxCommand("sleep 300 & echo $! > bg.pid; echo $$ > sh.pid; wait", timeoutSeconds: 60))
             }
             // Wait for the command to be running.
             let pidFile = URL(fileURLWithPath: sandbox.homeDirectory).appendingPathComponent("sh.pid")
@@ -228,7 +228,7 @@ struct LocalSandboxProviderTests {
             let start = Date()
             task.cancel()
             await #expect(throws: CancellationError.self) { _ = try await task.value }
-            #expect(Date().timeIntervalSince(start) < 20)  // the command sleeps 30 s: well under it, with room for a loaded CI machine
+            #expect(Date().timeIntervalSince(start) < 50)  // the command sleeps 300 s: well under it, with room for a loaded CI machine
             let shell = try #require(pid_t(try await readFile(provider, sandbox.id, "sh.pid")))
             let child = try #require(pid_t(try await readFile(provider, sandbox.id, "bg.pid")))
             #expect(await Fixture.waitUntilDead(shell))

@@ -98,7 +98,7 @@ enum LocalSandboxFixture {
     }
 
     /// Polls until `pid` is gone, up to `seconds`.
-    static func waitUntilDead(_ pid: pid_t, seconds: Double = 3) async -> Bool {
+    static func waitUntilDead(_ pid: pid_t, seconds: Double = 30) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if !isAlive(pid) { return true }
