@@ -12,13 +12,24 @@ public struct RepositoryName: Sendable, Hashable, Codable, CustomStringConvertib
         self.name = name
     }
 
-    /// Parses `owner/name`; `nil` when there are not exactly two non-empty parts, or a part has a
-    /// character GitHub does not allow in account and repository names (only ASCII letters,
-    /// digits, `-`, `_` and `.`): so no control character, NUL, space or slash reaches a stored key.
+    /// Parses `owner/name`; `nil` unless there are exactly two parts, each 1 to
+    /// ``maximumPartLength`` characters GitHub allows in account and repository names (ASCII
+    /// letters, digits, `-`, `_` and `.`), and neither is `.` or `..`. So no control character,
+    /// NUL, space or slash reaches a stored key, and no part is a dot segment that a URL's path
+    /// would collapse (`octo/..` would call `/repos/issues/…`).
     public init?(fullName: String) {
         let parts = fullName.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(Self.isAllowed) }) else { return nil }
+        guard parts.count == 2, parts.allSatisfy(Self.isValidPart) else { return nil }
         self.init(owner: String(decoding: parts[0], as: UTF8.self), name: String(decoding: parts[1], as: UTF8.self))
+    }
+
+    /// The longest owner or repository name accepted, in characters (GitHub's repository names
+    /// stop at 100, account names at 39).
+    public static let maximumPartLength = 100
+
+    private static func isValidPart(_ part: Substring.UTF8View.SubSequence) -> Bool {
+        guard (1...maximumPartLength).contains(part.count), part.allSatisfy(isAllowed) else { return false }
+        return !part.elementsEqual(".".utf8) && !part.elementsEqual("..".utf8)
     }
 
     /// True for the bytes GitHub allows in an account or repository name.

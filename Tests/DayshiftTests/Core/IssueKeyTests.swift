@@ -19,9 +19,18 @@ struct IssueKeyTests {
     }
 
     @Test("text that is not owner/repo#number is refused", arguments: ["octo/hello", "octo#1", "octo/hello#0", "octo/hello#-3", "octo/hello#x", "/hello#1", "octo/hello#1#2", "a/b/c#1",
-                                                                        "oc\u{0}to/hello#1", "octo/hel lo#1", "octo/h\u{E9}llo#1", "octo/hello\n#1"])
+                                                                        "oc\u{0}to/hello#1", "octo/hel lo#1", "octo/h\u{E9}llo#1", "octo/hello\n#1",
+                                                                        "octo/..#1", "../x#1", "./.#1", "octo/.#1"])
     func refusesMalformed(text: String) {
         #expect(IssueKey(text) == nil)
+    }
+
+    @Test("a part may be 100 characters long, not 101; dots inside a name are GitHub's own")
+    func partLengthAndDots() {
+        #expect(IssueKey(String(repeating: "a", count: 100) + "/hello#1") != nil)
+        #expect(IssueKey("octo/" + String(repeating: "b", count: 101) + "#1") == nil)
+        #expect(IssueKey("octo/.github#1") != nil)
+        #expect(IssueKey("octo/...#1") != nil)
     }
 
     @Test("encodes as its stored form and decodes it, refusing other text")

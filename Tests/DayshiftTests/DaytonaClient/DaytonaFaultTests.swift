@@ -50,20 +50,25 @@ extension DaytonaClient {
 
         @Test("waiting out a rate-limited create does not count against the start timeout")
         func rateLimitWaitsAreNotStartTime() async throws {
-            // Two Retry-After waits (2 s) exceed the 1.5 s start timeout; the create then answers
-            // while the sandbox is still `creating`, and it starts 0.4 s later.
+            // Two Retry-After waits (2 × 60 s, skipped but counted by the clock) exceed the 60 s
+            // start timeout; the create then answers while the sandbox is still `creating`, and it
+            // starts 0.4 s later: well inside the timeout, even on a machine that stalls for seconds.
             var configuration = DaytonaEmulatorConfiguration()
             configuration.createDelay = .milliseconds(400)
             configuration.startWaitLimit = .zero
             try await withDaytona(
-                faults: [.rateLimited(count: 2, retryAfterSeconds: 1, throttler: "sandbox-create")],
-                configuration: configuration, tweak: { $0.startTimeoutSeconds = 1.5 },
+                faults: [.rateLimited(count: 2, retryAfterSeconds: 60, throttler: "sandbox-create")],
+                configuration: configuration,
+                tweak: {
+                    $0.startTimeoutSeconds = 60
+                    $0.retry = DaytonaRetryPolicy(maxAttempts: 6, initialBackoffSeconds: 0.5, maxWaitSeconds: 60, maxTotalWaitSeconds: 300)
+                },
                 sleeps: SleepLog(advancesClock: true)
             ) { fixture in
                 let sandbox = try await fixture.provider.create(DaytonaFixture.request())
                 #expect(sandbox.state == "started")
                 #expect(await fixture.requests().filter { $0.responseStatus == 429 }.count == 2)
-                #expect(fixture.sleeps.recorded.filter { $0 == 1.0 }.count == 2)
+                #expect(fixture.sleeps.recorded.filter { $0 == 60.0 }.count == 2)
             }
         }
 

@@ -129,7 +129,7 @@ struct WebhookIntakeTests {
             let array = WebhookDelivery(event: "issues", body: Data("[1,2]".utf8))
             #expect(try await post(client, array.body, headers(array)) == .badRequest)
             // A signed payload naming a repository GitHub could not have: refused, not stored cut short at the NUL.
-            for odd in ["octo/hel\u{0}lo", "octo/hel lo", "octo/hello/extra"] {
+            for odd in ["octo/hel\u{0}lo", "octo/hel lo", "octo/hello/extra", "octo/..", "octo/" + String(repeating: "x", count: 101)] {
                 var payload = try #require(try JSONSerialization.jsonObject(with: delivery.body) as? [String: Any])
                 var repository = try #require(payload["repository"] as? [String: Any])
                 repository["full_name"] = odd

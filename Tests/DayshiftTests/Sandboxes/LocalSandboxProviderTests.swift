@@ -89,7 +89,7 @@ struct LocalSandboxProviderTests {
             #expect(result.exitCode == 3)
             #expect(result.output == "out\nerr\n")
             #expect(!result.timedOut && !result.outputTruncated)
-            #expect(result.durationSeconds > 0 && result.durationSeconds < 10)
+            #expect(result.durationSeconds > 0 && result.durationSeconds < 50)  // measured, and below the suite's one-minute limit
 
             #expect(try await provider.execute(in: sandbox.id, SandboxCommand("true")).exitCode == 0)
             // Killed by a signal: 128 + 9.
